@@ -1,0 +1,194 @@
+"""Read one YAML file safely and keep the line of every value.
+
+YAML guesses types and forgives things that hide mistakes; here nothing is guessed and nothing is
+forgiven. Only plain integers and plain nulls get a type: `2103.10000`, `no` and `2021-03-15` stay
+the text that was typed. Duplicate keys, anchors, aliases, tags, merge keys, tabs, byte-order marks,
+control characters and non-UTF-8 bytes are problems with a line, never silent behaviour.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from generator.errors import Problem
+
+try:  # the C parser is ten times faster; both report positions
+    _Parser: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = yaml.SafeLoader
+
+MAX_BYTES = 64 * 1024
+MAX_DEPTH = 8
+_INT = re.compile(r"[-+]?[0-9]+")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_BOMS = {
+    b"\xef\xbb\xbf": "UTF-8 byte-order mark",
+    b"\xff\xfe": "UTF-16 byte-order mark",
+    b"\xfe\xff": "UTF-16 byte-order mark",
+}
+
+Path = tuple[str | int, ...]
+
+
+@dataclass
+class Loaded:
+    """A file's data plus the 1-based line of every key and list item, by path."""
+
+    path: str
+    data: dict[str, Any]
+    lines: dict[Path, int] = field(default_factory=dict)
+
+    def line_of(self, where: Path) -> int:
+        """The line of `where`, or of its nearest ancestor that has one."""
+        while where:
+            if where in self.lines:
+                return self.lines[where]
+            where = where[:-1]
+        return 1
+
+
+def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """Bytes to text, refusing what an editor would not show plainly."""
+    if len(raw) > MAX_BYTES:
+        return None, [Problem(path, 1, f"file is {len(raw):,} bytes; an entry is at most {MAX_BYTES:,}")]
+    for bom, name in _BOMS.items():
+        if raw.startswith(bom):
+            return None, [Problem(path, 1, f"file starts with a {name}; save it as UTF-8 without BOM")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(path, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
+    text = text.replace("\r\n", "\n")
+    problems = []
+    for number, line_text in enumerate(text.split("\n"), 1):
+        if "\t" in line_text:
+            problems.append(Problem(path, number, "tab character; YAML needs spaces for indentation and tabs are not allowed in values"))
+        for char in line_text:
+            if char != "\t" and unicodedata.category(char) == "Cc":
+                problems.append(Problem(path, number, f"control character U+{ord(char):04X}; remove it"))
+                break
+    return (None if problems else text), problems
+
+
+def load_text(path: str, text: str) -> tuple[Loaded | None, list[Problem]]:
+    """Parse YAML text into plain data with lines, or say every reason it cannot be used."""
+    builder = _Builder(path)
+    try:
+        for event in yaml.parse(text, Loader=_Parser):
+            builder.feed(event)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        reason = exc.problem or exc.context or "invalid YAML"
+        if exc.problem and exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            reason += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
+        return None, [Problem(path, line, f"invalid YAML: {reason}")]
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports without a mark
+        return None, [Problem(path, 1, f"invalid YAML: {exc}")]
+    if builder.problems:
+        return None, builder.problems
+    if builder.documents == 0 or builder.root is None:
+        return None, [Problem(path, 1, "file is empty; an entry is a YAML mapping of fields")]
+    if not isinstance(builder.root, dict):
+        kind = "a list" if isinstance(builder.root, list) else "a single value"
+        return None, [Problem(path, 1, f"file holds {kind}; an entry is a YAML mapping of fields (key: value)")]
+    return Loaded(path, builder.root, builder.lines), []
+
+
+def load_bytes(path: str, raw: bytes) -> tuple[Loaded | None, list[Problem]]:
+    text, problems = decode(path, raw)
+    if text is None:
+        return None, problems
+    return load_text(path, text)
+
+
+class _Builder:
+    """Turns parser events into dicts, lists and scalars, refusing YAML's silent features."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.lines: dict[Path, int] = {}
+        self.documents = 0
+        self.root: Any = None
+        # each open container: (value, its path, pending key or None, first line of each key)
+        self.stack: list[tuple[Any, Path, list[Any], dict[str, int]]] = []
+
+    def problem(self, event: Any, message: str) -> None:
+        self.problems.append(Problem(self.path, event.start_mark.line + 1, message))
+
+    def feed(self, event: Any) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents == 2:
+                self.problem(event, "more than one YAML document (---); one file holds one entry")
+            return
+        if self.documents > 1:
+            return
+        if isinstance(event, yaml.AliasEvent):
+            self.problem(event, f"YAML alias *{event.anchor} is not allowed; write the value out")
+            self.add(event, None)
+            return
+        if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if event.anchor is not None:
+                self.problem(event, f"YAML anchor &{event.anchor} is not allowed; write values out")
+            if event.tag is not None and event.tag != "!":
+                self.problem(event, f"YAML tag {event.tag} is not allowed; write plain values")
+        if isinstance(event, yaml.ScalarEvent):
+            self.add(event, _scalar(event))
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+            where = self.add(event, container)
+            if len(self.stack) == MAX_DEPTH:
+                self.problem(event, f"values are nested more than {MAX_DEPTH} levels deep")
+            self.stack.append((container, where, [], {}))
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.stack.pop()
+
+    def add(self, event: Any, value: Any) -> Path:
+        """Place a value in the open container; return its path."""
+        line = event.start_mark.line + 1
+        if not self.stack:
+            self.root = value
+            return ()
+        container, where, pending, first_lines = self.stack[-1]
+        if isinstance(container, list):
+            path = (*where, len(container))
+            container.append(value)
+            self.lines[path] = line
+            return path
+        if not pending:  # this value is a key
+            if not isinstance(value, (str, int)) or isinstance(event, yaml.AliasEvent):
+                self.problem(event, "a key must be a plain word")
+                value = f"<invalid key at line {line}>"
+            key = str(value)
+            if key == "<<" and not getattr(event, "style", None):
+                self.problem(event, "YAML merge key << is not allowed; write the fields out")
+            if key in first_lines:
+                self.problem(event, f"duplicate key '{key}' (first at line {first_lines[key]})")
+            else:
+                first_lines[key] = line
+            pending.append(key)
+            return (*where, key)
+        key = pending.pop()
+        path = (*where, key)
+        if key in container:  # duplicate already reported; keep the first
+            return path
+        container[key] = value
+        self.lines.setdefault(path, first_lines.get(key, line))
+        return path
+
+
+def _scalar(event: Any) -> Any:
+    if not event.style and event.implicit[0]:  # plain (None or "" by parser): only integers and nulls are typed
+        if event.value in _NULLS:
+            return None
+        if _INT.fullmatch(event.value):
+            return int(event.value)
+    return event.value

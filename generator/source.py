@@ -1,0 +1,109 @@
+"""Read a list directory: the sections file and every entry file, nothing silently skipped."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+
+from generator.catalog import Catalog, build_catalog
+from generator.errors import ListError, Problem, errors_in
+from generator.load import Loaded, load_bytes
+from generator.model import Entry, ListInfo
+from generator.validate import entry_problems, list_problems, make_entry, make_list_info
+
+SECTIONS_FILE = "sections.yaml"
+MAX_FILES_PER_FOLDER = 1000
+# files that may sit beside the data without being entries
+NOTICE_FILES = ("LICENSE*", "README*", "NOTICE*", "*.md", ".gitkeep")
+
+# path -> ((mtime_ns, size), parse result): `mkdocs serve` re-reads only the files that changed
+_parsed: dict[str, tuple[tuple[int, int], tuple[Loaded | None, list[Problem]]]] = {}
+
+
+def display_path(path: str) -> str:
+    """Paths in messages: relative to the working directory when below it."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def _load(path: str) -> tuple[Loaded | None, list[Problem]]:
+    stat = os.stat(path)
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _parsed.get(path)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    with open(path, "rb") as handle:
+        result = load_bytes(display_path(path), handle.read())
+    _parsed[path] = (stamp, result)
+    return result
+
+
+def read_info(entries_dir: str) -> tuple[ListInfo | None, list[Problem]]:
+    path = os.path.join(entries_dir, SECTIONS_FILE)
+    if not os.path.isfile(path):
+        message = f"no {SECTIONS_FILE}: a list needs its sections file (title, sections: slug, title, description)"
+        return None, [Problem(display_path(path), 0, message)]
+    loaded, problems = _load(path)
+    if loaded is None:
+        return None, problems
+    return make_list_info(loaded)
+
+
+def entry_files(entries_dir: str) -> tuple[list[tuple[str, str | None]], list[Problem]]:
+    """(path, section folder or None) for every entry file; a problem for anything else."""
+    found: list[tuple[str, str | None]] = []
+    problems = []
+    for folder, dirs, files in os.walk(entries_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel = os.path.relpath(folder, entries_dir)
+        section = None if rel == "." else rel.split(os.sep)[0]
+        if len(files) > MAX_FILES_PER_FOLDER:
+            message = f"{len(files)} files in one folder; GitHub lists at most {MAX_FILES_PER_FOLDER}: split it into subfolders (e.g. by year)"
+            problems.append(Problem(display_path(folder), 0, message))
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            if section is None and (name == SECTIONS_FILE or any(fnmatch.fnmatch(name, p) for p in NOTICE_FILES)):
+                continue
+            if not name.endswith(".yaml"):
+                stem, ext = os.path.splitext(name)
+                hint = f"rename it to {stem}.yaml" if ext == ".yml" else "entries are .yaml files; move it out of entries/"
+                problems.append(Problem(display_path(path), 0, f"not an entry file: {hint}"))
+                continue
+            found.append((path, section))
+    return found, problems
+
+
+def read_list(entries_dir: str) -> tuple[ListInfo | None, list[Entry], list[Problem]]:
+    """The list's info and valid entries, and every problem found on the way."""
+    if not os.path.isdir(entries_dir):
+        return None, [], [Problem(display_path(entries_dir), 0, "no such directory: point --entries at a folder of entry files")]
+    info, problems = read_info(entries_dir)
+    files, file_problems = entry_files(entries_dir)
+    problems += file_problems
+    if info is None:
+        return None, [], problems
+    known = {s.slug for s in info.sections}
+    entries = []
+    for path, folder in files:
+        if folder is not None and folder not in known:
+            message = f"folder '{folder}' is not a section of {SECTIONS_FILE}; known: {', '.join(sorted(known))}"
+            problems.append(Problem(display_path(path), 0, message))
+            continue
+        loaded, load_problems = _load(path)
+        problems += load_problems
+        if loaded is None:
+            continue
+        own = entry_problems(loaded, folder, info)
+        problems += own
+        if not any(p.severity == "error" for p in own):
+            entries.append(make_entry(loaded, folder or loaded.data["section"]))
+    problems += list_problems(entries)
+    return info, entries, problems
+
+
+def load_catalog(entries_dir: str) -> tuple[Catalog, list[Problem]]:
+    """The catalog of a list directory and its warnings; ListError when anything is wrong."""
+    info, entries, problems = read_list(entries_dir)
+    if info is None or errors_in(problems):
+        raise ListError(problems)
+    return build_catalog(info, entries), problems

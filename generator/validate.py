@@ -1,0 +1,291 @@
+"""Turn loaded mappings into Entry objects, reporting every problem with its line.
+
+One JSON Schema (generator/schema/entry.schema.json) is the contract, shared with editors; the rules
+a schema cannot say (real dates, the folder's section, one paper once) live here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import os
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import Any
+
+import jsonschema
+
+from generator.digest import digest_problems, is_http_url
+from generator.errors import Problem
+from generator.identifiers import arxiv_from_url, doi_from_url, normalize_doi, normalize_title
+from generator.load import Loaded
+from generator.model import Entry, ListInfo, Section
+
+SCHEMA_DIR = os.path.join(os.path.dirname(__file__), "schema")
+_SINGLE_LINE = ("title", "venue")
+_LIST_OF_LINES = ("authors", "keywords")
+
+
+@cache
+def schema_validator(name: str) -> jsonschema.protocols.Validator:
+    with open(os.path.join(SCHEMA_DIR, name), encoding="utf-8") as handle:
+        schema = json.load(handle)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def _where(path: Iterable[Any]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _kind(value: Any) -> str:
+    return {str: "text", int: "a number", list: "a list", dict: "a mapping", type(None): "empty"}.get(type(value), type(value).__name__)
+
+
+def schema_problems(loaded: Loaded, schema_name: str) -> list[Problem]:
+    """Every schema violation as `path:line: field: what is wrong and how to fix it`."""
+    validator = schema_validator(schema_name)
+    schema: dict[str, Any] = validator.schema  # type: ignore[assignment]
+    problems = []
+    for error in validator.iter_errors(loaded.data):
+        where = tuple(error.absolute_path)
+        line = loaded.line_of(where)
+        field = _where(where)
+        kind = error.validator
+        if kind == "additionalProperties" and isinstance(error.instance, dict):
+            known = list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+            for key in error.instance:
+                if key not in known:
+                    hint = difflib.get_close_matches(key, known, n=1)
+                    fix = f"; did you mean '{hint[0]}'?" if hint else f"; known fields: {', '.join(known)}"
+                    problems.append(Problem(loaded.path, loaded.line_of((*where, key)), f"unknown field '{key}'{fix}"))
+            continue
+        if kind == "required":
+            missing = error.message.split("'")[1]
+            message = f"missing required field '{missing}'" + (f" in {field}" if field else "")
+        elif kind == "type":
+            message = f"{field}: must be {_type_name(error.validator_value)}, not {_kind(error.instance)}"
+            if field == "year" and isinstance(error.instance, str):
+                message += " (write it without quotes: year: 2024)"
+        elif kind == "pattern" and field.startswith("links."):
+            message = f"{field}: only http(s) links without spaces or quotes are allowed: {error.instance!r}"
+        elif kind == "pattern":
+            message = f"{field}: {error.instance!r} is not valid. {_description(schema, where)}".rstrip()
+        elif kind in ("minLength", "minItems") and error.instance in ("", []):
+            message = f"{field}: must not be empty"
+        elif kind == "propertyNames":
+            message = f"{field}: link label {error.instance!r} must be a lower-case word such as paper, code, project"
+        else:
+            message = f"{field}: {error.message}" if field else error.message
+        problems.append(Problem(loaded.path, line, message))
+    return problems
+
+
+def _type_name(value: Any) -> str:
+    names = {"string": "text", "integer": "a whole number", "array": "a list", "object": "a mapping"}
+    return " or ".join(names.get(v, v) for v in ([value] if isinstance(value, str) else value))
+
+
+def _description(schema: dict[str, Any], where: tuple[Any, ...]) -> str:
+    """The schema's own description of the field: the hint a contributor needs."""
+    node = schema.get("properties", {}).get(next((p for p in where if isinstance(p, str)), ""), {})
+    return str(node.get("description", ""))
+
+
+def _real_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text if len(text) == 10 else f"{text}-01")
+    except ValueError:
+        return False
+    return True
+
+
+def _invisible(text: str) -> str | None:
+    for char in text:
+        if char not in "\n\r" and unicodedata.category(char) in ("Cf", "Cc", "Co", "Zl", "Zp"):
+            return f"U+{ord(char):04X}"
+    return None
+
+
+def entry_problems(loaded: Loaded, folder_section: str | None, info: ListInfo) -> list[Problem]:
+    """Every problem of one entry file on its own (not against the other files)."""
+    data = loaded.data
+    problems = schema_problems(loaded, "entry.schema.json")
+
+    def add(field: str, message: str, severity: str = "error") -> None:
+        problems.append(Problem(loaded.path, loaded.line_of((field,)), message, severity))  # type: ignore[arg-type]
+
+    for field in ("date", "added"):
+        value = data.get(field)
+        if isinstance(value, str) and len(value) in (7, 10) and value[:4].isdigit() and not _real_date(value):
+            add(field, f"{field}: {value} is not a real date")
+    for field in _SINGLE_LINE + _LIST_OF_LINES:
+        values = data.get(field)
+        for index, value in enumerate(values if isinstance(values, list) else [values]):
+            bad = _invisible(value) if isinstance(value, str) else None
+            if bad:
+                where = (field, index) if isinstance(values, list) else (field,)
+                problems.append(Problem(loaded.path, loaded.line_of(where), f"{_where(where)}: invisible or control character {bad}; remove it"))
+    links = data.get("links")
+    if isinstance(links, dict):
+        for label, url in links.items():
+            if isinstance(url, str) and not is_http_url(url) and url.lower().startswith(("http://", "https://")):
+                problems.append(Problem(loaded.path, loaded.line_of(("links", label)), f"links.{label}: not a valid http(s) URL: {url!r}"))
+    digest = data.get("digest")
+    if isinstance(digest, str):
+        for message in digest_problems(digest):
+            add("digest", message)
+
+    known = [s.slug for s in info.sections]
+    section = data.get("section")
+    if folder_section is not None and section is not None:
+        add("section", f"section: the folder already says '{folder_section}'; remove this line (one source of truth)")
+    elif folder_section is None and section is None:
+        message = "missing section: put the file in entries/<section>/ (or add section: for a file directly in entries/)"
+        problems.append(Problem(loaded.path, 1, message))
+    for where, slug in [(("section",), section)] + [(("also_in", i), s) for i, s in enumerate(data.get("also_in") or [])]:
+        if isinstance(slug, str) and slug not in known and (where[0] != "section" or folder_section is None):
+            message = f"{_where(where)}: unknown section '{slug}'; known: {', '.join(known)}"
+            problems.append(Problem(loaded.path, loaded.line_of(where), message))
+    own = folder_section or section
+    if own in (data.get("also_in") or []):
+        add("also_in", f"also_in: '{own}' is the paper's own section")
+    entry_id = data.get("id")
+    stem = os.path.splitext(os.path.basename(loaded.path))[0]
+    if isinstance(entry_id, str) and entry_id != stem:
+        add("id", f"id '{entry_id}' does not match the file name '{stem}.yaml'; rename the file to {entry_id}.yaml")
+
+    if not data.get("authors"):
+        add("authors" if "authors" in data else "title", "no authors listed; add them in the paper's order", "warning")
+    elif isinstance(data["authors"], list):
+        seen: set[str] = set()
+        for index, name in enumerate(data["authors"]):
+            key = normalize_title(str(name))
+            if key in seen:
+                problems.append(Problem(loaded.path, loaded.line_of(("authors", index)), f"authors[{index}]: '{name}' is listed twice", "warning"))
+            seen.add(key)
+    if not isinstance(links, dict) or "paper" not in links:
+        add("links" if "links" in data else "title", "no paper link; add links: paper: https://...", "warning")
+    if not data.get("keywords"):
+        add("keywords" if "keywords" in data else "title", "no key words; add a few from the list's vocabulary", "warning")
+    return problems
+
+
+def make_entry(loaded: Loaded, section: str) -> Entry:
+    """An Entry from a mapping that passed `entry_problems` without errors."""
+    data = loaded.data
+    return Entry(
+        id=data["id"], title=data["title"], year=data["year"], section=section, path=loaded.path,
+        authors=tuple(data.get("authors") or ()), venue=data.get("venue"), date=data.get("date"),
+        arxiv=data.get("arxiv"), doi=data.get("doi"), links=tuple((data.get("links") or {}).items()),
+        keywords=tuple(data.get("keywords") or ()), digest=(data.get("digest") or "").strip(),
+        also_in=tuple(data.get("also_in") or ()), added=data.get("added"),
+        lines={_where(p): n for p, n in loaded.lines.items()},
+    )
+
+
+def make_list_info(loaded: Loaded) -> tuple[ListInfo | None, list[Problem]]:
+    problems = schema_problems(loaded, "sections.schema.json")
+    sections = loaded.data.get("sections")
+    seen: dict[str, int] = {}
+    for index, item in enumerate(sections if isinstance(sections, list) else []):
+        slug = item.get("slug") if isinstance(item, dict) else None
+        if isinstance(slug, str):
+            line = loaded.line_of(("sections", index))
+            if slug in seen:
+                problems.append(Problem(loaded.path, line, f"sections[{index}]: slug '{slug}' is already used at line {seen[slug]}"))
+            seen.setdefault(slug, line)
+    for field in ("description", "credits"):
+        text = loaded.data.get(field)
+        if isinstance(text, str):
+            problems += [Problem(loaded.path, loaded.line_of((field,)), m.replace("digest", field, 1)) for m in digest_problems(text)]
+    for index, item in enumerate(sections if isinstance(sections, list) else []):
+        text = item.get("description") if isinstance(item, dict) else None
+        if isinstance(text, str):
+            line = loaded.line_of(("sections", index, "description"))
+            problems += [Problem(loaded.path, line, m.replace("digest", f"sections[{index}].description", 1)) for m in digest_problems(text)]
+    if problems:
+        return None, problems
+    info = ListInfo(
+        title=loaded.data["title"],
+        description=loaded.data.get("description") or "",
+        credits=loaded.data.get("credits") or "",
+        sections=tuple(Section(s["slug"], s["title"], s["description"]) for s in loaded.data["sections"]),
+    )
+    return info, []
+
+
+def paper_keys(entry: Entry) -> Iterator[tuple[str, str, str]]:
+    """Every identity of a paper (arXiv id, DOI, title) with the field it comes from."""
+    if entry.arxiv:
+        yield ("arXiv", entry.arxiv, "arxiv")
+    if entry.doi:
+        yield ("DOI", normalize_doi(entry.doi), "doi")
+    for label, url in entry.links:
+        arxiv, doi = arxiv_from_url(url), doi_from_url(url)
+        if arxiv:
+            yield ("arXiv", arxiv, f"links.{label}")
+        if doi:
+            yield ("DOI", doi, f"links.{label}")
+    yield ("title", normalize_title(entry.title), "title")
+
+
+def list_problems(entries: list[Entry]) -> list[Problem]:
+    """Problems between files: the same id twice, the same paper twice."""
+    problems = []
+    by_id: dict[str, Entry] = {}
+    for entry in entries:
+        first = by_id.setdefault(entry.id, entry)
+        if first is not entry:
+            problems.append(Problem(entry.path, entry.line("id"), f"id '{entry.id}' is already used by {first.path}"))
+    owner: dict[tuple[str, str], Entry] = {}
+    for entry in entries:
+        reported = {entry.path}
+        for kind, value, field in paper_keys(entry):
+            first = owner.setdefault((kind, value), entry)
+            if first.path not in reported:
+                reported.add(first.path)
+                what = f"{kind} {value}" if kind != "title" else "the same title"
+                problems.append(Problem(
+                    entry.path, entry.line(field),
+                    f"same paper as {first.path} ({what}); keep one file and list extra sections in also_in"))
+    return problems + keyword_variant_warnings(entries)
+
+
+def keyword_key(keyword: str) -> str:
+    """Two key words with the same key differ only by case, punctuation or a plural s."""
+    words = normalize_title(keyword).split()
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+
+
+def keyword_variant_warnings(entries: list[Entry]) -> list[Problem]:
+    """Warn on each use of a spelling that is not the most used one of its group."""
+    uses: dict[str, dict[str, list[tuple[Entry, int]]]] = defaultdict(lambda: defaultdict(list))
+    for entry in entries:
+        for index, keyword in enumerate(entry.keywords):
+            uses[keyword_key(keyword)][keyword].append((entry, entry.line(f"keywords[{index}]")))
+    problems = []
+    for spellings in uses.values():
+        if len(spellings) < 2:
+            continue
+        preferred = max(spellings, key=lambda s: (len(spellings[s]), s))
+        for spelling, users in spellings.items():
+            if spelling == preferred:
+                continue
+            for entry, line in users:
+                problems.append(Problem(
+                    entry.path, line,
+                    f"key word '{spelling}' differs only by case or plural from '{preferred}' "
+                    f"({_papers(len(spellings[preferred]))}); use '{preferred}'", "warning"))
+    return problems
+
+
+def _papers(count: int) -> str:
+    return f"{count} paper" + ("" if count == 1 else "s")
