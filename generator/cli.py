@@ -63,7 +63,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s - %(message)s")
+    handler = logging.StreamHandler(sys.stderr)  # MkDocs reports through logging, as its own CLI does
+    handler.setFormatter(logging.Formatter("%(levelname)-7s - %(message)s"))
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.setLevel(logging.INFO)
     try:
         config = load_config(args.config_file, site_dir=os.path.abspath(args.site_dir) if args.site_dir else None, strict=not args.no_strict)
         plugin = config.plugins.get("reading-list")
@@ -77,6 +81,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     except (Abort, ConfigurationError, PluginError) as exc:
         print(exc, file=sys.stderr)
         return 1
+    finally:
+        mkdocs_log.removeHandler(handler)
     print(f"site built in {config.site_dir}", file=sys.stderr)
     return 0
 

@@ -1,0 +1,144 @@
+"""Real MkDocs + Material builds of a list, checked in the HTML and the search index."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.render import render_pages
+from generator.source import load_catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = str(ROOT / "mkdocs.yml")
+
+
+def build(entries: Path, site: Path) -> int:
+    return main(["build", "--config-file", CONFIG, "--entries", str(entries), "--site-dir", str(site)])
+
+
+class Tags(HTMLParser):
+    """Every element, event-handler attribute and non-http(s) link of an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+        self.handlers: list[str] = []
+        self.bad_links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.names.append(tag)
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.handlers.append(f"{tag}[{name}]")
+            if name in ("href", "src") and value and not value.startswith(("https://", "http://", "#", "../", "./")):
+                self.bad_links.append(value)
+
+
+def article(page: Path) -> str:
+    """The content of a built page, without the theme's head, header and scripts."""
+    text = page.read_text(encoding="utf-8")
+    return text[text.index("<article") : text.index("</article>")]
+
+
+HOSTILE = """\
+id: hostile
+title: "<script>alert(1)</script> *not bold* [link](javascript:alert(1)) {: onclick=alert(1) } # end"
+authors:
+  - <img src=x onerror=alert(1)>
+  - "{{ config.site_name }} {% raw %}"
+venue: "**ICLR** <b>2020</b>"
+year: 2020
+links:
+  paper: https://example.org/paper?a=1&b=2
+keywords:
+  - </span><script>alert(2)</script>
+  - $x$ ~~struck~~ ==marked==
+digest: Safe *emphasis*, a [good link](https://example.org) and a <script>alert(3)</script> tag.
+"""
+
+
+def test_strict_build_of_a_small_list(small_list: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert build(small_list, site) == 0
+    page = article(site / "memorization" / "index.html")
+    headings = re.findall(r'<h3 id="([^"]+)">([^<]+)<a class="headerlink"', page)
+    assert headings == [
+        ("lee2022deduplicating", "Deduplicating Training Data Makes Language Models Better"),
+        ("zielinski2020explaining", "Explaining Memorization and Generalization: A Large-Scale Study with Coherent Gradients"),
+        ("zhang2017understanding", "Understanding deep learning requires rethinking generalization"),
+    ]
+    assert re.findall(r'<h2 id="year-(\d+)">', page) == ["2022", "2020", "2017"]
+    assert '<p>Also listed in: <a href="../generalization/#zhang2017understanding">Generalization</a></p>' in page
+    home = article(site / "index.html")
+    assert "<strong>4 papers</strong> in 2 sections" in home
+    assert re.findall(r'<h2 id="[^"]+"><a href="([^"]+)">([^<]+)</a>', home) == [
+        ("memorization/", "Memorization"),
+        ("generalization/", "Generalization"),
+    ]
+    assert re.findall(r'<p class="dlp-count">(\d+) papers?</p>', home) == ["3", "2"]
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    hits = {doc["location"]: doc for doc in index["docs"]}
+    assert hits["generalization/#zhang2022layers"]["title"] == "Are All Layers Created Equal?"
+    assert "Yoram Singer" in hits["generalization/#zhang2022layers"]["text"]
+
+
+def test_strict_build_escapes_hostile_fields(small_list: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (small_list / "generalization" / "hostile.yaml").write_text(HOSTILE, encoding="utf-8")
+    assert build(small_list, tmp_path / "site") == 1  # the digest's raw HTML is refused ...
+    assert "entries/generalization/hostile.yaml:13: digest: raw HTML is not allowed" in capsys.readouterr().err
+
+    text = HOSTILE.replace("a <script>alert(3)</script> tag", "a tag")
+    (small_list / "generalization" / "hostile.yaml").write_text(text, encoding="utf-8")
+    assert build(small_list, tmp_path / "site") == 0  # ... and everything else is shown as text
+    page = article(tmp_path / "site" / "generalization" / "index.html")
+    tags = Tags()
+    tags.feed(page)
+    assert "script" not in tags.names and tags.handlers == [] and tags.bad_links == []
+    heading = re.search(r'<h3 id="hostile">(.*?)<a class="headerlink"', page)
+    assert heading is not None
+    assert html.unescape(heading.group(1)) == (
+        "<script>alert(1)</script> *not bold* [link](javascript:alert(1)) {: onclick=alert(1) } # end"
+    )
+    assert '<span class="dlp-authors">&lt;img src=x onerror=alert(1)&gt;, {{ config.site_name }} {% raw %}</span>' in page
+    assert '<span class="dlp-venue">**ICLR** &lt;b&gt;2020&lt;/b&gt;</span>' in page
+    assert 'href="https://example.org/paper?a=1&amp;b=2"' in page
+    assert '<span class="dlp-keyword">&lt;/span&gt;&lt;script&gt;alert(2)&lt;/script&gt;</span>' in page
+    assert '<span class="dlp-keyword">$x$ ~~struck~~ ==marked==</span>' in page
+    assert '<p>Safe <em>emphasis</em>, a <a href="https://example.org" rel="nofollow noopener">good link</a> and a tag.</p>' in page
+
+
+def test_build_fails_with_the_check_messages(small_list: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (small_list / "memorization" / "broken.yaml").write_text("id: broken\ntitle: A\nyear: 2020\ndate: 2020-13\n", encoding="utf-8")
+    site = tmp_path / "site"
+    assert build(small_list, site) == 1
+    err = capsys.readouterr().err
+    assert "1 problem(s) in the list:\nentries/memorization/broken.yaml:4: date: 2020-13 is not a real date" in err
+    assert not (site / "index.html").exists()
+
+
+def test_pages_command_writes_what_the_plugin_serves(small_list: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pages"
+    assert main(["pages", "--entries", str(small_list), "--out", str(out)]) == 0
+    catalog, _ = load_catalog(str(small_list))
+    expected = render_pages(catalog)
+    assert sorted(p.name for p in out.iterdir()) == sorted(expected) == ["generalization.md", "index.md", "memorization.md"]
+    for name, text in expected.items():
+        assert (out / name).read_text(encoding="utf-8") == text
+    section = expected["memorization.md"]
+    assert section.startswith("# Memorization\n")
+    assert "### Deduplicating Training Data Makes Language Models Better { #lee2022deduplicating }\n" in section
+
+
+def test_template_override(small_list: Path, tmp_path: Path) -> None:
+    override = tmp_path / "templates"
+    override.mkdir()
+    (override / "entry.html.j2").write_text('<p class="mine">{{ entry.title }}</p>\n', encoding="utf-8")
+    catalog, _ = load_catalog(str(small_list))
+    page = render_pages(catalog, str(override))["generalization.md"]
+    assert '<p class="mine">Are All Layers Created Equal?</p>' in page
