@@ -24,7 +24,7 @@ check: $(STAMP)  ## validate every entry file
 	$(PY) -m generator check
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check generator tests bench
+	$(VENV)/bin/ruff check
 	$(VENV)/bin/mypy
 
 test: $(STAMP) lint  ## lint, type-check, then the whole test suite
