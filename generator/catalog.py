@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 
 from generator.identifiers import arxiv_sort_key
@@ -21,6 +21,11 @@ class Catalog:
     def in_section(self, slug: str) -> list[Entry]:
         """Papers listed in a section (their own or through also_in), newest first."""
         return sorted((e for e in self.entries if slug in e.sections), key=newest_first)
+
+    def moved_from(self, slug: str) -> list[Entry]:
+        """Papers that left a section (moved.yaml), so its old anchors can point to them."""
+        ids = set(self.info.moved.get(slug, ()))
+        return [e for e in self.entries if e.id in ids]
 
     def by_year(self, slug: str) -> list[tuple[int, list[Entry]]]:
         return group_by_year(self.in_section(slug))
@@ -47,5 +52,12 @@ def group_by_year(entries: list[Entry]) -> list[tuple[int, list[Entry]]]:
     return [(year, list(group)) for year, group in groupby(entries, key=lambda e: e.year)]
 
 
+def canonical_keywords(entry: Entry, info: ListInfo) -> Entry:
+    """The entry with its key words spelled as the alias file says, each once."""
+    keywords = tuple(dict.fromkeys(info.canonical(k) for k in entry.keywords))
+    return entry if keywords == entry.keywords else replace(entry, keywords=keywords)
+
+
 def build_catalog(info: ListInfo, entries: list[Entry]) -> Catalog:
+    entries = [canonical_keywords(e, info) for e in entries]
     return Catalog(info, tuple(sorted(entries, key=newest_first)))

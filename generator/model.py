@@ -74,6 +74,13 @@ class ListInfo:
     sections: tuple[Section, ...]
     description: str = ""
     credits: str = ""
+    # key word spelling variant -> the canonical key word (keyword-aliases.yaml)
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    # section slug -> ids of papers moved out of it, whose old permalinks must still work (moved.yaml)
+    moved: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def canonical(self, keyword: str) -> str:
+        return self.aliases.get(keyword, keyword)
 
     def section(self, slug: str) -> Section | None:
         return next((s for s in self.sections if s.slug == slug), None)

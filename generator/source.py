@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from dataclasses import replace
 
 from generator.catalog import Catalog, build_catalog
 from generator.errors import ListError, Problem, errors_in
 from generator.load import Loaded, load_bytes
 from generator.model import Entry, ListInfo
-from generator.validate import entry_problems, list_problems, make_entry, make_list_info
+from generator.validate import (
+    alias_problems,
+    entry_problems,
+    keyword_variant_warnings,
+    list_problems,
+    make_entry,
+    make_list_info,
+    moved_problems,
+)
 
 SECTIONS_FILE = "sections.yaml"
+ALIASES_FILE = "keyword-aliases.yaml"
+MOVED_FILE = "moved.yaml"
+LIST_FILES = (SECTIONS_FILE, ALIASES_FILE, MOVED_FILE)
 MAX_FILES_PER_FOLDER = 1000
 # files that may sit beside the data without being entries
 NOTICE_FILES = ("LICENSE*", "README*", "NOTICE*", "*.md", ".gitkeep")
@@ -62,7 +74,7 @@ def entry_files(entries_dir: str) -> tuple[list[tuple[str, str | None]], list[Pr
             problems.append(Problem(display_path(folder), 0, message))
         for name in sorted(files):
             path = os.path.join(folder, name)
-            if section is None and (name == SECTIONS_FILE or any(fnmatch.fnmatch(name, p) for p in NOTICE_FILES)):
+            if section is None and (name in LIST_FILES or any(fnmatch.fnmatch(name, p) for p in NOTICE_FILES)):
                 continue
             if not name.endswith(".yaml"):
                 stem, ext = os.path.splitext(name)
@@ -71,6 +83,28 @@ def entry_files(entries_dir: str) -> tuple[list[tuple[str, str | None]], list[Pr
                 continue
             found.append((path, section))
     return found, problems
+
+
+def read_extras(entries_dir: str, info: ListInfo, entries: list[Entry]) -> tuple[ListInfo, list[Problem]]:
+    """The optional list files: key word aliases and moved papers."""
+    problems: list[Problem] = []
+    aliases: dict[str, str] = {}
+    moved: dict[str, tuple[str, ...]] = {}
+    path = os.path.join(entries_dir, ALIASES_FILE)
+    if os.path.isfile(path):
+        loaded, found = _load(path)
+        problems += found
+        if loaded is not None:
+            aliases, found = alias_problems(loaded)
+            problems += found
+    path = os.path.join(entries_dir, MOVED_FILE)
+    if os.path.isfile(path):
+        loaded, found = _load(path)
+        problems += found
+        if loaded is not None:
+            moved, found = moved_problems(loaded, info, entries)
+            problems += found
+    return replace(info, aliases=aliases, moved=moved), problems
 
 
 def read_list(entries_dir: str) -> tuple[ListInfo | None, list[Entry], list[Problem]]:
@@ -98,6 +132,8 @@ def read_list(entries_dir: str) -> tuple[ListInfo | None, list[Entry], list[Prob
         if not any(p.severity == "error" for p in own):
             entries.append(make_entry(loaded, folder or loaded.data["section"]))
     problems += list_problems(entries)
+    info, extra_problems = read_extras(entries_dir, info, entries)
+    problems += extra_problems + keyword_variant_warnings(entries, info.aliases)
     return info, entries, problems
 
 

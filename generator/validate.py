@@ -12,7 +12,7 @@ import json
 import os
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -256,7 +256,7 @@ def list_problems(entries: list[Entry]) -> list[Problem]:
                 problems.append(Problem(
                     entry.path, entry.line(field),
                     f"same paper as {first.path} ({what}); keep one file and list extra sections in also_in"))
-    return problems + keyword_variant_warnings(entries)
+    return problems
 
 
 def keyword_key(keyword: str) -> str:
@@ -265,12 +265,15 @@ def keyword_key(keyword: str) -> str:
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 
-def keyword_variant_warnings(entries: list[Entry]) -> list[Problem]:
-    """Warn on each use of a spelling that is not the most used one of its group."""
+def keyword_variant_warnings(entries: list[Entry], aliases: Mapping[str, str] | None = None) -> list[Problem]:
+    """Warn on each use of a spelling that differs from another only by case or plural and that
+    the alias file does not settle: the most used spelling is the one to use or to alias to."""
+    aliases = aliases or {}
     uses: dict[str, dict[str, list[tuple[Entry, int]]]] = defaultdict(lambda: defaultdict(list))
     for entry in entries:
         for index, keyword in enumerate(entry.keywords):
-            uses[keyword_key(keyword)][keyword].append((entry, entry.line(f"keywords[{index}]")))
+            spelling = aliases.get(keyword, keyword)
+            uses[keyword_key(spelling)][spelling].append((entry, entry.line(f"keywords[{index}]")))
     problems = []
     for spellings in uses.values():
         if len(spellings) < 2:
@@ -282,9 +285,46 @@ def keyword_variant_warnings(entries: list[Entry]) -> list[Problem]:
             for entry, line in users:
                 problems.append(Problem(
                     entry.path, line,
-                    f"key word '{spelling}' differs only by case or plural from '{preferred}' "
-                    f"({_papers(len(spellings[preferred]))}); use '{preferred}'", "warning"))
+                    f"key word '{spelling}' differs only by case or plural from '{preferred}' ({_papers(len(spellings[preferred]))}); "
+                    f"use '{preferred}' or settle it in keyword-aliases.yaml", "warning"))
     return problems
+
+
+def alias_problems(loaded: Loaded) -> tuple[dict[str, str], list[Problem]]:
+    """keyword-aliases.yaml: a mapping of variant -> canonical key word, no chains."""
+    problems = schema_problems(loaded, "keyword-aliases.schema.json")
+    if problems:
+        return {}, problems
+    aliases: dict[str, str] = dict(loaded.data.get("aliases") or {})
+    for variant, canonical in aliases.items():
+        line = loaded.line_of(("aliases", variant))
+        if variant == canonical:
+            problems.append(Problem(loaded.path, line, f"aliases.{variant}: a key word cannot be an alias of itself"))
+        elif canonical in aliases:
+            problems.append(Problem(
+                loaded.path, line, f"aliases.{variant}: '{canonical}' is itself an alias of '{aliases[canonical]}'; point to '{aliases[canonical]}'"))
+    return aliases, problems
+
+
+def moved_problems(loaded: Loaded, info: ListInfo, entries: list[Entry]) -> tuple[dict[str, tuple[str, ...]], list[Problem]]:
+    """moved.yaml: section slug -> ids of papers of the list that used to be listed there."""
+    problems = schema_problems(loaded, "moved.schema.json")
+    if problems:
+        return {}, problems
+    known = [s.slug for s in info.sections]
+    by_id = {e.id: e for e in entries}
+    moved = {slug: tuple(ids) for slug, ids in (loaded.data.get("moved") or {}).items()}
+    for slug, ids in moved.items():
+        if slug not in known:
+            problems.append(Problem(loaded.path, loaded.line_of(("moved", slug)), f"moved.{slug}: unknown section; known: {', '.join(known)}"))
+        for index, paper_id in enumerate(ids):
+            line = loaded.line_of(("moved", slug, index))
+            entry = by_id.get(paper_id)
+            if entry is None:
+                problems.append(Problem(loaded.path, line, f"moved.{slug}: no paper has the id '{paper_id}'"))
+            elif slug in entry.sections:
+                problems.append(Problem(loaded.path, line, f"moved.{slug}: '{paper_id}' is still listed in {slug}; remove it from moved.yaml"))
+    return moved, problems
 
 
 def _papers(count: int) -> str:

@@ -142,3 +142,13 @@ def test_template_override(small_list: Path, tmp_path: Path) -> None:
     catalog, _ = load_catalog(str(small_list))
     page = render_pages(catalog, str(override))["generalization.md"]
     assert '<p class="mine">Are All Layers Created Equal?</p>' in page
+
+
+def test_moved_papers_keep_their_old_anchor(small_list: Path, tmp_path: Path) -> None:
+    (small_list / "moved.yaml").write_text("moved:\n  generalization: [zielinski2020explaining]\n", encoding="utf-8")
+    assert build(small_list, tmp_path / "site") == 0
+    page = article(tmp_path / "site" / "generalization" / "index.html")
+    assert (
+        '<li><span id="zielinski2020explaining"></span><a href="../memorization/#zielinski2020explaining">Explaining Memorization and '
+        "Generalization: A Large-Scale Study with Coherent Gradients</a> is now listed in Memorization.</li>"
+    ) in page

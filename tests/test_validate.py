@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.source import read_list
+from generator.source import load_catalog, read_list
 
 CASES = Path(__file__).parent / "cases" / "entries"
 EXPECT = re.compile(r"^# expect: (.*)$", re.MULTILINE)
@@ -124,7 +124,7 @@ def test_check_command(small_list: Path, capsys: pytest.CaptureFixture[str]) -> 
     out, err = capsys.readouterr()
     assert out == (
         "entries/generalization/zhang2022layers.yaml:13: warning: key word 'Large Language Model' differs only by case or "
-        "plural from 'Large Language Models' (1 paper); use 'Large Language Models'\n"
+        "plural from 'Large Language Models' (1 paper); use 'Large Language Models' or settle it in keyword-aliases.yaml\n"
     )
     assert err == "4 valid entries; 0 error(s), 1 warning(s)\n"
     shutil.copy(CASES / "duplicate-key.yaml", small_list / "memorization")
@@ -163,3 +163,41 @@ def test_dump_refuses_a_broken_list(small_list: Path, capsys: pytest.CaptureFixt
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == "entries/memorization/missing-title.yaml:1: missing required field 'title'\n"
+
+
+def test_alias_file_settles_variants_and_the_catalog_applies_it(small_list: Path) -> None:
+    (small_list / "keyword-aliases.yaml").write_text("aliases:\n  Large Language Model: Large Language Models\n", encoding="utf-8")
+    _, entries, problems = read_list(str(small_list))
+    assert problems == []
+    catalog, _ = load_catalog(str(small_list))
+    layers = next(e for e in catalog.entries if e.id == "zhang2022layers")
+    assert layers.keywords == ("Memorization", "Large Language Models")
+    assert next(e for e in entries if e.id == "zhang2022layers").keywords == ("Memorization", "Large Language Model")
+
+
+def test_alias_file_problems(small_list: Path) -> None:
+    (small_list / "keyword-aliases.yaml").write_text(
+        "aliases:\n  LLM: Large Language Model\n  Large Language Model: Large Language Models\n  Same: Same\n  Bad: [x]\n",
+        encoding="utf-8",
+    )
+    assert errors_for(small_list, "keyword-aliases.yaml") == ["5: aliases.Bad: must be text, not a list"]
+    (small_list / "keyword-aliases.yaml").write_text(
+        "aliases:\n  LLM: Large Language Model\n  Large Language Model: Large Language Models\n  Same: Same\n", encoding="utf-8"
+    )
+    assert errors_for(small_list, "keyword-aliases.yaml") == [
+        "2: aliases.LLM: 'Large Language Model' is itself an alias of 'Large Language Models'; point to 'Large Language Models'",
+        "4: aliases.Same: a key word cannot be an alias of itself",
+    ]
+
+
+def test_moved_file_is_checked_against_the_entries(small_list: Path) -> None:
+    (small_list / "moved.yaml").write_text(
+        "moved:\n  generalization: [zielinski2020explaining, nobody]\n  memorization: [zhang2017understanding]\n  lottery: []\n",
+        encoding="utf-8",
+    )
+    _, _, problems = read_list(str(small_list))
+    assert [str(p) for p in problems if p.severity == "error"] == [
+        "entries/moved.yaml:2: moved.generalization: no paper has the id 'nobody'",
+        "entries/moved.yaml:3: moved.memorization: 'zhang2017understanding' is still listed in memorization; remove it from moved.yaml",
+        "entries/moved.yaml:4: moved.lottery: unknown section; known: memorization, generalization",
+    ]
