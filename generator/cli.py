@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from generator.emit import write_text
 from generator.errors import ListError, Problem, errors_in
-from generator.render import render_pages
+from generator.generate import generate
 from generator.source import load_catalog, read_list
 
 
@@ -52,7 +52,8 @@ def cmd_import_readme(args: argparse.Namespace) -> int:
 
 def cmd_pages(args: argparse.Namespace) -> int:
     catalog, _ = load_catalog(args.entries)
-    for name, text in render_pages(catalog, args.templates).items():
+    files = generate(catalog, templates=args.templates, site_url=args.site_url or os.environ.get("SITE_URL"), related=args.related)
+    for name, text in files.items():
         write_text(os.path.join(args.out, name), text)
         print(os.path.join(args.out, name))
     return 0
@@ -106,6 +107,8 @@ def parser() -> argparse.ArgumentParser:
     sub = command("pages", cmd_pages, "write the generated Markdown pages to a folder (for other engines)")
     sub.add_argument("--out", required=True, metavar="DIR")
     sub.add_argument("--templates", metavar="DIR", help="templates that override the package's")
+    sub.add_argument("--site-url", metavar="URL", help="the published address, for the feed (default: $SITE_URL)")
+    sub.add_argument("--related", type=int, default=5, metavar="N", help="related papers under each paper (0: none)")
     sub = command("build", cmd_build, "build the site with MkDocs for any list directory", entries=None)
     sub.add_argument("--site-dir", metavar="DIR", help="where the site goes (default: from mkdocs.yml)")
     sub.add_argument("--config-file", "-f", default="mkdocs.yml", metavar="FILE")

@@ -22,6 +22,25 @@ _BLOCK_LINE = re.compile(
     r"^(?: {4,}\S| {0,3}(?:#|>|[-*+][ \t]|\d+[.)][ \t]|```|~~~|!!!|\?\?\?|\||---|\*\*\*|___|===|\[[^\]]+\]:))"
 )
 _LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+# Inline math: \(...\) or $...$ (not $$, not "$5 and $10": no space inside the dollars, no digit after)
+_MATH = re.compile(
+    r"(?P<code>(?P<ticks>`+)[^`].*?(?P=ticks))"
+    r"|\\\((?P<paren>[^`\n]+?)\\\)"
+    r"|(?<![\\$])\$(?P<dollar>[^\s$`](?:[^$`\n]{0,300}?[^\s\\$`])?)\$(?![$\d])"
+)
+# TeX leftovers in digests copied from abstracts, and what they should read as
+_TEX_QUOTES = re.compile(r"``(.+?)(?:''|\")", re.DOTALL)
+_TEX_COMMANDS = (
+    (re.compile(r"\\(?:emph|textit)\{([^{}]*)\}"), r"*\1*"),
+    (re.compile(r"\\textbf\{([^{}]*)\}"), r"**\1**"),
+    (re.compile(r"\\texttt\{([^{}]*)\}"), r"`\1`"),
+    (re.compile(r"\\([%&#_])"), r"\1"),
+)
+_MATHML_TAGS = {
+    "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msub", "msup", "msubsup", "mfrac", "msqrt", "mroot",
+    "munder", "mover", "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose", "semantics", "annotation",
+}
+_MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
 
 
 def is_http_url(url: str) -> bool:
@@ -37,6 +56,7 @@ def is_http_url(url: str) -> bool:
 
 def digest_problems(text: str) -> list[str]:
     """What in a digest would not be plain prose, each with how to fix it."""
+    text = _MATH.sub(lambda m: m.group("code") or "", tex_quotes(text))  # math is TeX, where < and { mean what they say
     problems = []
     if _HTML_TAG.search(_AUTOLINK.sub("", text)):
         problems.append("raw HTML is not allowed; write plain text, use *emphasis* or [text](https://...) links")
@@ -91,7 +111,48 @@ def _markdown() -> markdown.Markdown:
 _MD = _markdown()
 
 
+def tex_quotes(text: str) -> str:
+    """``quotes'' become curly quotes (before anything else: `` would read as code)."""
+    return _TEX_QUOTES.sub("\u201c\\1\u201d", text)
+
+
+def tidy_tex(text: str) -> str:
+    """Outside math: \\emph{x} becomes emphasis, \\% a percent sign."""
+    for pattern, replacement in _TEX_COMMANDS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def tex_to_mathml(tex: str) -> Markup:
+    """Inline MathML for a TeX formula, or the TeX as code when it cannot be converted safely."""
+    import latex2mathml.converter  # imported late: only digests with math pay for it
+
+    fallback = Markup("<code>{}</code>").format(tex)
+    try:
+        # latex2mathml copies \text{...} verbatim into the markup: spell <, > and & in TeX, then verify
+        mathml = latex2mathml.converter.convert(tex.replace("<", r"\lt ").replace(">", r"\gt ").replace("&", r"\&"))
+        tree = etree.fromstring(mathml)
+    except Exception:
+        return fallback
+    if any(el.tag.removeprefix(_MATHML_NS) not in _MATHML_TAGS or set(el.attrib) - {"display", "xmlns", "stretchy", "fence"}
+           for el in tree.iter()):
+        return fallback
+    return Markup(mathml)
+
+
 def render_digest(text: str) -> Markup:
-    """Digest Markdown as HTML paragraphs: emphasis, code and http(s) links only."""
+    """Digest Markdown as HTML paragraphs: emphasis, code, http(s) links and inline math only."""
+    formulas: list[Markup] = []
+
+    def hold(match: re.Match[str]) -> str:
+        if match.group("code"):
+            return match.group("code")
+        formulas.append(tex_to_mathml(match.group("paren") or match.group("dollar")))
+        return f"dlpmath{len(formulas) - 1}x"
+
+    held = _MATH.sub(hold, tex_quotes(text))
     _MD.reset()
-    return Markup(_MD.convert(text))
+    rendered = _MD.convert(tidy_tex(held))
+    for index, formula in enumerate(formulas):
+        rendered = rendered.replace(f"dlpmath{index}x", str(formula), 1)
+    return Markup(rendered)

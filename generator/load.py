@@ -9,7 +9,6 @@ control characters and non-UTF-8 bytes are problems with a line, never silent be
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +25,8 @@ MAX_BYTES = 64 * 1024
 MAX_DEPTH = 8
 _INT = re.compile(r"[-+]?[0-9]+")
 _NULLS = {"", "~", "null", "Null", "NULL"}
+# tabs, and the control characters (Unicode category Cc) other than the line feed
+_TAB_OR_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _BOMS = {
     b"\xef\xbb\xbf": "UTF-8 byte-order mark",
     b"\xff\xfe": "UTF-16 byte-order mark",
@@ -66,13 +67,13 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
         return None, [Problem(path, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
     text = text.replace("\r\n", "\n")
     problems = []
-    for number, line_text in enumerate(text.split("\n"), 1):
-        if "\t" in line_text:
-            problems.append(Problem(path, number, "tab character; YAML needs spaces for indentation and tabs are not allowed in values"))
-        for char in line_text:
-            if char != "\t" and unicodedata.category(char) == "Cc":
-                problems.append(Problem(path, number, f"control character U+{ord(char):04X}; remove it"))
-                break
+    for match in _TAB_OR_CONTROL.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        if match.group() == "\t":
+            problems.append(Problem(path, line, "tab character; YAML needs spaces for indentation and tabs are not allowed in values"))
+        else:
+            problems.append(Problem(path, line, f"control character U+{ord(match.group()):04X}; remove it"))
+    problems = list({(p.line, p.message.split(";")[0]): p for p in problems}.values())  # one of each kind per line
     return (None if problems else text), problems
 
 

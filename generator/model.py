@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+# Pages the site generates besides the section pages: no section may take these slugs.
+RESERVED_SLUGS = frozenset({"index", "keywords", "authors", "years", "explorer", "whats-new", "stats", "assets", "search", "contributing"})
+
 # The field names, in the canonical order of an entry file and of `dump`.
 FIELDS = (
     "id", "title", "authors", "venue", "year", "date", "arxiv", "doi",
@@ -74,6 +77,8 @@ class ListInfo:
     sections: tuple[Section, ...]
     description: str = ""
     credits: str = ""
+    # the day the list was first imported: when papers without `added` joined it
+    imported: str = ""
     # key word spelling variant -> the canonical key word (keyword-aliases.yaml)
     aliases: Mapping[str, str] = field(default_factory=dict)
     # section slug -> ids of papers moved out of it, whose old permalinks must still work (moved.yaml)

@@ -14,17 +14,25 @@ from mkdocs.structure.files import File, Files
 
 from generator.catalog import Catalog
 from generator.errors import ListError
-from generator.render import page_name, render_pages
+from generator.generate import generate
+from generator.render import page_name
 from generator.source import load_catalog
 
 log = get_plugin_logger(__name__)
+
+BROWSE = (
+    ("Explorer", "explorer.md"), ("Key words", "keywords.md"), ("Authors", "authors.md"),
+    ("Years", "years.md"), ("What's new", "whats-new.md"), ("Statistics", "stats.md"),
+)
 
 
 class ReadingListConfig(Config):
     entries = config_options.Type(str, default="entries")
     """The list directory: sections.yaml and one YAML file per paper, relative to mkdocs.yml."""
     templates = config_options.Optional(config_options.Type(str))
-    """A folder of templates that override the package's (home.md.j2, section.md.j2, entry.html.j2)."""
+    """A folder of templates that override the package's (home.md.j2, section.md.j2, entry.html.j2, ...)."""
+    related = config_options.Type(int, default=5)
+    """How many related papers to show under each paper (0 to turn them off)."""
 
 
 class ReadingListPlugin(BasePlugin[ReadingListConfig]):
@@ -54,11 +62,14 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         return config
 
     def _nav(self, config: MkDocsConfig) -> list[Any]:
-        """Home, the sections in the sections file's order, then the hand-written pages."""
+        """Home, the sections in the sections file's order, the indexes, then the hand-written pages."""
         assert self.catalog is not None
-        nav: list[Any] = [{"Home": "index.md"}]
-        nav += [{s.title: page_name(s.slug)} for s in self.catalog.sections]
-        generated = {page_name(s.slug) for s in self.catalog.sections} | {"index.md"}
+        generated = {page_name(s.slug) for s in self.catalog.sections} | {"index.md"} | {name for _, name in BROWSE}
+        nav: list[Any] = [
+            {"Home": "index.md"},
+            {"Sections": [{s.title: page_name(s.slug)} for s in self.catalog.sections]},
+            {"Browse": [{title: name} for title, name in BROWSE]},
+        ]
         for folder, dirs, names in os.walk(config.docs_dir):
             dirs.sort()
             for name in sorted(names):
@@ -69,9 +80,11 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalog is not None
-        for name, text in render_pages(self.catalog, self.templates_dir).items():
+        generated = generate(self.catalog, templates=self.templates_dir, directory_urls=config.use_directory_urls,
+                             site_url=config.site_url, related=self.config.related)
+        for name, text in generated.items():
             if files.get_file_from_path(name) is not None:
-                raise PluginError(f"{config.docs_dir}/{name} has the name of a generated page; rename or remove it")
+                raise PluginError(f"{config.docs_dir}/{name} has the name of a generated file; rename or remove it")
             files.append(File.generated(config, name, content=text))
         return files
 

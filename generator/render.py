@@ -1,5 +1,6 @@
-"""Render the catalog to Markdown pages with Jinja2: no MkDocs needed, so any engine can use them.
+"""Render the catalog to Markdown pages and data files, with no MkDocs needed.
 
+Any engine can use the result: MkDocs through the plugin, another engine through `pages`.
 Autoescape is on. Titles, authors, key words and venues are plain text: HTML-escaped everywhere,
 and Markdown-escaped where they land in Markdown (headings, link texts). Digests and descriptions
 go through the restricted digest renderer and arrive as finished HTML.
@@ -8,16 +9,25 @@ go through the restricted digest renderer and arrive as finished HTML.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
 
 import jinja2
 from markupsafe import Markup
 
+from generator import indexes
+from generator.bibtex import cite
 from generator.catalog import Catalog
 from generator.digest import render_digest
+from generator.identifiers import normalize_title
 from generator.model import Entry
 
 TEMPLATE_DIR = os.path.join(os.path.dirname(__file__), "templates")
+RECENT = 50  # papers on the What's new page
+FEED_ITEMS = 100  # items in the Atom feed
 # HTML's own characters become entities; Python-Markdown unescapes a backslash before its syntax
 # characters; the syntax characters of Markdown extensions (~ ^ = $ |) become numeric entities
 _HTML_CHARS = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#39;"}
@@ -40,6 +50,64 @@ def page_name(slug: str) -> str:
     return f"{slug}.md"
 
 
+@cache
+def prose(text: str) -> Markup:
+    """Digest Markdown to HTML, cached: `mkdocs serve` re-renders only what changed."""
+    return render_digest(text)
+
+
+def page_url(name: str, directory_urls: bool) -> str:
+    """The URL of a generated page or file, relative to the site root, as MkDocs makes it."""
+    if not name.endswith(".md"):
+        return name
+    stem = name[:-3]
+    if not directory_urls:
+        return f"{stem}.html"
+    return "" if stem == "index" else f"{stem}/"
+
+
+def relative_url(from_page: str, to_name: str, anchor: str | None, directory_urls: bool) -> str:
+    """A link from one generated page to a page or data file, with an optional anchor."""
+    suffix = f"#{anchor}" if anchor else ""
+    if from_page == to_name and anchor:
+        return suffix
+    source = page_url(from_page, directory_urls)
+    source_dir = source.rstrip("/") if source.endswith("/") else posixpath.dirname(source)
+    target = page_url(to_name, directory_urls)
+    url = posixpath.relpath(target.rstrip("/") or ".", source_dir or ".")
+    if target.endswith("/") or not target:
+        url = "./" if url == "." else url + "/"
+    return url + suffix
+
+
+@dataclass
+class Site:
+    """Everything the templates need besides the catalog, computed once per build."""
+
+    catalog: Catalog
+    directory_urls: bool = True
+    keyword_groups: list[indexes.KeywordGroup] = field(init=False)
+    keyword_anchor: dict[str, str] = field(init=False)
+    authors: list[indexes.Author] = field(init=False)
+    author_anchor: dict[str, str] = field(init=False)
+    related: dict[str, list[Entry]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.keyword_groups = indexes.keyword_index(self.catalog)
+        self.keyword_anchor = indexes.keyword_anchors(self.catalog)
+        self.authors = indexes.author_index(self.catalog)
+        self.author_anchor = indexes.author_anchors(self.authors)
+
+    def linker(self, page: str) -> Callable[..., str]:
+        def link(to_name: str, anchor: str | None = None) -> str:
+            return relative_url(page, to_name, anchor, self.directory_urls)
+
+        return link
+
+    def author_link(self, page: str, name: str) -> str:
+        return relative_url(page, "authors.md", self.author_anchor[normalize_title(name)], self.directory_urls)
+
+
 def make_environment(override_dir: str | None = None) -> jinja2.Environment:
     """Templates from `override_dir` first (a maintainer's own), then the package's."""
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(TEMPLATE_DIR)]
@@ -54,34 +122,57 @@ def make_environment(override_dir: str | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md_text"] = md_text
-    env.filters["prose"] = render_digest
+    env.filters["prose"] = prose
+    env.filters["short_authors"] = indexes.short_authors
     env.globals["page_name"] = page_name
+    env.globals["cite"] = cite
     return env
 
 
-def render_home(env: jinja2.Environment, catalog: Catalog) -> str:
-    counts = {s.slug: len(catalog.in_section(s.slug)) for s in catalog.sections}
-    return env.get_template("home.md.j2").render(catalog=catalog, info=catalog.info, counts=counts)
-
-
-def render_section(env: jinja2.Environment, catalog: Catalog, slug: str) -> str:
-    section = catalog.info.section(slug)
-    years = catalog.by_year(slug)
+def _render(env: jinja2.Environment, site: Site, template: str, page: str, **context: object) -> str:
+    catalog = site.catalog
     titles = {s.slug: s.title for s in catalog.sections}
-    return env.get_template("section.md.j2").render(
-        catalog=catalog, section=section, years=years, titles=titles,
-        count=sum(len(papers) for _, papers in years), entry_html=lambda e: entry_html(env, e),
+
+    def entry_html(entry: Entry) -> Markup:
+        return Markup(env.get_template("entry.html.j2").render(
+            entry=entry, site=site, page=page, link=site.linker(page), titles=titles,
+            author_link=lambda name: site.author_link(page, name),
+        ))
+
+    return env.get_template(template).render(
+        catalog=catalog, info=catalog.info, site=site, page=page, link=site.linker(page), titles=titles,
+        entry_html=entry_html, **context,
     )
 
 
-def entry_html(env: jinja2.Environment, entry: Entry) -> Markup:
-    return Markup(env.get_template("entry.html.j2").render(entry=entry))
-
-
-def render_pages(catalog: Catalog, override_dir: str | None = None) -> dict[str, str]:
+def render_pages(catalog: Catalog, override_dir: str | None = None, *, directory_urls: bool = True,
+                 related: dict[str, list[Entry]] | None = None) -> dict[str, str]:
     """Every generated page: file name (relative to docs/) -> Markdown."""
     env = make_environment(override_dir)
-    pages = {"index.md": render_home(env, catalog)}
+    site = Site(catalog, directory_urls, related=related or {})
+    counts = {s.slug: len(catalog.in_section(s.slug)) for s in catalog.sections}
+    pages = {"index.md": _render(env, site, "home.md.j2", "index.md", counts=counts)}
     for section in catalog.sections:
-        pages[page_name(section.slug)] = render_section(env, catalog, section.slug)
+        name = page_name(section.slug)
+        years = catalog.by_year(section.slug)
+        pages[name] = _render(env, site, "section.md.j2", name, section=section, years=years,
+                              count=sum(len(p) for _, p in years))
+    pages["explorer.md"] = _render(env, site, "explorer.md.j2", "explorer.md")
+    pages["keywords.md"] = _render(env, site, "keywords.md.j2", "keywords.md", groups=site.keyword_groups)
+    pages["authors.md"] = _render(env, site, "authors.md.j2", "authors.md", letters=indexes.by_letter(site.authors),
+                                  count=len(site.authors))
+    pages["years.md"] = _render(env, site, "years.md.j2", "years.md", years=indexes.year_index(catalog))
+    pages["whats-new.md"] = _render(env, site, "whats-new.md.j2", "whats-new.md",
+                                    days=indexes.additions_by_day(catalog, RECENT), count=RECENT, feed_items=FEED_ITEMS)
+    pages["stats.md"] = _render(env, site, "stats.md.j2", "stats.md", chart=stats_chart(catalog),
+                                top=indexes.top_keywords(site.keyword_groups, 30),
+                                per_year=indexes.section_counts_by_year(catalog))
     return pages
+
+
+def stats_chart(catalog: Catalog) -> Markup:
+    from generator.charts import stacked_bars
+
+    years, counts = indexes.section_counts_by_year(catalog)
+    series = [(s.title, [counts[s.slug].get(y, 0) for y in years]) for s in catalog.sections]
+    return stacked_bars(years, series, title="Papers per year, by section")

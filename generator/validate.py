@@ -22,7 +22,7 @@ from generator.digest import digest_problems, is_http_url
 from generator.errors import Problem
 from generator.identifiers import arxiv_from_url, doi_from_url, normalize_doi, normalize_title
 from generator.load import Loaded
-from generator.model import Entry, ListInfo, Section
+from generator.model import RESERVED_SLUGS, Entry, ListInfo, Section
 
 SCHEMA_DIR = os.path.join(os.path.dirname(__file__), "schema")
 _SINGLE_LINE = ("title", "venue")
@@ -201,6 +201,8 @@ def make_list_info(loaded: Loaded) -> tuple[ListInfo | None, list[Problem]]:
             line = loaded.line_of(("sections", index))
             if slug in seen:
                 problems.append(Problem(loaded.path, line, f"sections[{index}]: slug '{slug}' is already used at line {seen[slug]}"))
+            if slug in RESERVED_SLUGS:
+                problems.append(Problem(loaded.path, line, f"sections[{index}]: slug '{slug}' is the name of a generated page; choose another"))
             seen.setdefault(slug, line)
     for field in ("description", "credits"):
         text = loaded.data.get(field)
@@ -213,8 +215,12 @@ def make_list_info(loaded: Loaded) -> tuple[ListInfo | None, list[Problem]]:
             problems += [Problem(loaded.path, line, m.replace("digest", f"sections[{index}].description", 1)) for m in digest_problems(text)]
     if problems:
         return None, problems
+    imported = loaded.data.get("imported") or ""
+    if imported and not _real_date(imported):
+        return None, [Problem(loaded.path, loaded.line_of(("imported",)), f"imported: {imported} is not a real date")]
     info = ListInfo(
         title=loaded.data["title"],
+        imported=imported,
         description=loaded.data.get("description") or "",
         credits=loaded.data.get("credits") or "",
         sections=tuple(Section(s["slug"], s["title"], s["description"]) for s in loaded.data["sections"]),

@@ -41,9 +41,12 @@ def wait_for(url: str, text: str, timeout: float = 60.0) -> bool:
 
 
 def test_serve_reloads_when_an_entry_changes(small_list: Path, tmp_path: Path) -> None:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["docs_dir"] = str(ROOT / "docs")
-    config["plugins"] = ["search", {"reading-list": {"entries": str(small_list)}}]
+    config = {
+        "INHERIT": str(ROOT / "mkdocs.yml"),
+        "docs_dir": str(ROOT / "docs"),
+        "theme": {"name": "material", "custom_dir": str(ROOT / "overrides")},
+        "plugins": ["search", {"reading-list": {"entries": str(small_list), "related": 0}}],
+    }
     config_file = tmp_path / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
     port = free_port()

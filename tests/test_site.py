@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.generate import generate
 from generator.render import render_pages
 from generator.source import load_catalog
 
@@ -105,11 +106,16 @@ def test_strict_build_escapes_hostile_fields(small_list: Path, tmp_path: Path, c
     assert html.unescape(heading.group(1)) == (
         "<script>alert(1)</script> *not bold* [link](javascript:alert(1)) {: onclick=alert(1) } # end"
     )
-    assert '<span class="dlp-authors">&lt;img src=x onerror=alert(1)&gt;, {{ config.site_name }} {% raw %}</span>' in page
+    assert (
+        '<a class="dlp-author" href="../authors/#au-img-src-x-onerror-alert-1">&lt;img src=x onerror=alert(1)&gt;</a>, '
+        '<a class="dlp-author" href="../authors/#au-config-site-name-raw">{{ config.site_name }} {% raw %}</a>'
+    ) in page
     assert '<span class="dlp-venue">**ICLR** &lt;b&gt;2020&lt;/b&gt;</span>' in page
     assert 'href="https://example.org/paper?a=1&amp;b=2"' in page
-    assert '<span class="dlp-keyword">&lt;/span&gt;&lt;script&gt;alert(2)&lt;/script&gt;</span>' in page
-    assert '<span class="dlp-keyword">$x$ ~~struck~~ ==marked==</span>' in page
+    assert '<a class="dlp-keyword" href="../keywords/#kw-span-script-alert-2-script">&lt;/span&gt;&lt;script&gt;alert(2)&lt;/script&gt;</a>' in page
+    assert '<a class="dlp-keyword" href="../keywords/#kw-x-struck-marked">$x$ ~~struck~~ ==marked==</a>' in page
+    keywords = article(tmp_path / "site" / "keywords" / "index.html")
+    assert '<h2 id="kw-x-struck-marked">$x$ ~~struck~~ ==marked==<a class="headerlink"' in html.unescape(keywords)
     assert '<p>Safe <em>emphasis</em>, a <a href="https://example.org" rel="nofollow noopener">good link</a> and a tag.</p>' in page
 
 
@@ -124,10 +130,13 @@ def test_build_fails_with_the_check_messages(small_list: Path, tmp_path: Path, c
 
 def test_pages_command_writes_what_the_plugin_serves(small_list: Path, tmp_path: Path) -> None:
     out = tmp_path / "pages"
-    assert main(["pages", "--entries", str(small_list), "--out", str(out)]) == 0
+    assert main(["pages", "--entries", str(small_list), "--out", str(out), "--related", "0"]) == 0
     catalog, _ = load_catalog(str(small_list))
-    expected = render_pages(catalog)
-    assert sorted(p.name for p in out.iterdir()) == sorted(expected) == ["generalization.md", "index.md", "memorization.md"]
+    expected = generate(catalog, related=0)
+    assert sorted(p.name for p in out.iterdir()) == sorted(expected) == [
+        "authors.md", "explorer.json", "explorer.md", "feed.xml", "generalization.md", "index.md", "keywords.md",
+        "memorization.md", "papers.bib", "papers.csv", "papers.json", "stats.md", "whats-new.md", "years.md",
+    ]
     for name, text in expected.items():
         assert (out / name).read_text(encoding="utf-8") == text
     section = expected["memorization.md"]

@@ -1,0 +1,118 @@
+"""The list as data files beside the pages: for the explorer, for downloads, for feed readers."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import json
+import re
+
+from feedgen.feed import FeedGenerator
+
+from generator import indexes
+from generator.bibtex import bibliography
+from generator.catalog import Catalog
+from generator.digest import render_digest
+from generator.model import Entry
+from generator.render import page_name, page_url
+
+_TAGS = re.compile(r"<[^>]+>")
+CSV_FIELDS = ("id", "title", "authors", "venue", "year", "date", "arxiv", "doi", "section", "also_in",
+              "keywords", "paper", "code", "url", "added", "digest")
+
+
+def permalink(entry: Entry, directory_urls: bool = True) -> str:
+    """The paper's permalink relative to the site root: `section/#id`."""
+    return f"{page_url(page_name(entry.section), directory_urls)}#{entry.id}"
+
+
+def digest_text(entry: Entry) -> str:
+    return html.unescape(_TAGS.sub("", render_digest(entry.digest))).strip()
+
+
+def explorer_json(catalog: Catalog, directory_urls: bool = True) -> str:
+    """What the explorer filters: compact, newest first, key words in canonical spelling."""
+    data = {
+        "generated": dt.date.today().isoformat(),
+        "sections": [{"slug": s.slug, "title": s.title} for s in catalog.sections],
+        "papers": [
+            {
+                "id": e.id, "title": e.title, "authors": list(e.authors), "venue": e.venue, "year": e.year,
+                "sections": list(e.sections), "keywords": list(e.keywords), "code": e.link("code") is not None,
+                "url": permalink(e, directory_urls), "digest": digest_text(e),
+            }
+            for e in catalog.entries
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def papers_json(catalog: Catalog, directory_urls: bool = True) -> str:
+    """The whole list with the guide's field names, plus each paper's permalink."""
+    return json.dumps(
+        [{**e.to_dict(), "url": permalink(e, directory_urls)} for e in catalog.entries], ensure_ascii=False, indent=1
+    ) + "\n"
+
+
+def papers_csv(catalog: Catalog, directory_urls: bool = True) -> str:
+    """One row per paper; lists joined with '; ', so a spreadsheet opens it as it is."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for e in catalog.entries:
+        writer.writerow({
+            "id": e.id, "title": e.title, "authors": "; ".join(e.authors), "venue": e.venue or "", "year": e.year,
+            "date": e.date or "", "arxiv": e.arxiv or "", "doi": e.doi or "", "section": e.section,
+            "also_in": "; ".join(e.also_in), "keywords": "; ".join(e.keywords), "paper": e.link("paper") or "",
+            "code": e.link("code") or "", "url": permalink(e, directory_urls), "added": e.added or "", "digest": e.digest,
+        })
+    return out.getvalue()
+
+
+def atom_feed(catalog: Catalog, site_url: str, items: int, directory_urls: bool = True) -> str:
+    """The latest additions as an Atom feed, one item per paper with its digest."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    recent = indexes.recent_additions(catalog, items)
+    feed = FeedGenerator()
+    feed.id(base)
+    feed.title(f"{catalog.info.title}: new papers")
+    feed.subtitle(f"The latest additions to {catalog.info.title}.")
+    feed.link(href=base, rel="alternate")
+    feed.link(href=f"{base}feed.xml", rel="self")
+    feed.language("en")
+    newest = max((indexes.added_on(e, catalog) for e in recent), default="") or dt.date.today().isoformat()
+    feed.updated(_moment(newest))
+    for entry in reversed(recent):  # feedgen puts the last added item first
+        item = feed.add_entry()
+        url = base + permalink(entry, directory_urls)
+        item.id(url)
+        item.title(entry.title)
+        item.link(href=url)
+        added = _moment(indexes.added_on(entry, catalog) or newest)
+        item.published(added)
+        item.updated(added)
+        for name in entry.authors:
+            item.author(name=name)
+        for keyword in entry.keywords:
+            item.category(term=keyword)
+        if entry.digest:
+            item.content(str(render_digest(entry.digest)), type="html")
+        item.summary(f"{indexes.short_authors(entry.authors)}. {entry.venue or entry.year}.")
+    return str(feed.atom_str(pretty=True).decode("utf-8"))
+
+
+def _moment(day: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(day).replace(tzinfo=dt.timezone.utc)
+
+
+def data_files(catalog: Catalog, site_url: str, feed_items: int, directory_urls: bool = True) -> dict[str, str]:
+    """Every generated data file: name (relative to the site root) -> content."""
+    return {
+        "explorer.json": explorer_json(catalog, directory_urls),
+        "papers.json": papers_json(catalog, directory_urls),
+        "papers.csv": papers_csv(catalog, directory_urls),
+        "papers.bib": bibliography(catalog.entries),
+        "feed.xml": atom_feed(catalog, site_url, feed_items, directory_urls),
+    }

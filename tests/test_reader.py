@@ -1,0 +1,152 @@
+"""What a reader gets besides the section pages: indexes, downloads, citations, feed, math."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin
+
+import feedparser
+import pytest
+
+from generator.bibtex import bibtex, entry_type
+from generator.cli import main
+from generator.digest import render_digest
+from generator.indexes import author_index, family_sort_key, keyword_index, recent_additions
+from generator.model import Entry
+from generator.source import load_catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def paper(**fields: object) -> Entry:
+    base: dict[str, object] = {"id": "x2020y", "title": "A title", "year": 2020, "section": "s", "path": "p.yaml"}
+    return Entry(**{**base, **fields})  # type: ignore[arg-type]
+
+
+def test_bibtex_types_keys_and_escaping() -> None:
+    arxiv = paper(id="xiao2024rethinking", title="Rethinking 50% of {Wisdom} & the Café_1", authors=("Lechao Xiao", "Sébastien Bubeck"),
+                  year=2024, arxiv="2409.15156", links=(("paper", "https://arxiv.org/abs/2409.15156"),))
+    assert bibtex([arxiv]) == (
+        "@misc{xiao2024rethinking,\n"
+        "  title = {Rethinking 50\\% of \\{Wisdom\\} \\& the Caf\\'e\\_1},\n"
+        "  author = {Lechao Xiao and S\\'ebastien Bubeck},\n"
+        "  year = {2024},\n"
+        "  eprint = {2409.15156},\n"
+        "  archivePrefix = {arXiv},\n"
+        "  url = {https://arxiv.org/abs/2409.15156}\n"
+        "}\n"
+    )
+    conference = paper(venue="ICLR 2019", authors=("A B",), links=(("paper", "https://openreview.net/forum?id=a_b{c}"),))
+    assert bibtex([conference]).splitlines()[:4] == ["@inproceedings{x2020y,", "  title = {A title},", "  author = {A B},",
+                                                      "  booktitle = {ICLR 2019},"]
+    assert "  url = {https://openreview.net/forum?id=a_b%7Bc%7D}" in bibtex([conference])
+    assert [entry_type(paper(venue=v)) for v in ("Nature", "PNAS", "PhD Thesis", "NeurIPS 2020 Workshop on X", "CVPR 2019")] == [
+        "article", "article", "misc", "inproceedings", "inproceedings"]
+    assert entry_type(paper()) == "misc"
+
+
+def test_math_and_tex_leftovers_in_digests() -> None:
+    html = render_digest(r"With \(N\) points, $x_i^2 < y$ costs $5 and $10; ``grokking'' and \emph{tensor} 1\% in `a$b$c`.")
+    assert html.count('<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">') == 2
+    assert "<mi>N</mi>" in html and "<mo>&#x0003C;</mo>" in html
+    assert "costs $5 and $10; \u201cgrokking\u201d and <em>tensor</em> 1% in <code>a$b$c</code>." in html
+    assert "<script" not in render_digest(r"$\text{<script>alert(1)</script>}$")
+
+
+def test_indexes_of_the_real_list() -> None:
+    catalog, _ = load_catalog(str(ROOT / "entries"))
+    groups = {g.keyword: g for g in keyword_index(catalog)}
+    assert "Neural Scaling Law" not in groups and len(groups["Neural Scaling Laws"].entries) == 16
+    assert groups["Neural Scaling Laws"].variants == ("Neural Scaling Law", "Neural scaling Law")
+    assert len(groups) == 448
+    authors = author_index(catalog)
+    assert [a.sort_key for a in authors] == sorted(a.sort_key for a in authors)
+    assert len({a.anchor for a in authors}) == len(authors)
+    zhang = next(a for a in authors if a.name == "Chiyuan Zhang")
+    assert len(zhang.entries) == len([e for e in catalog.entries if "Chiyuan Zhang" in e.authors])
+    assert family_sort_key("Marleen de Bruijne") == ("bruijne", "marleen de bruijne")
+    assert family_sort_key("John Smith Jr.") == ("smith", "john smith")
+    assert [e.added or catalog.info.imported for e in recent_additions(catalog, 3)] == ["2025-01-07"] * 3
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("site")
+    assert main(["build", "--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(target)]) == 0
+    return target
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(str(values["id"]))
+        if tag == "a" and values.get("href"):
+            self.hrefs.append(str(values["href"]))
+
+
+def test_every_internal_link_and_anchor_resolves(site: Path) -> None:
+    pages: dict[str, Links] = {}
+    for html_file in site.rglob("*.html"):
+        parser = Links()
+        parser.feed(html_file.read_text(encoding="utf-8"))
+        pages["/" + html_file.relative_to(site).as_posix()] = parser
+    broken = []
+    for path, parser in pages.items():
+        for href in parser.hrefs:
+            if re.match(r"^[a-z]+:", href):
+                continue
+            target, anchor = urldefrag(urljoin(path, href))
+            target = target + "index.html" if target.endswith("/") else target
+            if target not in pages and not (site / target.lstrip("/")).exists():
+                broken.append(f"{path}: {href}")
+            elif anchor and target in pages and anchor not in pages[target].ids:
+                broken.append(f"{path}: {href} (no anchor)")
+    assert broken == []
+
+
+def test_downloads(site: Path) -> None:
+    catalog, _ = load_catalog(str(ROOT / "entries"))
+    data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    assert [d["id"] for d in data] == [e.id for e in catalog.entries] and len(data) == 542
+    assert data[0]["url"] == f"{data[0]['section']}/#{data[0]['id']}"
+    rows = list(csv.DictReader(io.StringIO((site / "papers.csv").read_text(encoding="utf-8"))))
+    assert [r["id"] for r in rows] == [e.id for e in catalog.entries]
+    bib = (site / "papers.bib").read_text(encoding="utf-8")
+    assert re.findall(r"^@\w+\{([^,]+),$", bib, re.MULTILINE) == [e.id for e in catalog.entries]
+    explorer = json.loads((site / "explorer.json").read_text(encoding="utf-8"))
+    assert len(explorer["papers"]) == 542 and [s["slug"] for s in explorer["sections"]] == [s.slug for s in catalog.sections]
+
+
+def test_feed_parses_and_every_page_links_it(site: Path) -> None:
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert feed.bozo == 0 and feed.version == "atom10"
+    assert feed.feed.title == "Deep Learning Phenomena: new papers"
+    assert len(feed.entries) == 100
+    first = feed.entries[0]
+    catalog, _ = load_catalog(str(ROOT / "entries"))
+    newest = recent_additions(catalog, 1)[0]
+    assert first.title == newest.title and first.link == f"http://127.0.0.1:8000/{newest.section}/#{newest.id}"
+    assert first.content[0].type == "text/html" and first.content[0].value.startswith("<p>")
+    for html_file in site.rglob("*.html"):
+        head = html_file.read_text(encoding="utf-8").split("</head>")[0]
+        assert '<link rel="alternate" type="application/atom+xml" title="Deep Learning Phenomena: new papers"' in head, html_file
+
+
+def test_keyword_and_author_links_on_a_paper(site: Path) -> None:
+    page = (site / "neural-collapse" / "index.html").read_text(encoding="utf-8")
+    block = page[page.index('<h3 id="papyan2020prevalence">') :].split("</div>")[0]
+    assert '<a class="dlp-author" href="../authors/#au-vardan-papyan">Vardan Papyan</a>' in block
+    assert '<a class="dlp-keyword" href="../keywords/#kw-neural-collapse">Neural Collapse</a>' in block
+    assert 'data-dlp-copy="@article{papyan2020prevalence,' in block
+    assert '<button type="button" class="dlp-button" data-dlp-copy-link="papyan2020prevalence"' in block
