@@ -77,6 +77,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             return 1
         if args.entries:
             plugin.config.entries = os.path.abspath(args.entries)
+        if args.templates:
+            plugin.config.templates = os.path.abspath(args.templates)
         config.plugins.on_startup(command="build", dirty=False)
         build(config)
     except (Abort, ConfigurationError, PluginError) as exc:
@@ -113,6 +115,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--site-dir", metavar="DIR", help="where the site goes (default: from mkdocs.yml)")
     sub.add_argument("--config-file", "-f", default="mkdocs.yml", metavar="FILE")
     sub.add_argument("--no-strict", action="store_true", help="let MkDocs warnings pass")
+    sub.add_argument("--templates", metavar="DIR", help="templates that override the package's")
     return top
 
 

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import traceback
+
+import jinja2
+
 from generator.catalog import Catalog
 from generator.datafiles import data_files
 from generator.render import FEED_ITEMS, render_pages
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
+
+
+class RenderError(ValueError):
+    """A template failed: `template:line: message`, never a traceback."""
+
+
+def _template_error(exc: jinja2.TemplateError) -> RenderError:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else getattr(exc, "filename", None) or "template"
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = f"{exc.filename or exc.name}:{exc.lineno}"
+    return RenderError(f"{where}: {exc.message or exc}")
 
 
 def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: bool = True,
@@ -17,5 +33,8 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
         from generator.related import related_papers  # scikit-learn loads only when related papers are on
 
         neighbours = related_papers(catalog, related)
-    pages = render_pages(catalog, templates, directory_urls=directory_urls, related=neighbours)
+    try:
+        pages = render_pages(catalog, templates, directory_urls=directory_urls, related=neighbours)
+    except jinja2.TemplateError as exc:
+        raise _template_error(exc) from None
     return {**pages, **data_files(catalog, site_url or DEFAULT_SITE_URL, FEED_ITEMS, directory_urls)}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
+import tempfile
 from typing import Any
 
 from mkdocs.config import config_options
@@ -14,8 +17,9 @@ from mkdocs.structure.files import File, Files
 
 from generator.catalog import Catalog
 from generator.errors import ListError
-from generator.generate import generate
+from generator.generate import RenderError, generate
 from generator.render import page_name
+from generator.safety import sanitize, scan_site
 from generator.source import load_catalog
 
 log = get_plugin_logger(__name__)
@@ -35,11 +39,30 @@ class ReadingListConfig(Config):
     """How many related papers to show under each paper (0 to turn them off)."""
 
 
+class _Warnings(logging.Handler):
+    """Counts warnings during a build, to know before the swap whether strict mode will abort."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
 class ReadingListPlugin(BasePlugin[ReadingListConfig]):
     def __init__(self) -> None:
         self.catalog: Catalog | None = None
         self.entries_dir = ""
         self.templates_dir: str | None = None
+        self.generated: set[str] = set()
+        self.serving = False
+        self.final_site_dir: str | None = None  # where the site goes; we build beside it, then swap
+        self.building_dir: str | None = None
+        self.warnings = _Warnings()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
 
     def _resolve(self, config: MkDocsConfig, path: str) -> str:
         base = os.path.dirname(config.config_file_path or os.path.abspath("mkdocs.yml"))
@@ -59,7 +82,19 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         )
         if config.nav is None:
             config.nav = self._nav(config)
+        if not self.serving:
+            self._build_aside(config)
         return config
+
+    def _build_aside(self, config: MkDocsConfig) -> None:
+        """Atomic builds: write into a new folder beside the site, swap it in only on success."""
+        self.final_site_dir = os.path.abspath(config.site_dir)
+        parent = os.path.dirname(self.final_site_dir)
+        os.makedirs(parent, exist_ok=True)
+        self.building_dir = tempfile.mkdtemp(prefix=f".{os.path.basename(self.final_site_dir)}.building-", dir=parent)
+        config.site_dir = self.building_dir
+        self.warnings.count = 0
+        logging.getLogger("mkdocs").addHandler(self.warnings)
 
     def _nav(self, config: MkDocsConfig) -> list[Any]:
         """Home, the sections in the sections file's order, the indexes, then the hand-written pages."""
@@ -80,13 +115,50 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalog is not None
-        generated = generate(self.catalog, templates=self.templates_dir, directory_urls=config.use_directory_urls,
-                             site_url=config.site_url, related=self.config.related)
+        try:
+            generated = generate(self.catalog, templates=self.templates_dir, directory_urls=config.use_directory_urls,
+                                 site_url=config.site_url, related=self.config.related)
+        except RenderError as exc:
+            raise PluginError(str(exc)) from None
         for name, text in generated.items():
             if files.get_file_from_path(name) is not None:
                 raise PluginError(f"{config.docs_dir}/{name} has the name of a generated file; rename or remove it")
             files.append(File.generated(config, name, content=text))
+        self.generated = {name for name in generated if name.endswith(".md")}
         return files
+
+    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        """The sanitizer backstop: our generated pages keep only allowlisted tags, attributes, URLs."""
+        return sanitize(html) if page.file.src_uri in self.generated else html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        problems = scan_site(config.site_dir)
+        if problems:
+            raise PluginError("unsafe markup in the built site:\n" + "\n".join(map(str, problems)))
+        if self.final_site_dir is None or self.building_dir is None:
+            return
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if config.strict and self.warnings.count:
+            self._discard()  # MkDocs aborts right after this event: the previous site stays
+            return
+        old = None
+        if os.path.exists(self.final_site_dir):
+            old = tempfile.mkdtemp(prefix=f".{os.path.basename(self.final_site_dir)}.old-", dir=os.path.dirname(self.final_site_dir))
+            os.replace(self.final_site_dir, os.path.join(old, "site"))
+        os.replace(self.building_dir, self.final_site_dir)
+        config.site_dir = self.final_site_dir
+        self.building_dir = None
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        self._discard()
+
+    def _discard(self) -> None:
+        if self.building_dir is not None:
+            shutil.rmtree(self.building_dir, ignore_errors=True)
+            self.building_dir = None
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(self.entries_dir)

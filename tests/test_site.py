@@ -161,3 +161,57 @@ def test_moved_papers_keep_their_old_anchor(small_list: Path, tmp_path: Path) ->
         '<li><span id="zielinski2020explaining"></span><a href="../memorization/#zielinski2020explaining">Explaining Memorization and '
         "Generalization: A Large-Scale Study with Coherent Gradients</a> is now listed in Memorization.</li>"
     ) in page
+
+
+def test_builds_are_atomic(small_list: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = tmp_path / "site"
+    assert build(small_list, site) == 0
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    (small_list / "memorization" / "broken.yaml").write_text("id: broken\ntitle: A\nyear: 20x\n", encoding="utf-8")
+    assert build(small_list, site) == 1  # validation fails
+    (small_list / "memorization" / "broken.yaml").unlink()
+    override = tmp_path / "templates"
+    override.mkdir()
+    (override / "stats.md.j2").write_text("{{ no_such_variable }}\n", encoding="utf-8")
+    assert main(["build", "--config-file", CONFIG, "--entries", str(small_list), "--site-dir", str(site),
+                 "--templates", str(override)]) == 1  # rendering fails
+    assert f"{override}/stats.md.j2:1: 'no_such_variable' is undefined" in capsys.readouterr().err
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "about.md").write_text("# About\n\nSee [the missing page](missing.md).\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"INHERIT: {CONFIG}\ndocs_dir: {docs}\ntheme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n",
+                      encoding="utf-8")
+    assert main(["build", "--config-file", str(config), "--entries", str(small_list), "--site-dir", str(site)]) == 1
+    assert "Aborted with 1 warnings in strict mode!" in capsys.readouterr().err  # a strict-mode warning
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "entries", "mkdocs.yml", "site", "templates"]  # none half-built
+
+
+def test_sanitizer_and_scan_are_a_backstop(small_list: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    override = tmp_path / "templates"
+    override.mkdir()
+    (override / "entry.html.j2").write_text(
+        '<div class="dlp-entry" onclick="alert(1)"><script>alert(2)</script><a href="javascript:alert(3)">{{ entry.title }}</a>'
+        '<img src="x" onerror="alert(4)"></div>\n', encoding="utf-8")
+    site = tmp_path / "site"
+    assert main(["build", "--config-file", CONFIG, "--entries", str(small_list), "--site-dir", str(site),
+                 "--templates", str(override)]) == 0
+    page = article(site / "memorization" / "index.html")
+    assert '<div class="dlp-entry"><a>Deduplicating Training Data Makes Language Models Better</a></div>' in page
+    tags = Tags()
+    tags.feed(page)
+    assert "script" not in tags.names and "img" not in tags.names and tags.handlers == [] and tags.bad_links == []
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "about.md").write_text('# About\n\n<p onclick="alert(1)">A hand-written page.</p>\n', encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"INHERIT: {CONFIG}\ndocs_dir: {docs}\ntheme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n",
+                      encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "--config-file", str(config), "--entries", str(small_list), "--site-dir", str(site)]) == 1
+    assert "unsafe markup in the built site:\nabout/index.html:0: an event-handler attribute onclick= on <p> in the page content" in (
+        capsys.readouterr().err)

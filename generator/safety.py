@@ -1,0 +1,97 @@
+"""The backstop after rendering: what our pages may contain, and a scan of what was built.
+
+Earlier layers already refuse or escape everything a contributor could inject. These two checks
+assume they have a gap: the sanitizer (nh3, an allowlist of tags, attributes and URL schemes)
+cleans the HTML of every generated page, and the scan fails the build if any page's content, or
+any hand-written page, still holds a script, an event handler or a javascript: URL.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from html.parser import HTMLParser
+
+import nh3
+
+from generator.errors import Problem
+
+MATHML = {
+    "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msub", "msup", "msubsup", "mfrac", "msqrt", "mroot",
+    "munder", "mover", "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose", "semantics",
+}
+SVG = {"svg", "g", "rect", "line", "text", "title"}
+TAGS = {
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "a", "div", "span", "em", "strong", "code", "pre", "br", "hr",
+    "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td", "details", "summary",
+    "figure", "button", "noscript", "blockquote", "sup", "sub",
+} | MATHML | SVG
+ATTRIBUTES = {
+    "*": {"class", "id", "title", "data-search-exclude", "aria-label", "role"},
+    "a": {"href", "rel"},
+    "button": {"type", "data-dlp-copy", "data-dlp-copy-link"},
+    "div": {"data-root", "data-src", "data-bib"},
+    "th": {"style"},
+    "td": {"style"},
+    "math": {"display", "xmlns"},
+    "mo": {"stretchy", "fence", "separator", "lspace", "rspace"},
+    "mspace": {"width"},
+    "mstyle": {"displaystyle", "scriptlevel"},
+    "svg": {"viewbox", "viewBox", "xmlns"},
+    "rect": {"x", "y", "width", "height"},
+    "line": {"x1", "x2", "y1", "y2"},
+    "text": {"x", "y", "text-anchor"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def sanitize(page_html: str) -> str:
+    """Our page's HTML with everything outside the allowlist removed."""
+    return str(nh3.clean(
+        page_html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None,
+        strip_comments=True, filter_style_properties={"text-align"},
+    ))
+
+
+_CONTENT = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.DOTALL)
+_SCRIPT_URL = re.compile(r"^\s*(?:java|vb)script\s*:|^\s*data\s*:\s*text/html", re.IGNORECASE)
+_URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data"}
+
+
+class _Markup(HTMLParser):
+    """The elements and attributes of a fragment, as a browser would parse them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "iframe", "object", "embed"):
+            self.found.append(f"a <{tag}> element")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"an event-handler attribute {name}= on <{tag}>")
+            elif name in _URL_ATTRIBUTES and value and _SCRIPT_URL.search("".join(value.split())):
+                self.found.append(f"a script URL in {name}= on <{tag}>")
+
+
+def scan_page(path: str, text: str) -> list[Problem]:
+    """Script, event handlers and script URLs in a built page's content (the theme's own parts aside)."""
+    problems = []
+    for content in _CONTENT.findall(text):
+        parser = _Markup()
+        parser.feed(content)
+        parser.close()
+        problems += [Problem(path, 0, f"{found} in the page content") for found in dict.fromkeys(parser.found)]
+    return problems
+
+
+def scan_site(site_dir: str) -> list[Problem]:
+    problems = []
+    for folder, _, names in os.walk(site_dir):
+        for name in sorted(names):
+            if name.endswith(".html"):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    problems += scan_page(os.path.relpath(path, site_dir), handle.read())
+    return problems
