@@ -13,8 +13,9 @@ from functools import cache
 import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.middlewares import LatexEncodingMiddleware
+from bibtexparser.middlewares.parsestack import default_unparse_stack
+from bibtexparser.model import Block, Field
 from bibtexparser.model import Entry as BibEntry
-from bibtexparser.model import Field
 from bibtexparser.writer import BibtexFormat
 
 from generator.model import Entry
@@ -26,6 +27,7 @@ CONFERENCES = frozenset({
     "NAACL", "NeurIPS", "NIPS", "SIGIR", "UAI", "WACV", "WWW",
 })
 _PROCEEDINGS_WORDS = re.compile(r"\b(conference|workshop|symposium|proceedings of the \d|meeting)\b", re.IGNORECASE)
+_PLAIN_LATEX = re.compile(r"[A-Za-z0-9 ,.:;!?()'/+=@*<>\[\]-]*")
 _THESIS = re.compile(r"\bthesis\b", re.IGNORECASE)
 _FORMAT = BibtexFormat()  # type: ignore[no-untyped-call]
 _FORMAT.indent = "  "
@@ -72,9 +74,19 @@ def _verbatim_fields(entry: Entry) -> list[Field]:
     return fields
 
 
+def _needs_latex(fields: list[Field]) -> bool:
+    """Text with a LaTeX special character or anything beyond ASCII: most titles have neither."""
+    return any(not _PLAIN_LATEX.fullmatch(str(f.value)) for f in fields)
+
+
 def bibtex_library(entries: list[Entry] | tuple[Entry, ...]) -> Library:
-    library = Library([BibEntry(entry_type(e), e.id, _text_fields(e, entry_type(e))) for e in entries])
-    library = LatexEncodingMiddleware(keep_math=True, enclose_urls=False).transform(library)
+    bib_entries = [BibEntry(entry_type(e), e.id, _text_fields(e, entry_type(e))) for e in entries]
+    special: list[Block] = [b for b in bib_entries if _needs_latex(b.fields)]
+    if special:  # the encoder is slow: run it only where there is something to encode
+        encoded = {b.key: b for b in LatexEncodingMiddleware(keep_math=True, enclose_urls=False).transform(Library(special)).entries}
+        bib_entries = [encoded.get(b.key, b) for b in bib_entries]
+    blocks: list[Block] = list(bib_entries)
+    library = Library(blocks)
     for bib, entry in zip(library.entries, entries, strict=True):
         for field in _verbatim_fields(entry):
             bib.set_field(field)
@@ -85,7 +97,9 @@ def bibtex(entries: list[Entry] | tuple[Entry, ...]) -> str:
     """BibTeX entries in the given order, separated by a blank line, ending in a newline."""
     if not entries:
         return ""
-    text: str = bibtexparser.write_string(bibtex_library(entries), bibtex_format=_FORMAT)  # type: ignore[attr-defined]
+    # the library is ours and thrown away: let the writer's middleware work in place, not on a deep copy
+    text: str = bibtexparser.write_string(  # type: ignore[attr-defined]
+        bibtex_library(entries), unparse_stack=default_unparse_stack(allow_inplace_modification=True), bibtex_format=_FORMAT)
     return text.strip() + "\n"
 
 

@@ -14,9 +14,8 @@ from feedgen.feed import FeedGenerator
 from generator import indexes
 from generator.bibtex import bibliography
 from generator.catalog import Catalog
-from generator.digest import render_digest
 from generator.model import Entry
-from generator.render import page_name, page_url
+from generator.render import page_name, page_url, prose
 
 _TAGS = re.compile(r"<[^>]+>")
 CSV_FIELDS = ("id", "title", "authors", "venue", "year", "date", "arxiv", "doi", "section", "also_in",
@@ -29,13 +28,12 @@ def permalink(entry: Entry, directory_urls: bool = True) -> str:
 
 
 def digest_text(entry: Entry) -> str:
-    return html.unescape(_TAGS.sub("", render_digest(entry.digest))).strip()
+    return html.unescape(_TAGS.sub("", prose(entry.digest))).strip()
 
 
 def explorer_json(catalog: Catalog, directory_urls: bool = True) -> str:
     """What the explorer filters: compact, newest first, key words in canonical spelling."""
     data = {
-        "generated": dt.date.today().isoformat(),
         "sections": [{"slug": s.slug, "title": s.title} for s in catalog.sections],
         "papers": [
             {
@@ -98,7 +96,7 @@ def atom_feed(catalog: Catalog, site_url: str, items: int, directory_urls: bool 
         for keyword in entry.keywords:
             item.category(term=keyword)
         if entry.digest:
-            item.content(str(render_digest(entry.digest)), type="html")
+            item.content(str(prose(entry.digest)), type="html")
         item.summary(f"{indexes.short_authors(entry.authors)}. {entry.venue or entry.year}.")
     return str(feed.atom_str(pretty=True).decode("utf-8"))
 

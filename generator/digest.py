@@ -17,19 +17,24 @@ from markupsafe import Markup
 
 _HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?]")
 _AUTOLINK = re.compile(r"<https?://[^\s<>]+>")
-_ATTR_LIST = re.compile(r"\{\s*[:#.%]|\{[^}\n]*=")
+_ATTR_LIST = re.compile(r"\{\s*[:#.%]|\{[^{}\n]*=")
 _BLOCK_LINE = re.compile(
     r"^(?: {4,}\S| {0,3}(?:#|>|[-*+][ \t]|\d+[.)][ \t]|```|~~~|!!!|\?\?\?|\||---|\*\*\*|___|===|\[[^\]]+\]:))"
 )
+_SPACE = re.compile(r"\s")
 _LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
 # Inline math: \(...\) or $...$ (not $$, not "$5 and $10": no space inside the dollars, no digit after)
 _MATH = re.compile(
-    r"(?P<code>(?P<ticks>`+)[^`].*?(?P=ticks))"
-    r"|\\\((?P<paren>[^`\n]+?)\\\)"
+    r"(?P<code>(?<!`)(?P<ticks>`+)[^`].*?(?P=ticks))"
+    r"|\\\((?P<paren>[^`\n]{1,300}?)\\\)"
     r"|(?<![\\$])\$(?P<dollar>[^\s$`](?:[^$`\n]{0,300}?[^\s\\$`])?)\$(?![$\d])"
 )
 # TeX leftovers in digests copied from abstracts, and what they should read as
-_TEX_QUOTES = re.compile(r"``(.+?)(?:''|\")", re.DOTALL)
+_TEX_CLOSE = re.compile(r"''|\"")
+# Longer digests are refused before any pattern runs (the schema's limit); Python-Markdown takes
+# time quadratic in the number of unclosed [ brackets, so a digest has a few links at most.
+MAX_LENGTH = 6000
+MAX_BRACKETS = 50
 _TEX_COMMANDS = (
     (re.compile(r"\\(?:emph|textit)\{([^{}]*)\}"), r"*\1*"),
     (re.compile(r"\\textbf\{([^{}]*)\}"), r"**\1**"),
@@ -46,7 +51,8 @@ _MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
 def is_http_url(url: str) -> bool:
     """True for http(s) URLs with a host, however the scheme is spelled or entity-encoded."""
     text = html.unescape(url)
-    text = "".join(c for c in text if c.isprintable() and not c.isspace())
+    if not text.isprintable() or _SPACE.search(text):
+        text = "".join(c for c in text if c.isprintable() and not c.isspace())
     try:
         parts = urlsplit(text)
     except ValueError:
@@ -56,6 +62,10 @@ def is_http_url(url: str) -> bool:
 
 def digest_problems(text: str) -> list[str]:
     """What in a digest would not be plain prose, each with how to fix it."""
+    if len(text) > MAX_LENGTH:
+        return [f"digest: {len(text):,} characters; at most {MAX_LENGTH:,} (1-5 sentences)"]
+    if text.count("[") > MAX_BRACKETS:
+        return [f"digest: {text.count('['):,} square brackets; at most {MAX_BRACKETS} (a digest has a few links at most)"]
     text = _MATH.sub(lambda m: m.group("code") or "", tex_quotes(text))  # math is TeX, where < and { mean what they say
     problems = []
     if _HTML_TAG.search(_AUTOLINK.sub("", text)):
@@ -112,8 +122,18 @@ _MD = _markdown()
 
 
 def tex_quotes(text: str) -> str:
-    """``quotes'' become curly quotes (before anything else: `` would read as code)."""
-    return _TEX_QUOTES.sub("\u201c\\1\u201d", text)
+    """``quotes'' become curly quotes (before anything else: `` would read as code).
+
+    A loop, not one regular expression: ``(.+?)'' scans to the end of the text from every unclosed
+    ``, which takes minutes on a file of backticks."""
+    parts, at = [], 0
+    while (start := text.find("``", at)) >= 0:
+        close = _TEX_CLOSE.search(text, start + 3)
+        if close is None:
+            break
+        parts += [text[at:start], "\u201c", text[start + 2 : close.start()], "\u201d"]
+        at = close.end()
+    return "".join(parts) + text[at:]
 
 
 def tidy_tex(text: str) -> str:
@@ -142,17 +162,28 @@ def tex_to_mathml(tex: str) -> Markup:
 
 def render_digest(text: str) -> Markup:
     """Digest Markdown as HTML paragraphs: emphasis, code, http(s) links and inline math only."""
-    formulas: list[Markup] = []
+    formulas: list[tuple[str, Markup]] = []  # (the TeX as typed, its MathML)
+    mark = "dlpmath"
+    while mark in text:  # a placeholder the digest cannot spell
+        mark += "x"
 
     def hold(match: re.Match[str]) -> str:
         if match.group("code"):
             return match.group("code")
-        formulas.append(tex_to_mathml(match.group("paren") or match.group("dollar")))
-        return f"dlpmath{len(formulas) - 1}x"
+        formulas.append((match.group(0), tex_to_mathml(match.group("paren") or match.group("dollar"))))
+        return f"{mark}{len(formulas) - 1}x"
 
     held = _MATH.sub(hold, tex_quotes(text))
     _MD.reset()
     rendered = _MD.convert(tidy_tex(held))
-    for index, formula in enumerate(formulas):
-        rendered = rendered.replace(f"dlpmath{index}x", str(formula), 1)
+    if formulas:
+        placeholder = re.compile(rf"{mark}(\d+)x")
+
+        def put(match: re.Match[str]) -> str:
+            if match.group(1) is not None:
+                return str(formulas[int(match.group(1))][1])
+            # inside a tag (a link's target or title), MathML would break the attribute: the TeX as typed
+            return placeholder.sub(lambda m: html.escape(formulas[int(m.group(1))][0]), match.group(0))
+
+        rendered = re.sub(rf"<[^>]*>|{mark}(\d+)x", put, rendered)
     return Markup(rendered)

@@ -26,13 +26,13 @@ def _template_error(exc: jinja2.TemplateError) -> RenderError:
 
 
 def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: bool = True,
-             site_url: str | None = None, related: int = 5) -> dict[str, str]:
+             site_url: str | None = None, related: int = 5, cache_dir: str | None = None) -> dict[str, str]:
     """File name (relative to the docs folder) -> content, for every generated page and file."""
     neighbours = {}
     if related:
         from generator.related import related_papers  # scikit-learn loads only when related papers are on
 
-        neighbours = related_papers(catalog, related)
+        neighbours = related_papers(catalog, related, cache_dir)
     try:
         pages = render_pages(catalog, templates, directory_urls=directory_urls, related=neighbours)
     except jinja2.TemplateError as exc:

@@ -48,8 +48,9 @@ def normalize_doi(doi: str) -> str:
 
 def normalize_title(title: str) -> str:
     """Case, accents, punctuation and spacing removed: how two spellings of a title compare."""
-    text = unicodedata.normalize("NFKD", title).casefold()
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = title.casefold()
+    if not text.isascii():  # accents go: "Café" and "Cafe" are one title
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return " ".join(re.findall(r"[^\W_]+", text))
 
 

@@ -91,18 +91,17 @@ def family_sort_key(name: str) -> tuple[str, str]:
 
 def author_index(catalog: Catalog) -> list[Author]:
     """Every author with their papers; spellings that differ only by case or accents are one author."""
-    papers: dict[str, list[Entry]] = defaultdict(list)
+    papers: dict[str, dict[str, Entry]] = defaultdict(dict)  # author key -> paper id -> paper, in order
     spellings: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for entry in catalog.entries:
         for name in dict.fromkeys(entry.authors):
             key = normalize_title(name)
-            if entry not in papers[key]:
-                papers[key].append(entry)
+            papers[key].setdefault(entry.id, entry)
             spellings[key][name] += 1
     names = {key: max(counts, key=lambda n: (counts[n], n)) for key, counts in spellings.items()}
     order = sorted(names, key=lambda key: (family_sort_key(names[key]), names[key]))
     anchors = unique_anchors("au", (names[key] for key in order))
-    return [Author(names[key], anchors[names[key]], family_sort_key(names[key]), tuple(papers[key])) for key in order]
+    return [Author(names[key], anchors[names[key]], family_sort_key(names[key]), tuple(papers[key].values())) for key in order]
 
 
 def author_anchors(authors: list[Author]) -> dict[str, str]:

@@ -25,6 +25,9 @@ MAX_BYTES = 64 * 1024
 MAX_DEPTH = 8
 _INT = re.compile(r"[-+]?[0-9]+")
 _NULLS = {"", "~", "null", "Null", "NULL"}
+# the tags libyaml's resolver gives untagged values; an explicit tag of another kind is refused
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 # tabs, and the control characters (Unicode category Cc) other than the line feed
 _TAB_OR_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _BOMS = {
@@ -77,12 +80,83 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
     return (None if problems else text), problems
 
 
+# Where YAML's special features could start: anchors, aliases, tags, merge keys, document markers.
+# Text without any of these takes the fast path (libyaml composes the whole tree in C).
+_MAYBE_SPECIAL = re.compile(r"(?:^|[\s\[{,])[&*!]|<<|^(?:---|\.\.\.)|^\?|^\s*\?\s", re.MULTILINE)
+
+
 def load_text(path: str, text: str) -> tuple[Loaded | None, list[Problem]]:
     """Parse YAML text into plain data with lines, or say every reason it cannot be used."""
+    # libyaml's composer recurses once per level of nesting: a file of ~30,000 '[' crashes the
+    # interpreter (segmentation fault) there, so deeply bracketed text takes the careful path
+    if not _MAYBE_SPECIAL.search(text) and text.count("[") + text.count("{") <= 4 * MAX_DEPTH:
+        fast = _fast_load(path, text)
+        if fast is not None:
+            return fast, []
+    return _careful_load(path, text)
+
+
+def _fast_load(path: str, text: str) -> Loaded | None:
+    """The happy path: a plain mapping of plain values. Anything unusual returns None, and the
+    careful event-by-event path below says what is wrong."""
+    try:
+        root = yaml.compose(text, Loader=_Parser)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    lines: dict[Path, int] = {}
+    try:
+        data = _plain_value(root, (), lines, 0)
+    except _Unusual:
+        return None
+    return Loaded(path, data, lines)
+
+
+class _Unusual(Exception):
+    """Raised inside the fast path to hand the file to the careful path."""
+
+
+def _plain_value(node: Any, where: Path, lines: dict[Path, int], depth: int) -> Any:
+    if depth >= MAX_DEPTH:
+        raise _Unusual
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag not in _PLAIN_TAGS:
+            raise _Unusual
+        if not node.style and node.value in _NULLS:
+            return None
+        if not node.style and _INT.fullmatch(node.value):
+            return int(node.value)
+        return node.value
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+        items = []
+        for index, item in enumerate(node.value):
+            lines[(*where, index)] = item.start_mark.line + 1
+            items.append(_plain_value(item, (*where, index), lines, depth + 1))
+        return items
+    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS or key_node.value in mapping:
+                raise _Unusual  # complex or duplicate key
+            key = str(_plain_value(key_node, where, lines, depth + 1))
+            lines[(*where, key)] = key_node.start_mark.line + 1
+            mapping[key] = _plain_value(value_node, (*where, key), lines, depth + 1)
+        return mapping
+    raise _Unusual
+
+
+class _TooDeep(Exception):
+    """Raised by the builder to stop reading a file nested deeper than MAX_DEPTH."""
+
+
+def _careful_load(path: str, text: str) -> tuple[Loaded | None, list[Problem]]:
     builder = _Builder(path)
     try:
         for event in yaml.parse(text, Loader=_Parser):
             builder.feed(event)
+    except _TooDeep:  # nothing deeper can be an entry; reading on costs time quadratic in the depth
+        return None, builder.problems
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -144,10 +218,11 @@ class _Builder:
         if isinstance(event, yaml.ScalarEvent):
             self.add(event, _scalar(event))
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-            where = self.add(event, container)
             if len(self.stack) == MAX_DEPTH:
                 self.problem(event, f"values are nested more than {MAX_DEPTH} levels deep")
+                raise _TooDeep
+            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+            where = self.add(event, container)
             self.stack.append((container, where, [], {}))
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             self.stack.pop()

@@ -16,7 +16,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from generator.catalog import Catalog
-from generator.errors import ListError
+from generator.errors import ListError, Problem
 from generator.generate import RenderError, generate
 from generator.render import page_name
 from generator.safety import sanitize, scan_site
@@ -37,6 +37,18 @@ class ReadingListConfig(Config):
     """A folder of templates that override the package's (home.md.j2, section.md.j2, entry.html.j2, ...)."""
     related = config_options.Type(int, default=5)
     """How many related papers to show under each paper (0 to turn them off)."""
+    cache_dir = config_options.Type(str, default=".cache/reading-list")
+    """Where results that are slow to compute (related papers) are kept between builds, relative to mkdocs.yml."""
+
+
+def missing_assets(config: MkDocsConfig) -> list[Problem]:
+    """Stylesheets and scripts that mkdocs.yml names but the site lacks: every page would 404 on them."""
+    names = [str(css) for css in config.extra_css] + [str(getattr(js, "path", js)) for js in config.extra_javascript]
+    return [
+        Problem("mkdocs.yml", 0, f"{name} is listed in extra_css or extra_javascript but is not in the site; add it to {config.docs_dir}")
+        for name in names
+        if "://" not in name and not os.path.isfile(os.path.join(config.site_dir, name))
+    ]
 
 
 class _Warnings(logging.Handler):
@@ -117,7 +129,8 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         assert self.catalog is not None
         try:
             generated = generate(self.catalog, templates=self.templates_dir, directory_urls=config.use_directory_urls,
-                                 site_url=config.site_url, related=self.config.related)
+                                 site_url=config.site_url, related=self.config.related,
+                                 cache_dir=self._resolve(config, self.config.cache_dir) if self.config.cache_dir else None)
         except RenderError as exc:
             raise PluginError(str(exc)) from None
         for name, text in generated.items():
@@ -132,9 +145,9 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         return sanitize(html) if page.file.src_uri in self.generated else html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        problems = scan_site(config.site_dir)
+        problems = scan_site(config.site_dir) + missing_assets(config)
         if problems:
-            raise PluginError("unsafe markup in the built site:\n" + "\n".join(map(str, problems)))
+            raise PluginError("unsafe or broken site:\n" + "\n".join(map(str, problems)))
         if self.final_site_dir is None or self.building_dir is None:
             return
         logging.getLogger("mkdocs").removeHandler(self.warnings)

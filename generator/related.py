@@ -7,11 +7,14 @@ cached by a hash of those texts, so `mkdocs serve` recomputes it only when one o
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 
 from generator.catalog import Catalog
 from generator.model import Entry
 
 MIN_SCORE = 0.05  # below this, "related" would be noise
+VERSION = "1"  # of the similarity method: a new one invalidates cached results
 _cache: dict[str, dict[str, list[str]]] = {}
 
 
@@ -21,20 +24,55 @@ def paper_text(entry: Entry) -> str:
     return f"{entry.title} {entry.title} {keywords} {keywords} {entry.digest}"
 
 
-def related_ids(catalog: Catalog, count: int) -> dict[str, list[str]]:
-    from generator.similarity import TextIndex  # scikit-learn loads only when related papers are on
-
+def related_ids(catalog: Catalog, count: int, cache_dir: str | None = None) -> dict[str, list[str]]:
+    """Paper id -> ids of its most similar papers. Cached in memory (for `mkdocs serve`) and, when
+    `cache_dir` is given, on disk (for the next build), by a hash of every text that counts."""
     texts = [paper_text(e) for e in catalog.entries]
-    key = hashlib.sha256("\x00".join([str(count), *texts]).encode("utf-8")).hexdigest()
-    if key not in _cache:
-        ids = [e.id for e in catalog.entries]
+    ids = [e.id for e in catalog.entries]
+    key = hashlib.sha256("\x00".join([VERSION, str(count), *ids, *texts]).encode("utf-8")).hexdigest()
+    if key in _cache:
+        return _cache[key]
+    found = _read_cache(cache_dir, key)
+    if found is None:
+        from generator.similarity import TextIndex  # scikit-learn loads only when the result is not cached
+
         neighbours = TextIndex(texts).neighbours(count) if len(texts) > 1 else [[] for _ in texts]
-        _cache.clear()
-        _cache[key] = {ids[i]: [ids[j] for j, score in found if score >= MIN_SCORE] for i, found in enumerate(neighbours)}
-    return _cache[key]
+        found = {ids[i]: [ids[j] for j, score in near if score >= MIN_SCORE] for i, near in enumerate(neighbours)}
+        _write_cache(cache_dir, key, found)
+    _cache.clear()
+    _cache[key] = found
+    return found
 
 
-def related_papers(catalog: Catalog, count: int) -> dict[str, list[Entry]]:
+def _cache_file(cache_dir: str) -> str:
+    return os.path.join(cache_dir, "related.json")
+
+
+def _read_cache(cache_dir: str | None, key: str) -> dict[str, list[str]] | None:
+    if not cache_dir:
+        return None
+    try:
+        with open(_cache_file(cache_dir), encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    return data.get("related") if isinstance(data, dict) and data.get("key") == key else None
+
+
+def _write_cache(cache_dir: str | None, key: str, related: dict[str, list[str]]) -> None:
+    if not cache_dir:
+        return
+    try:
+        os.makedirs(cache_dir, exist_ok=True)
+        temporary = _cache_file(cache_dir) + f".{os.getpid()}"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump({"key": key, "related": related}, handle)
+        os.replace(temporary, _cache_file(cache_dir))
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def related_papers(catalog: Catalog, count: int, cache_dir: str | None = None) -> dict[str, list[Entry]]:
     """For every paper id, up to `count` most similar other papers, most similar first."""
     by_id = {e.id: e for e in catalog.entries}
-    return {paper: [by_id[other] for other in others] for paper, others in related_ids(catalog, count).items()}
+    return {paper: [by_id[other] for other in others if other in by_id] for paper, others in related_ids(catalog, count, cache_dir).items()}

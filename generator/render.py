@@ -71,13 +71,18 @@ def relative_url(from_page: str, to_name: str, anchor: str | None, directory_url
     suffix = f"#{anchor}" if anchor else ""
     if from_page == to_name and anchor:
         return suffix
+    return _relative_page(from_page, to_name, directory_urls) + suffix
+
+
+@cache
+def _relative_page(from_page: str, to_name: str, directory_urls: bool) -> str:
     source = page_url(from_page, directory_urls)
     source_dir = source.rstrip("/") if source.endswith("/") else posixpath.dirname(source)
     target = page_url(to_name, directory_urls)
     url = posixpath.relpath(target.rstrip("/") or ".", source_dir or ".")
     if target.endswith("/") or not target:
         url = "./" if url == "." else url + "/"
-    return url + suffix
+    return url
 
 
 @dataclass

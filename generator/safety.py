@@ -54,6 +54,8 @@ def sanitize(page_html: str) -> str:
 
 
 _CONTENT = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.DOTALL)
+# Cheap first look: only content that mentions one of these is parsed (most pages never do)
+_SUSPECT = re.compile(r"<script|<iframe|<object|<embed|\son[a-z]+\s*=|script\s*:|data\s*:", re.IGNORECASE)
 _SCRIPT_URL = re.compile(r"^\s*(?:java|vb)script\s*:|^\s*data\s*:\s*text/html", re.IGNORECASE)
 _URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data"}
 
@@ -79,6 +81,8 @@ def scan_page(path: str, text: str) -> list[Problem]:
     """Script, event handlers and script URLs in a built page's content (the theme's own parts aside)."""
     problems = []
     for content in _CONTENT.findall(text):
+        if not _SUSPECT.search(content):
+            continue
         parser = _Markup()
         parser.feed(content)
         parser.close()

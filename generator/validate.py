@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import json
 import os
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -17,8 +18,11 @@ from functools import cache
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 
+from generator.digest import MAX_LENGTH as MAX_DIGEST
 from generator.digest import digest_problems, is_http_url
+from generator.duplicates import near_title_problems
 from generator.errors import Problem
 from generator.identifiers import arxiv_from_url, doi_from_url, normalize_doi, normalize_title
 from generator.load import Loaded
@@ -27,15 +31,29 @@ from generator.model import RESERVED_SLUGS, Entry, ListInfo, Section
 SCHEMA_DIR = os.path.join(os.path.dirname(__file__), "schema")
 _SINGLE_LINE = ("title", "venue")
 _LIST_OF_LINES = ("authors", "keywords")
+DRAFT_MARK = "DRAFT: "  # how `python -m generator new` marks a digest drafted from the abstract
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    with open(os.path.join(SCHEMA_DIR, name), encoding="utf-8") as handle:
+        schema: dict[str, Any] = json.load(handle)
+    return schema
 
 
 @cache
 def schema_validator(name: str) -> jsonschema.protocols.Validator:
-    with open(os.path.join(SCHEMA_DIR, name), encoding="utf-8") as handle:
-        schema = json.load(handle)
+    """The reference validator: slow, but its errors make good messages."""
+    schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
     return cls(schema)
+
+
+@cache
+def fast_validator(name: str) -> Any:
+    """The same schema compiled by jsonschema-rs, a hundred times faster: most files are valid."""
+    return jsonschema_rs.validator_for(load_schema(name))
 
 
 def _where(path: Iterable[Any]) -> str:
@@ -51,6 +69,8 @@ def _kind(value: Any) -> str:
 
 def schema_problems(loaded: Loaded, schema_name: str) -> list[Problem]:
     """Every schema violation as `path:line: field: what is wrong and how to fix it`."""
+    if fast_validator(schema_name).is_valid(loaded.data):
+        return []
     validator = schema_validator(schema_name)
     schema: dict[str, Any] = validator.schema  # type: ignore[assignment]
     problems = []
@@ -82,10 +102,24 @@ def schema_problems(loaded: Loaded, schema_name: str) -> list[Problem]:
             message = f"{field}: must not be empty"
         elif kind == "propertyNames":
             message = f"{field}: link label {error.instance!r} must be a lower-case word such as paper, code, project"
+        elif kind in ("maxLength", "maxItems", "maxProperties") and isinstance(error.instance, (str, list, dict)):
+            unit = "characters" if kind == "maxLength" else "items"  # jsonschema's own message repeats the whole value
+            message = f"{field}: {len(error.instance):,} {unit}; at most {error.validator_value:,}"
+        elif kind == "uniqueItems" and isinstance(error.instance, list):
+            message = f"{field}: {_first_repeat(error.instance)} is listed twice"
         else:
             message = f"{field}: {error.message}" if field else error.message
         problems.append(Problem(loaded.path, line, message))
     return problems
+
+
+def _first_repeat(values: list[Any]) -> str:
+    seen: set[str] = set()
+    for value in map(repr, values):
+        if value in seen:
+            return value
+        seen.add(value)
+    return ""
 
 
 def _type_name(value: Any) -> str:
@@ -108,6 +142,8 @@ def _real_date(text: str) -> bool:
 
 
 def _invisible(text: str) -> str | None:
+    if text.isprintable():  # the common case, in C; the loop below names the culprit
+        return None
     for char in text:
         if char not in "\n\r" and unicodedata.category(char) in ("Cf", "Cc", "Co", "Zl", "Zp"):
             return f"U+{ord(char):04X}"
@@ -140,8 +176,10 @@ def entry_problems(loaded: Loaded, folder_section: str | None, info: ListInfo) -
                 problems.append(Problem(loaded.path, loaded.line_of(("links", label)), f"links.{label}: not a valid http(s) URL: {url!r}"))
     digest = data.get("digest")
     if isinstance(digest, str):
-        for message in digest_problems(digest):
+        for message in digest_problems(digest) if len(digest) <= MAX_DIGEST else []:  # the schema says it is too long
             add("digest", message)
+        if digest.startswith(DRAFT_MARK):  # written by `new` from the abstract: a digest is the contributor's words
+            add("digest", f"digest: still the draft from the abstract; rewrite it in your own words and remove '{DRAFT_MARK}'", "warning")
 
     known = [s.slug for s in info.sections]
     section = data.get("section")
@@ -191,6 +229,24 @@ def make_entry(loaded: Loaded, section: str) -> Entry:
     )
 
 
+# MkDocs and Material put nav titles into every page unescaped (the navigation, <title> after
+# striptags, which decodes entities, and our overrides' meta tags): a section title is plain words
+_HTML_SPECIAL = re.compile(r"[<>&\"`]")
+
+
+def _title_problems(loaded: Loaded, where: tuple[Any, ...], title: Any) -> list[Problem]:
+    if not isinstance(title, str):
+        return []
+    problems, line = [], loaded.line_of(where)
+    bad = _invisible(title)
+    if bad:
+        problems.append(Problem(loaded.path, line, f"{_where(where)}: invisible or control character {bad}; remove it"))
+    if where != ("title",) and (special := _HTML_SPECIAL.search(title)):
+        message = f"{_where(where)}: the character {special.group()} is not allowed in a section title (every page's navigation shows it as it is)"
+        problems.append(Problem(loaded.path, line, message))
+    return problems
+
+
 def make_list_info(loaded: Loaded) -> tuple[ListInfo | None, list[Problem]]:
     problems = schema_problems(loaded, "sections.schema.json")
     sections = loaded.data.get("sections")
@@ -204,6 +260,9 @@ def make_list_info(loaded: Loaded) -> tuple[ListInfo | None, list[Problem]]:
             if slug in RESERVED_SLUGS:
                 problems.append(Problem(loaded.path, line, f"sections[{index}]: slug '{slug}' is the name of a generated page; choose another"))
             seen.setdefault(slug, line)
+    problems += _title_problems(loaded, ("title",), loaded.data.get("title"))
+    for index, item in enumerate(sections if isinstance(sections, list) else []):
+        problems += _title_problems(loaded, ("sections", index, "title"), item.get("title") if isinstance(item, dict) else None)
     for field in ("description", "credits"):
         text = loaded.data.get(field)
         if isinstance(text, str):
@@ -262,13 +321,14 @@ def list_problems(entries: list[Entry]) -> list[Problem]:
                 problems.append(Problem(
                     entry.path, entry.line(field),
                     f"same paper as {first.path} ({what}); keep one file and list extra sections in also_in"))
-    return problems
+    return problems + near_title_problems(entries)
 
 
 def keyword_key(keyword: str) -> str:
-    """Two key words with the same key differ only by case, punctuation or a plural s."""
+    """Two key words with the same key differ only by case, spaces, hyphens or a plural s
+    ("Over-Parameterization" and "Overparameterization", "Pre-training" and "Pretraining")."""
     words = normalize_title(keyword).split()
-    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+    return "".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 
 def keyword_variant_warnings(entries: list[Entry], aliases: Mapping[str, str] | None = None) -> list[Problem]:
@@ -291,7 +351,7 @@ def keyword_variant_warnings(entries: list[Entry], aliases: Mapping[str, str] | 
             for entry, line in users:
                 problems.append(Problem(
                     entry.path, line,
-                    f"key word '{spelling}' differs only by case or plural from '{preferred}' ({_papers(len(spellings[preferred]))}); "
+                    f"key word '{spelling}' differs only by case, hyphens or a plural from '{preferred}' ({_papers(len(spellings[preferred]))}); "
                     f"use '{preferred}' or settle it in keyword-aliases.yaml", "warning"))
     return problems
 

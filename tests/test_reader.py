@@ -63,7 +63,7 @@ def test_indexes_of_the_real_list() -> None:
     groups = {g.keyword: g for g in keyword_index(catalog)}
     assert "Neural Scaling Law" not in groups and len(groups["Neural Scaling Laws"].entries) == 16
     assert groups["Neural Scaling Laws"].variants == ("Neural Scaling Law", "Neural scaling Law")
-    assert len(groups) == 448
+    assert len(groups) == 446
     authors = author_index(catalog)
     assert [a.sort_key for a in authors] == sorted(a.sort_key for a in authors)
     assert len({a.anchor for a in authors}) == len(authors)

@@ -123,8 +123,8 @@ def test_check_command(small_list: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["check", "--entries", str(small_list)]) == 0
     out, err = capsys.readouterr()
     assert out == (
-        "entries/generalization/zhang2022layers.yaml:13: warning: key word 'Large Language Model' differs only by case or "
-        "plural from 'Large Language Models' (1 paper); use 'Large Language Models' or settle it in keyword-aliases.yaml\n"
+        "entries/generalization/zhang2022layers.yaml:13: warning: key word 'Large Language Model' differs only by case, hyphens "
+        "or a plural from 'Large Language Models' (1 paper); use 'Large Language Models' or settle it in keyword-aliases.yaml\n"
     )
     assert err == "4 valid entries; 0 error(s), 1 warning(s)\n"
     shutil.copy(CASES / "duplicate-key.yaml", small_list / "memorization")

@@ -14,6 +14,7 @@
   window.dlpExplorerLoaded = true;
 
   const LIMIT = 200; // papers rendered before "Show all": keeps every update a few milliseconds
+  const CHUNK = 250; // papers "Show all" adds per frame: 10,000 at once would freeze the page for seconds
   const URL_DELAY = 300; // ms of quiet before the address is updated (Chromium throttles replaceState)
   const started = new WeakSet();
   const fetched = new Map(); // absolute URL -> Promise, shared across Material's instant navigation
@@ -218,7 +219,7 @@
       this.rootUrl = safeUrl(root.getAttribute("data-root") || "./", this.pageBase);
       this.srcUrl = safeUrl(root.getAttribute("data-src") || "", this.pageBase);
       this.bibUrl = safeUrl(root.getAttribute("data-bib") || "", this.pageBase);
-      this.showAll = false;
+      this.rendering = 0; // bumped by every render, so that a "Show all" in progress stops
       this.matches = [];
       this.urlTimer = 0;
       this.stats = { lastUpdateMs: 0, lastFilterMs: 0, updates: 0, times: [], prepareMs: 0, readyMs: 0 };
@@ -305,13 +306,13 @@
         placeholder: "Add a key word", "aria-describedby": this.id("kw-help"),
       });
       const keywordList = element("datalist", { id: this.id("kw-list") },
-        ...data.keywords.map(([k, n]) => element("option", { value: k, label: `${k} (${n})` })));
+        ...data.keywords.map(([k, n]) => element("option", { value: k, label: plural(n, "paper", "papers") })));
       this.venue = element("input", {
         id: this.id("venue"), type: "text", list: this.id("venue-list"), autocomplete: "off", spellcheck: "false",
         placeholder: "Any venue",
       });
       const venueList = element("datalist", { id: this.id("venue-list") },
-        ...data.venues.map(([v, n]) => element("option", { value: v, label: `${v} (${n})` })));
+        ...data.venues.map(([v, n]) => element("option", { value: v, label: plural(n, "paper", "papers") })));
       this.code = element("input", { id: this.id("code"), type: "checkbox" });
       this.chips = element("ul", { class: "dlp-x-chips", "aria-label": "Chosen key words" });
       this.count = element("p", { class: "dlp-x-count", role: "status", "aria-live": "polite", "aria-atomic": "true" });
@@ -321,15 +322,15 @@
       this.more = element("button", { type: "button", class: "dlp-x-button dlp-x-more", hidden: true });
 
       const form = element("form", { class: "dlp-x-filters", role: "search", "aria-label": "Filter the papers" },
-        field("dlp-x-text", element("label", { for: this.id("text") }, "Search"), this.text),
-        field("dlp-x-section", element("label", { for: this.id("section") }, "Section"), this.section),
-        field("dlp-x-years",
+        field("dlp-x-field-text", element("label", { for: this.id("text") }, "Search"), this.text),
+        field("dlp-x-field-section", element("label", { for: this.id("section") }, "Section"), this.section),
+        field("dlp-x-field-years",
           element("label", { for: this.id("from") }, "From year"), this.from,
           element("label", { for: this.id("to") }, "to year"), this.to),
-        field("dlp-x-keywords", element("label", { for: this.id("kw") }, "Key words"), this.keyword, keywordList,
+        field("dlp-x-field-keywords", element("label", { for: this.id("kw") }, "Key words"), this.keyword, keywordList,
           element("span", { id: this.id("kw-help"), class: "dlp-x-help" }, "Papers must have all chosen key words")),
-        field("dlp-x-venue", element("label", { for: this.id("venue") }, "Venue"), this.venue, venueList),
-        field("dlp-x-code", this.code, element("label", { for: this.id("code") }, "Has code")),
+        field("dlp-x-field-venue", element("label", { for: this.id("venue") }, "Venue"), this.venue, venueList),
+        field("dlp-x-field-code", this.code, element("label", { for: this.id("code") }, "Has code")),
       );
       const bar = element("div", { class: "dlp-x-bar" }, this.count, element("span", { class: "dlp-x-actions" }, this.download, this.clear));
       this.root.replaceChildren(form, this.chips, bar, this.list, this.more);
@@ -366,14 +367,11 @@
         const button = event.target instanceof Element ? event.target.closest("button[data-kw]") : null;
         if (button) this.removeKeyword(button.getAttribute("data-kw"));
       });
-      this.list.addEventListener("click", (event) => {
-        const button = event.target instanceof Element ? event.target.closest("button[data-kw]") : null;
+      this.root.addEventListener("click", (event) => {
+        const button = event.target instanceof Element ? event.target.closest(".dlp-x-results button[data-kw]") : null;
         if (button) this.addKeyword(button.getAttribute("data-kw"));
       });
-      this.more.addEventListener("click", () => {
-        this.showAll = true;
-        this.render();
-      });
+      this.more.addEventListener("click", () => this.showAllPapers());
       this.clear.addEventListener("click", () => {
         this.state = readState("", this.data);
         this.show(this.state);
@@ -450,7 +448,6 @@
       const t0 = performance.now();
       this.matches = this.data.papers.filter(matcher(this.state));
       const t1 = performance.now();
-      this.showAll = false;
       this.render();
       if (!options || options.url !== false) this.scheduleUrl();
       const t2 = performance.now();
@@ -462,14 +459,42 @@
     }
 
     render() {
+      this.rendering += 1;
       const total = this.data.papers.length;
       const n = this.matches.length;
       this.count.textContent = `${n.toLocaleString("en")} of ${plural(total, "paper", "papers")}`;
-      const shown = this.showAll ? this.matches : this.matches.slice(0, LIMIT);
-      this.list.replaceChildren(...shown.map((paper) => this.node(paper)));
-      this.more.hidden = shown.length === n;
+      if (this.list.childElementCount > 2 * LIMIT) {
+        // after "Show all": a new list is much cheaper than taking thousands of items out one by one
+        const fresh = this.list.cloneNode(false);
+        this.list.replaceWith(fresh);
+        this.list = fresh;
+      }
+      this.list.removeAttribute("aria-busy");
+      this.list.replaceChildren(...this.matches.slice(0, LIMIT).map((paper) => this.node(paper)));
+      this.more.hidden = n <= LIMIT;
       this.more.textContent = `Show all ${n.toLocaleString("en")}`;
       this.download.disabled = n === 0;
+    }
+
+    // The rest of the matches, a chunk per frame; any update stops it
+    showAllPapers() {
+      const token = ++this.rendering;
+      const matches = this.matches;
+      let next = this.list.childElementCount;
+      this.more.hidden = true;
+      this.list.setAttribute("aria-busy", "true");
+      const step = () => {
+        if (token !== this.rendering) return;
+        const end = Math.min(next + CHUNK, matches.length);
+        this.list.append(...matches.slice(next, end).map((paper) => this.node(paper)));
+        next = end;
+        if (next < matches.length) {
+          window.requestAnimationFrame(step);
+        } else {
+          this.list.removeAttribute("aria-busy");
+        }
+      };
+      step();
     }
 
     // A paper's list item, built the first time it is shown and reused after

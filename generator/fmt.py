@@ -1,0 +1,163 @@
+"""`python -m generator fmt`: every list file in one canonical layout, so diffs show only real changes.
+
+Entry files go through emit.format_entry (modeline first, fields in guide order, quoting YAML would
+otherwise misread); sections.yaml, keyword-aliases.yaml and moved.yaml through the same emitter.
+A comment block at the top of a file is kept. A comment anywhere else would be lost by re-emitting,
+so such a file is reported and left alone, like a file that does not load.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from generator.emit import format_entry, format_sections, schema_comment, write_text
+from generator.errors import Problem
+from generator.load import load_bytes
+from generator.source import ALIASES_FILE, MOVED_FILE, SECTIONS_FILE, display_path, entry_files
+
+MODELINE = "# yaml-language-server:"
+LIST_SCHEMAS = {SECTIONS_FILE: "sections.schema.json", ALIASES_FILE: "keyword-aliases.schema.json", MOVED_FILE: "moved.schema.json"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    path: str
+    changed: bool
+    problems: list[Problem]
+
+
+def leading_comments(text: str) -> list[str]:
+    """The comment lines above the first field, without the modeline (it is written anew)."""
+    kept = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            break
+        if stripped and not stripped.startswith(MODELINE):
+            kept.append(stripped)
+    return kept
+
+
+def body_comment_lines(text: str) -> list[int]:
+    """1-based lines below the top block that hold a comment (a # outside every scalar)."""
+    lines = text.split("\n")
+    top = next((n for n, line in enumerate(lines) if line.strip() and not line.strip().startswith("#")), len(lines))
+    if not any("#" in line for line in lines[top:]):
+        return []
+    spans = [
+        ((t.start_mark.line, t.start_mark.column), (t.end_mark.line, t.end_mark.column))
+        for t in yaml.scan(text, Loader=yaml.SafeLoader)  # the pure-Python scanner: its columns count characters
+        if isinstance(t, yaml.ScalarToken)
+    ]
+    found = []
+    for number in range(top, len(lines)):
+        for column, char in enumerate(lines[number]):
+            if char == "#" and not any(start <= (number, column) < end for start, end in spans):
+                found.append(number + 1)
+                break
+    return found
+
+
+def _plain_yaml(data: dict[str, Any]) -> str:
+    return format_sections(data)  # without a path: emit's canonical dumper and nothing else
+
+
+def format_aliases(data: dict[str, Any], file_path: str | None = None) -> str:
+    """keyword-aliases.yaml, variants in alphabetical order so a new one has one right place."""
+    aliases = dict(sorted((data.get("aliases") or {}).items(), key=lambda item: (item[0].casefold(), item[0])))
+    head = schema_comment(file_path, LIST_SCHEMAS[ALIASES_FILE]) if file_path else ""
+    return head + _plain_yaml({**data, "aliases": aliases})
+
+
+def format_moved(data: dict[str, Any], file_path: str | None = None) -> str:
+    """moved.yaml, sections and ids sorted: the order carries no meaning."""
+    moved = {slug: sorted(ids) for slug, ids in sorted((data.get("moved") or {}).items())}
+    head = schema_comment(file_path, LIST_SCHEMAS[MOVED_FILE]) if file_path else ""
+    return head + _plain_yaml({**data, "moved": moved})
+
+
+FORMATTERS: dict[str, Callable[[dict[str, Any], str | None], str]] = {
+    SECTIONS_FILE: format_sections, ALIASES_FILE: format_aliases, MOVED_FILE: format_moved,
+}
+
+
+def formatter_for(path: str, data: dict[str, Any]) -> Callable[[dict[str, Any], str | None], str]:
+    """By name, unless the file is a paper: an entry may well have the id `moved`."""
+    name = os.path.basename(path)
+    return FORMATTERS[name] if name in FORMATTERS and "id" not in data else format_entry
+
+
+def render(path: str, data: dict[str, Any], comments: Iterable[str] = (), modeline: str | None = None) -> str:
+    """A list file's canonical text: modeline, the kept top comments, then the data. A `modeline`
+    that still reaches the right schema is kept (a list elsewhere may point at a URL)."""
+    text = formatter_for(path, data)(data, path)
+    head, _, rest = text.partition("\n")
+    if modeline and _reaches_schema(modeline, head, path):
+        head = modeline
+    return "\n".join([head, *comments, rest])
+
+
+def _reaches_schema(modeline: str, wanted: str, path: str) -> bool:
+    target = modeline.partition("$schema=")[2].strip()
+    name = wanted.partition("$schema=")[2].strip().rsplit("/", 1)[-1]
+    if not target or target.rsplit("/", 1)[-1] != name:
+        return False
+    if target.startswith(("http://", "https://")):
+        return True
+    return os.path.isfile(os.path.join(os.path.dirname(os.path.abspath(path)), target))
+
+
+def first_modeline(text: str) -> str | None:
+    first = text.split("\n", 1)[0].strip()
+    return first if first.startswith(MODELINE) else None
+
+
+def read_for_rewrite(path: str) -> tuple[dict[str, Any] | None, list[str], str, list[Problem]]:
+    """(data, top comments, current text, problems) of a file about to be re-emitted; data is None
+    when the file cannot be rewritten without losing something."""
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    shown = display_path(path)
+    loaded, problems = load_bytes(shown, raw)
+    if loaded is None:
+        return None, [], "", problems
+    text = raw.decode("utf-8").replace("\r\n", "\n")
+    lost = [Problem(shown, line, "comment inside the data would be lost; move it to the top of the file") for line in body_comment_lines(text)]
+    if lost:
+        return None, [], text, lost
+    return loaded.data, leading_comments(text), text, []
+
+
+def format_file(path: str, check: bool = False) -> Outcome:
+    """Re-emit one file in the canonical layout (only compare with `check`)."""
+    data, comments, text, problems = read_for_rewrite(path)
+    if data is None:
+        return Outcome(display_path(path), False, problems)
+    new = render(path, data, comments, first_modeline(text))
+    if new != text and not check:
+        write_text(path, new)
+    return Outcome(display_path(path), new != text, [])
+
+
+def list_paths(entries_dir: str) -> tuple[list[str], list[Problem]]:
+    """The list files of a list directory: its sections, aliases and moved files, then every entry."""
+    if not os.path.isdir(entries_dir):
+        return [], [Problem(display_path(entries_dir), 0, "no such directory: point --entries at a folder of entry files")]
+    top = [os.path.join(entries_dir, name) for name in LIST_SCHEMAS if os.path.isfile(os.path.join(entries_dir, name))]
+    files, problems = entry_files(entries_dir)
+    return top + [path for path, _ in files], problems
+
+
+def format_paths(paths: Iterable[str], check: bool = False) -> list[Outcome]:
+    outcomes = []
+    for path in paths:
+        if not path.endswith(".yaml") or not os.path.isfile(path):
+            outcomes.append(Outcome(display_path(path), False, [Problem(display_path(path), 0, "not a .yaml file of the list")]))
+            continue
+        outcomes.append(format_file(path, check))
+    return outcomes

@@ -1,0 +1,169 @@
+"""`python -m generator new`: the first of three steps for a contributor (new, edit, pull request).
+
+It writes a complete entry file a contributor only has to read and finish: facts from arXiv, a
+section and key words suggested from the list (generator.suggest), and a digest drafted from the
+abstract and marked `DRAFT: ` so that `check` reminds them to write it in their own words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from generator.arxiv import ArxivPaper
+from generator.digest import is_http_url
+from generator.duplicates import same_paper
+from generator.emit import format_entry, write_text
+from generator.errors import ListError, Problem
+from generator.identifiers import doi_from_url, normalize_arxiv
+from generator.importer import MAX_ID, base_id
+from generator.maintain import section_folder
+from generator.model import Entry, ListInfo
+from generator.source import display_path, entry_files, read_list
+from generator.suggest import Suggester, Suggestion, sentences
+from generator.validate import DRAFT_MARK
+
+DRAFT_SENTENCES = 2
+KEYWORDS = 3  # suggested key words written to the file: the benchmark's precision falls past three
+NO_ABSTRACT = "What does the paper find? Say it in 1-5 sentences of your own."
+_TAG = re.compile(r"<(?=[A-Za-z!?/])")  # "<a" would read as raw HTML in a digest
+
+
+@dataclass(frozen=True)
+class Paper:
+    """What `new` knows about a paper before it is an entry."""
+
+    title: str
+    authors: tuple[str, ...]
+    year: int
+    link: str
+    abstract: str = ""
+    date: str | None = None
+    arxiv: str | None = None
+    doi: str | None = None
+    journal_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Written:
+    path: str
+    section: str
+    data: dict[str, Any]
+    suggestion: Suggestion
+    paper: Paper
+    problems: list[Problem]  # what check says about the new file
+    sections: list[str]  # every section of the list
+
+
+def paper_from_arxiv(found: ArxivPaper) -> Paper:
+    return Paper(
+        title=found.title.rstrip("."), authors=found.authors, year=int(found.published[:4]),
+        link=f"https://arxiv.org/abs/{found.arxiv}", abstract=found.abstract, date=found.published,
+        arxiv=found.arxiv, doi=found.doi, journal_ref=found.journal_ref,
+    )
+
+
+def paper_from_url(title: str, url: str, authors: str | None, year: int | None, today: dt.date) -> Paper:
+    """A paper without an arXiv id: what the contributor typed."""
+    title = " ".join(title.split()).rstrip(".")
+    url = url.strip()
+    if not title:
+        raise ValueError("--title must not be empty")
+    arxiv = normalize_arxiv(url)
+    if arxiv:
+        raise ValueError(f"{url} is an arXiv paper: run `python -m generator new {arxiv}` to take its details from arXiv")
+    if not is_http_url(url):
+        raise ValueError(f"--url must be an http(s) address, not {url!r}")
+    names = tuple(name.strip() for name in (authors or "").split(";") if name.strip())
+    return Paper(title=title, authors=names, year=year or today.year, link=url, doi=doi_from_url(url))
+
+
+def draft_digest(abstract: str) -> str:
+    """The abstract's first sentences, marked as a draft the contributor must rewrite."""
+    text = " ".join(sentences(abstract)[:DRAFT_SENTENCES]) or NO_ABSTRACT
+    return DRAFT_MARK + _TAG.sub("< ", text)
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    """The importer's scheme: base, then base-2, base-3, ... until unused."""
+    candidate, count = base, 1
+    while candidate in taken:
+        count += 1
+        suffix = f"-{count}"
+        candidate = base[: MAX_ID - len(suffix)] + suffix
+    return candidate
+
+
+def entry_data(paper: Paper, paper_id: str, keywords: list[str], today: dt.date) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": paper_id, "title": paper.title, "authors": list(paper.authors), "year": paper.year, "date": paper.date,
+        "arxiv": paper.arxiv, "doi": paper.doi, "links": {"paper": paper.link}, "keywords": keywords,
+        "digest": draft_digest(paper.abstract), "added": today.isoformat(),
+    }
+    return {k: v for k, v in data.items() if v not in (None, [], "")}
+
+
+def _read(entries_dir: str) -> tuple[ListInfo, list[Entry], set[str]]:
+    """The list's info, valid entries, and every id in use (file names too: broken files keep theirs)."""
+    info, entries, problems = read_list(entries_dir)
+    if info is None:
+        raise ListError([p for p in problems if p.severity == "error"])
+    files, _ = entry_files(entries_dir)
+    taken = {e.id for e in entries} | {os.path.splitext(os.path.basename(path))[0] for path, _ in files}
+    taken |= {paper_id for ids in info.moved.values() for paper_id in ids}
+    return info, entries, taken
+
+
+def add_paper(entries_dir: str, paper: Paper, section: str | None = None, today: dt.date | None = None) -> Written:
+    """Write the entry file for a paper the list does not have yet."""
+    today = today or dt.date.today()
+    info, entries, taken = _read(entries_dir)
+    duplicate = same_paper(entries, paper.arxiv, paper.doi, paper.title)
+    if duplicate:
+        entry, how = duplicate
+        raise ValueError(f"the list already has this paper: {entry.path} ({how}); edit that file instead "
+                         "(list another section in its also_in if the paper belongs there too)")
+    known = [s.slug for s in info.sections]
+    if section is not None and section not in known:
+        raise ValueError(f"unknown section '{section}'; known: {', '.join(known)}")
+    suggestion = Suggester(entries, info).suggest(paper.title, paper.abstract, keywords=KEYWORDS)
+    section = section or suggestion.section or known[0]
+    paper_id = unique_id(base_id(paper.title, list(paper.authors), paper.year), taken)
+    data = entry_data(paper, paper_id, suggestion.keywords, today)
+    path = os.path.join(section_folder(entries_dir, section, paper.year), f"{paper_id}.yaml")
+    write_text(path, format_entry(data, path))
+    _, _, problems = read_list(entries_dir)
+    mine = [p for p in problems if p.path == display_path(path)]
+    return Written(display_path(path), section, data, suggestion, paper, mine, known)
+
+
+def report(written: Written) -> str:
+    """What was written and the steps left, as the contributor reads them after `new`."""
+    data, suggestion, section = written.data, written.suggestion, written.section
+    others = ", ".join(slug for slug, _ in suggestion.sections[1:3] if slug != section)
+    keywords = ", ".join(data.get("keywords", [])) or "none found: add a few the list already uses"
+    lines = [
+        f"wrote {written.path}",
+        f"  title:     {data['title']}",
+        f"  authors:   {', '.join(data.get('authors', [])) or 'none: add them in the paper order'}",
+        f"  section:   {section}" + (f" (suggested from similar papers; next best: {others})" if section == suggestion.section and others else ""),
+        f"  key words: {keywords}",
+    ]
+    if written.paper.journal_ref:
+        lines.append(f"  arXiv journal ref: {written.paper.journal_ref} (add venue: if it names a conference or journal)")
+    lines += [f"  check:     {p}" for p in written.problems]
+    lines += [
+        "",
+        "Next steps:",
+        f"  1. Edit {written.path}: the digest is the abstract's first sentences, marked '{DRAFT_MARK.strip()}'.",
+        "     Rewrite it in 1-5 sentences of your own on what the paper finds, and remove 'DRAFT: '.",
+        "     Keep the key words that fit (add others the list uses); if another section fits better,",
+        f"     move the file to that folder: entries/<section>/ ({', '.join(written.sections)}).",
+        "  2. Check:   python -m generator check   (or: make check); fix every line it prints",
+        f"  3. Preview: make serve, then open http://127.0.0.1:8000/{section}/#{data['id']}",
+        "  4. Open a pull request that adds this one file.",
+    ]
+    return "\n".join(lines)
