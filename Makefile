@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup serve build test lint check bench clean
+.PHONY: setup serve build test lint check bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,15 +23,23 @@ build: $(STAMP)  ## the site in site/
 check: $(STAMP)  ## validate every entry file
 	$(PY) -m generator check
 
+# The browser tests drive Debian's Chromium (never a downloaded browser); install it once if missing.
+browser:
+	@[ -x /usr/bin/chromium ] || [ -n "$$DLP_SKIP_BROWSER_TESTS" ] || { \
+	  echo "Installing Debian's chromium for the browser tests (set DLP_SKIP_BROWSER_TESTS=1 to skip them)"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check
 	$(VENV)/bin/mypy
 
-test: $(STAMP) lint  ## lint, type-check, then the whole test suite
+test: $(STAMP) lint browser  ## lint, type-check, then the whole test suite (browser tests included)
 	$(PY) -m pytest
 
-bench: $(STAMP)  ## build-time and reload benchmarks (minutes)
+bench: $(STAMP) browser  ## benchmarks (about 15 minutes): builds, reload, explorer, suggestions, scale
 	$(PY) bench/bench_build.py
+	$(PY) bench/bench_explorer.py
 
 clean:
 	rm -rf site pages bench/out
