@@ -22,7 +22,13 @@ def _print_problems(problems: Sequence[Problem]) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     info, entries, problems = read_list(args.entries)
-    _print_problems(problems)
+    if args.format == "github":  # annotations on the pull request's files and lines
+        from generator.annotations import as_annotations
+
+        for line in as_annotations(problems):
+            print(line)
+    else:
+        _print_problems(problems)
     errors = errors_in(problems)
     warnings = len(problems) - len(errors)
     print(f"{len(entries)} valid entries; {len(errors)} error(s), {warnings} warning(s)", file=sys.stderr)
@@ -39,7 +45,7 @@ def cmd_dump(args: argparse.Namespace) -> int:
 def cmd_import_readme(args: argparse.Namespace) -> int:
     from generator.importer import import_readme
 
-    result = import_readme(args.source, args.out)
+    result = import_readme(args.source, args.out, follow_links=args.follow_links)
     _print_problems(result.notes + result.skipped)
     print(
         f"imported {result.listings} listings as {len(result.entries)} entries in "
@@ -90,6 +96,62 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from generator.newentry import new_entry, report
+
+    written = new_entry(args.entries, args.arxiv, title=args.title, url=args.url, authors=args.authors, year=args.year,
+                        atom_file=args.atom_file, section=args.section)
+    print(report(written))
+    return 0
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    from generator.fmt import run
+
+    changed, problems, summary = run(args.entries, args.files, args.check)
+    _print_problems(problems)
+    for path in changed:
+        print(path)
+    print(summary, file=sys.stderr)
+    return 1 if problems or (args.check and changed) else 0
+
+
+def cmd_rename_keyword(args: argparse.Namespace) -> int:
+    from generator.maintain import rename_keyword
+
+    print(rename_keyword(args.entries, args.old, args.new))
+    return 0
+
+
+def cmd_move(args: argparse.Namespace) -> int:
+    from generator.maintain import move
+
+    print(move(args.entries, args.id, args.section))
+    return 0
+
+
+def cmd_export_readme(args: argparse.Namespace) -> int:
+    from generator.export import MAX_FILE_BYTES, export_readme, oversized
+
+    written = export_readme(args.entries, args.out)
+    for path in written:
+        print(path)
+    for path, size in oversized(written):
+        print(f"{path}: warning: {size // 1000} KB, past {MAX_FILE_BYTES // 1000} KB; GitHub stops rendering a file at 512 KB: "
+              "split its section", file=sys.stderr)
+    total = sum(len(text.encode("utf-8")) for text in written.values())
+    print(f"wrote {len(written)} files, {total // 1000} KB in all", file=sys.stderr)
+    return 0
+
+
+def cmd_check_links(args: argparse.Namespace) -> int:
+    from generator.linkcheck import Settings, run
+
+    _, entries, _ = read_list(args.entries)  # links of every valid entry, even when others have errors
+    settings = Settings(workers=args.workers, timeout=args.timeout, delay=args.delay, retries=args.retries)
+    return run(entries, settings, args.report)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m generator", description="Build and check the reading list.")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -101,16 +163,46 @@ def parser() -> argparse.ArgumentParser:
         sub.set_defaults(run=run)
         return sub
 
-    command("check", cmd_check, "validate every file; print each problem as path:line: message")
+    sub = command("check", cmd_check, "validate every file; print each problem as path:line: message")
+    sub.add_argument("--format", choices=("text", "github"), default="text",
+                     help="github: print problems as GitHub Actions annotations")
     command("dump", cmd_dump, "print all entries as one JSON array")
     sub = command("import-readme", cmd_import_readme, "turn an awesome-list README into entry files")
     sub.add_argument("source", metavar="SRC.md")
     sub.add_argument("--out", required=True, metavar="DIR", help="a new or empty list directory")
+    sub.add_argument("--follow-links", action="store_true",
+                     help="also read the .md files the README's list items link to (a README split by export-readme)")
+    sub = command("export-readme", cmd_export_readme, "write the list as a GitHub README and one Markdown file per section")
+    sub.add_argument("--out", default="export/README.md", metavar="FILE",
+                     help="the README to write; the section files go to readme/ beside it (default: export/README.md)")
+    sub = command("check-links", cmd_check_links, "check every links: address; Markdown report grouped by what was found")
+    sub.add_argument("--report", metavar="FILE", help="write the report here (default: standard output)")
+    sub.add_argument("--workers", type=int, default=8, metavar="N", help="hosts checked at once (default: 8)")
+    sub.add_argument("--timeout", type=float, default=20.0, metavar="S", help="seconds per request (default: 20)")
+    sub.add_argument("--delay", type=float, default=1.0, metavar="S", help="seconds between requests to one host (default: 1)")
+    sub.add_argument("--retries", type=int, default=2, metavar="N", help="retries after 429, 5xx or a dropped connection (default: 2)")
     sub = command("pages", cmd_pages, "write the generated Markdown pages to a folder (for other engines)")
     sub.add_argument("--out", required=True, metavar="DIR")
     sub.add_argument("--templates", metavar="DIR", help="templates that override the package's")
     sub.add_argument("--site-url", metavar="URL", help="the published address, for the feed (default: $SITE_URL)")
     sub.add_argument("--related", type=int, default=5, metavar="N", help="related papers under each paper (0: none)")
+    sub = command("new", cmd_new, "add a paper: a new entry file from arXiv, section and key words suggested")
+    sub.add_argument("arxiv", nargs="?", metavar="ARXIV", help="arXiv id or abs/pdf URL, e.g. 2008.03703 or math/0211159")
+    sub.add_argument("--atom-file", metavar="FILE", help="a saved arXiv API answer instead of the network")
+    sub.add_argument("--section", metavar="SLUG", help="the section (default: suggested from similar papers)")
+    sub.add_argument("--title", help="for a paper without an arXiv id, with --url")
+    sub.add_argument("--url", help="the paper's address, for a paper without an arXiv id")
+    sub.add_argument("--authors", metavar='"A; B"', help="authors in order, separated by ;")
+    sub.add_argument("--year", type=int, help="the year group (default: this year)")
+    sub = command("fmt", cmd_fmt, "rewrite list files in the one canonical layout (--check: only list them)")
+    sub.add_argument("files", nargs="*", metavar="FILE", help="only these files (default: the whole list)")
+    sub.add_argument("--check", action="store_true", help="only list the files that differ; exit 1 if any")
+    sub = command("rename-keyword", cmd_rename_keyword, "rename a key word everywhere; the old one becomes an alias")
+    sub.add_argument("old", metavar="OLD")
+    sub.add_argument("new", metavar="NEW")
+    sub = command("move", cmd_move, "move a paper to another section; its old permalink keeps working")
+    sub.add_argument("id", metavar="ID")
+    sub.add_argument("section", metavar="SECTION")
     sub = command("build", cmd_build, "build the site with MkDocs for any list directory", entries=None)
     sub.add_argument("--site-dir", metavar="DIR", help="where the site goes (default: from mkdocs.yml)")
     sub.add_argument("--config-file", "-f", default="mkdocs.yml", metavar="FILE")

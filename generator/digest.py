@@ -23,6 +23,7 @@ _BLOCK_LINE = re.compile(
 )
 _SPACE = re.compile(r"\s")
 _LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_QUOTE = re.compile(r"[\"'`\\]")
 # Inline math: \(...\) or $...$ (not $$, not "$5 and $10": no space inside the dollars, no digit after)
 _MATH = re.compile(
     r"(?P<code>(?<!`)(?P<ticks>`+)[^`].*?(?P=ticks))"
@@ -81,6 +82,8 @@ def digest_problems(text: str) -> list[str]:
     for target in _LINK_TARGET.findall(text):
         if not is_http_url(target):
             problems.append(f"only http(s) links are allowed: '{target}'")
+        elif _QUOTE.search(target):  # Python-Markdown would read a title out of it and drop the link and the text after it
+            problems.append(f"a link cannot hold quotes, backticks or backslashes: '{target}'")
     return [f"digest: {p}" for p in problems]
 
 

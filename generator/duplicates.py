@@ -93,7 +93,7 @@ def same_paper(entries: Sequence[Entry], arxiv: str | None, doi: str | None, tit
             return entry, f"arXiv {arxiv}"
         if doi and doi in dois:
             return entry, f"DOI {doi}"
-    for entry in entries:
+    for entry in entries if key else ():
         other = normalize_title(entry.title)
         if other == key:
             return entry, "the same title"

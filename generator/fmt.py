@@ -161,3 +161,16 @@ def format_paths(paths: Iterable[str], check: bool = False) -> list[Outcome]:
             continue
         outcomes.append(format_file(path, check))
     return outcomes
+
+
+def run(entries_dir: str, files: list[str], check: bool) -> tuple[list[str], list[Problem], str]:
+    """`fmt`: (files changed or, with `check`, that would change; problems; a summary line)."""
+    paths, problems = (files, []) if files else list_paths(entries_dir)
+    outcomes = format_paths(paths, check)
+    changed = [o.path for o in outcomes if o.changed]
+    problems += [p for o in outcomes for p in o.problems]
+    verb = "would be reformatted" if check else "reformatted"
+    summary = f"{len(changed)} of {len(outcomes)} file(s) {verb}" + (f"; {len(problems)} left alone with problems" if problems else "")
+    if check and changed:
+        summary += "; run `python -m generator fmt` to rewrite them"
+    return changed, problems, summary

@@ -27,6 +27,7 @@ from generator.identifiers import (
     slugify,
 )
 from generator.model import FIELDS
+from generator.readme_files import gather
 
 MAX_FOLDER = 1000  # GitHub lists at most 1,000 files in a folder
 MAX_ID = 80
@@ -63,7 +64,9 @@ _LABELED_LINK = re.compile(r"\[\[(?P<label>[^\[\]]+)\]\]\(" + _URL + r"\)")
 _PLAIN_LINK = re.compile(r"\[(?P<label>[^\[\]]+)\]\(" + _URL + r"\)")
 _TITLE_LINK = re.compile(r"^\[(?P<title>[^\[\]]+)\]\(" + _URL + r"\)")
 _ANCHOR_LINK = re.compile(r"^\[[^\]]*\]\(#")
-_VENUE = re.compile(r"^(?P<names>.*?)\s*\*{1,2}(?P<venue>[^*]+)\*{1,2}\s*\.?$")
+# an escaped star (`\*`, as export-readme writes one) belongs to the names or the venue, never closes it
+_VENUE = re.compile(r"^(?P<names>(?:\\.|[^\\])*?)\s*\*{1,2}(?P<venue>(?:\\.|[^*\\])+)\*{1,2}\s*\.?$")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark backslash escapes: ASCII punctuation only
 _LINKED_IMAGE = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _HTML_TAG = re.compile(r"<[^>]+>")
@@ -304,7 +307,23 @@ def _plain_text(markdown: str) -> str:
     text = _HTML_TAG.sub("", text)
     text = _PLAIN_LINK.sub(lambda m: m.group("label"), text)
     text = re.sub(r"\*\*|__|`", "", text)
-    return " ".join(text.split())
+    return _unescape(" ".join(text.split()))
+
+
+def _unescape(text: str) -> str:
+    r"""Plain text as Markdown shows it: `\*` is a star (export-readme escapes what GitHub would interpret)."""
+    return _ESCAPED.sub(r"\1", text)
+
+
+def _split_plain(text: str, separator: str) -> list[str]:
+    r"""`text` split at each `separator` that is not backslash-escaped (`\;` stays inside a key word)."""
+    parts = [""]
+    for token in re.findall(r"\\.|[^\\]|\\$", text):
+        if token == separator:
+            parts.append("")
+        else:
+            parts[-1] += token
+    return parts
 
 
 def _prose(paragraph: _Paragraph) -> str | None:
@@ -430,10 +449,13 @@ def _items(bullet: _Bullet, indent_unit: int, notes: _Notes) -> tuple[str, list[
     """The title line (with any continuation) and the items under it, odd layout noted."""
     title_line = bullet.text
     items: list[_Item] = []
+    blank = False
     for number, raw in bullet.lines:
         body = raw.strip()
         if not body:
+            blank = True
             continue
+        after_blank, blank = blank, False
         sub = _SUB_BULLET.match(body)
         if sub:
             body = sub.group("text").strip()
@@ -443,7 +465,9 @@ def _items(bullet: _Bullet, indent_unit: int, notes: _Notes) -> tuple[str, list[
         if item.kind == "other" and (not sub or "digest" in has):
             # Markdown reads an unbulleted line, and anything after the digest, as a continuation
             if items:
-                items[-1].text += " " + body
+                # a blank line inside a digest starts a new paragraph of it, as Markdown reads it
+                paragraph = after_blank and items[-1].kind == "digest" and items[-1].text.strip()
+                items[-1].text += ("\n\n" if paragraph else " ") + body
             else:
                 title_line += " " + body
             continue
@@ -487,7 +511,7 @@ def _title_and_links(text: str, line: int, notes: _Notes) -> tuple[str, dict[str
     title = title.strip()
     if title.endswith("."):
         title = title[:-1].rstrip()
-    return title, _labelled(found, line, notes)
+    return _unescape(title), _labelled(found, line, notes)
 
 
 def _labelled(found: list[tuple[str, str]], line: int, notes: _Notes) -> dict[str, str]:
@@ -527,17 +551,17 @@ def _authors(text: str, line: int, notes: _Notes) -> tuple[list[str], str | None
     venue: str | None = None
     match = _VENUE.match(text)
     if match:
-        text, venue = match.group("names").strip(), match.group("venue").strip() or None
+        text, venue = match.group("names").strip(), _unescape(match.group("venue").strip()) or None
     if text.endswith("."):
         text = text[:-1]
     elif text:
         notes(line, "author line has no final period")
     separator = ","
-    if ";" in text:
+    if len(_split_plain(text, ";")) > 1:
         separator = ";"
         notes(line, 'authors separated by ";" instead of ","; split at ";"')
     names: list[str] = []
-    for part in text.split(separator):
+    for part in _split_plain(text, separator):
         part = _LEADING_AND.sub("", part.strip())
         joined = _AND.split(part)
         if len(joined) > 1:
@@ -550,7 +574,7 @@ def _authors(text: str, line: int, notes: _Notes) -> tuple[list[str], str | None
             if len(split) > 1:
                 notes(line, f"{len(split)} author names run together without separators; "
                             f"split where a lower-case letter meets an upper-case one: check {', '.join(split)}")
-            names += [n for n in split if n]
+            names += [_unescape(n) for n in split if n]
     _note_repeated_authors(names, line, notes)
     return names, venue
 
@@ -578,12 +602,12 @@ def _keywords(item: _Item, notes: _Notes) -> list[str]:
     elif text:
         notes(item.line, "key words line has no final period")
     separator = ";"
-    if ";" not in text and "," in text:
+    if len(_split_plain(text, ";")) == 1 and len(_split_plain(text, ",")) > 1:
         # a list typed with commas: the vocabulary wants each key word on its own
         separator = ","
         notes(item.line, 'key words separated by "," instead of ";"; split at ","')
     words: list[str] = []
-    for word in (w.strip() for w in text.split(separator)):
+    for word in (_unescape(w.strip()) for w in _split_plain(text, separator)):
         if word and word in words:
             notes(item.line, f'key word "{word}" repeated; kept once')
         elif word:
@@ -871,14 +895,14 @@ def write_import(result: ImportResult, out_dir: str) -> list[str]:
     return written
 
 
-def import_readme(src_path: str, out_dir: str) -> ImportResult:
-    """Read a README (UTF-8), parse it, and write its entries under out_dir."""
+def import_readme(src_path: str, out_dir: str, *, follow_links: bool = False) -> ImportResult:
+    """Read a README (UTF-8), parse it, and write its entries under out_dir. With follow_links,
+    the local Markdown files its list items link to are read as if they followed it (a README
+    split into section files, as export-readme writes one); problems name the file they are in."""
     _refuse_used_folder(out_dir)
-    try:
-        with open(src_path, encoding="utf-8") as handle:
-            text = handle.read()
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{src_path}: not valid UTF-8 (byte {exc.start}); save it as UTF-8") from exc
-    result = parse_readme(text, src_path)
+    document = gather(src_path, follow_links)
+    result = parse_readme(document.text, src_path)
+    result.notes = [document.locate(p) for p in result.notes]
+    result.skipped = [document.locate(p) for p in result.skipped]
     write_import(result, out_dir)
     return result

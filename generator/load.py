@@ -121,7 +121,7 @@ def _plain_value(node: Any, where: Path, lines: dict[Path, int], depth: int) -> 
     if depth >= MAX_DEPTH:
         raise _Unusual
     if isinstance(node, yaml.ScalarNode):
-        if node.tag not in _PLAIN_TAGS:
+        if node.tag not in _PLAIN_TAGS or (node.style == '"' and _TAB_OR_CONTROL.search(node.value)):
             raise _Unusual
         if not node.style and node.value in _NULLS:
             return None
@@ -216,6 +216,8 @@ class _Builder:
             if event.tag is not None and event.tag != "!":
                 self.problem(event, f"YAML tag {event.tag} is not allowed; write plain values")
         if isinstance(event, yaml.ScalarEvent):
+            if event.style == '"' and (control := _TAB_OR_CONTROL.search(event.value)):  # "\e[2J", "\r": escapes for a terminal
+                self.problem(event, f"control character U+{ord(control.group()):04X} written as an escape in quotes; remove it")
             self.add(event, _scalar(event))
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if len(self.stack) == MAX_DEPTH:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,7 @@ class Written:
     paper: Paper
     problems: list[Problem]  # what check says about the new file
     sections: list[str]  # every section of the list
+    entries_dir: str = "entries"
 
 
 def paper_from_arxiv(found: ArxivPaper) -> Paper:
@@ -123,9 +125,7 @@ def add_paper(entries_dir: str, paper: Paper, section: str | None = None, today:
     info, entries, taken = _read(entries_dir)
     duplicate = same_paper(entries, paper.arxiv, paper.doi, paper.title)
     if duplicate:
-        entry, how = duplicate
-        raise ValueError(f"the list already has this paper: {entry.path} ({how}); edit that file instead "
-                         "(list another section in its also_in if the paper belongs there too)")
+        raise ValueError(_already(*duplicate))
     known = [s.slug for s in info.sections]
     if section is not None and section not in known:
         raise ValueError(f"unknown section '{section}'; known: {', '.join(known)}")
@@ -137,7 +137,7 @@ def add_paper(entries_dir: str, paper: Paper, section: str | None = None, today:
     write_text(path, format_entry(data, path))
     _, _, problems = read_list(entries_dir)
     mine = [p for p in problems if p.path == display_path(path)]
-    return Written(display_path(path), section, data, suggestion, paper, mine, known)
+    return Written(display_path(path), section, data, suggestion, paper, mine, known, entries_dir)
 
 
 def report(written: Written) -> str:
@@ -145,10 +145,12 @@ def report(written: Written) -> str:
     data, suggestion, section = written.data, written.suggestion, written.section
     others = ", ".join(slug for slug, _ in suggestion.sections[1:3] if slug != section)
     keywords = ", ".join(data.get("keywords", [])) or "none found: add a few the list already uses"
+    custom = os.path.normpath(written.entries_dir) != "entries"
+    check = f"python -m generator check --entries {written.entries_dir}" if custom else "python -m generator check   (or: make check)"
     lines = [
         f"wrote {written.path}",
         f"  title:     {data['title']}",
-        f"  authors:   {', '.join(data.get('authors', [])) or 'none: add them in the paper order'}",
+        f"  authors:   {', '.join(data.get('authors', [])) or 'none: add them in the order of the paper'}",
         f"  section:   {section}" + (f" (suggested from similar papers; next best: {others})" if section == suggestion.section and others else ""),
         f"  key words: {keywords}",
     ]
@@ -161,9 +163,47 @@ def report(written: Written) -> str:
         f"  1. Edit {written.path}: the digest is the abstract's first sentences, marked '{DRAFT_MARK.strip()}'.",
         "     Rewrite it in 1-5 sentences of your own on what the paper finds, and remove 'DRAFT: '.",
         "     Keep the key words that fit (add others the list uses); if another section fits better,",
-        f"     move the file to that folder: entries/<section>/ ({', '.join(written.sections)}).",
-        "  2. Check:   python -m generator check   (or: make check); fix every line it prints",
+        *textwrap.wrap(f"move the file to that folder: entries/<section>/ ({', '.join(written.sections)}).",
+                       width=100, initial_indent="     ", subsequent_indent="       ", break_on_hyphens=False),
+        f"  2. Check:   {check}; fix every line it prints",
+        f"              python -m generator fmt {written.path}   puts your edit in the list's layout",
         f"  3. Preview: make serve, then open http://127.0.0.1:8000/{section}/#{data['id']}",
         "  4. Open a pull request that adds this one file.",
     ]
     return "\n".join(lines)
+
+
+def new_entry(
+    entries_dir: str, arxiv: str | None, *, title: str | None = None, url: str | None = None, authors: str | None = None,
+    year: int | None = None, atom_file: str | None = None, section: str | None = None, today: dt.date | None = None,
+) -> Written:
+    """`new`: from an arXiv id or URL (or a saved API answer), or from --title and --url."""
+    from generator.arxiv import read_paper  # urllib and the XML parser only load for `new`
+
+    today = today or dt.date.today()
+    if title is not None or url is not None:
+        if arxiv is not None or atom_file is not None:
+            raise ValueError("give either an arXiv id (or --atom-file) or --title and --url, not both")
+        if not (title and url):
+            raise ValueError("a paper without an arXiv id needs both --title and --url")
+        return add_paper(entries_dir, paper_from_url(title, url, authors, year, today), section, today)
+    if arxiv is None and atom_file is None:
+        raise ValueError("give an arXiv id or URL (e.g. 2008.03703), or --title and --url for a paper without one")
+    arxiv_id = normalize_arxiv(arxiv) if arxiv is not None else None
+    if arxiv is not None and arxiv_id is None:
+        raise ValueError(f"not an arXiv id or arxiv.org URL: {arxiv!r} (e.g. 2008.03703, math/0211159, https://arxiv.org/abs/2008.03703v2)")
+    if arxiv_id is not None:
+        refuse_listed(entries_dir, arxiv_id)  # before asking arXiv anything
+    return add_paper(entries_dir, paper_from_arxiv(read_paper(arxiv_id, atom_file)), section, today)
+
+
+def refuse_listed(entries_dir: str, arxiv_id: str) -> None:
+    _, entries, _ = _read(entries_dir)
+    duplicate = same_paper(entries, arxiv_id, None, "")
+    if duplicate:
+        raise ValueError(_already(*duplicate))
+
+
+def _already(entry: Entry, how: str) -> str:
+    return (f"the list already has this paper: {entry.path} ({how}); edit that file instead "
+            "(list another section in its also_in if the paper belongs there too)")

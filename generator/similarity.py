@@ -58,8 +58,19 @@ class TextIndex:
         for start in range(0, len(self), BLOCK):
             scores = (rows[start : start + BLOCK] @ columns).toarray()
             scores[np.arange(len(scores)), np.arange(start, start + len(scores))] = -1.0  # a text is not its own neighbour
-            found += [_top(row, k) for row in scores]
+            found += _top_rows(scores, k)
         return found
+
+
+def _top_rows(scores: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
+    """`_top` of every row of a block at once: numpy picks, Python only builds the short lists."""
+    if k <= 0:
+        return [[] for _ in range(len(scores))]
+    picked = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    values = np.take_along_axis(scores, picked, axis=1)
+    order = np.lexsort((picked, -values), axis=1)  # best first, ties by index
+    picked, values = np.take_along_axis(picked, order, axis=1), np.take_along_axis(values, order, axis=1)
+    return [[(int(i), float(v)) for i, v in zip(row_i, row_v, strict=True) if v > 0] for row_i, row_v in zip(picked, values, strict=True)]
 
 
 def _top(scores: np.ndarray, k: int) -> list[tuple[int, float]]:

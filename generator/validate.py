@@ -92,8 +92,10 @@ def schema_problems(loaded: Loaded, schema_name: str) -> list[Problem]:
             message = f"missing required field '{missing}'" + (f" in {field}" if field else "")
         elif kind == "type":
             message = f"{field}: must be {_type_name(error.validator_value)}, not {_kind(error.instance)}"
-            if field == "year" and isinstance(error.instance, str):
+            if field == "year" and isinstance(error.instance, str) and error.instance.strip().isdigit():
                 message += " (write it without quotes: year: 2024)"
+        elif kind == "pattern" and "propertyNames" in error.schema_path:
+            message = f"{field}: link label {error.instance!r} must be a lower-case word such as paper, code, project"
         elif kind == "pattern" and field.startswith("links."):
             message = f"{field}: only http(s) links without spaces or quotes are allowed: {error.instance!r}"
         elif kind == "pattern":
@@ -199,6 +201,8 @@ def entry_problems(loaded: Loaded, folder_section: str | None, info: ListInfo) -
     stem = os.path.splitext(os.path.basename(loaded.path))[0]
     if isinstance(entry_id, str) and entry_id != stem:
         add("id", f"id '{entry_id}' does not match the file name '{stem}.yaml'; rename the file to {entry_id}.yaml")
+    if isinstance(entry_id, str) and _PAGE_ANCHOR.fullmatch(entry_id):
+        add("id", f"id '{entry_id}' is the anchor of a heading on the section page; choose another (the family name, year and a title word)")
 
     if not data.get("authors"):
         add("authors" if "authors" in data else "title", "no authors listed; add them in the paper's order", "warning")
@@ -229,6 +233,8 @@ def make_entry(loaded: Loaded, section: str) -> Entry:
     )
 
 
+# anchors that section.md.j2 gives its own headings: an entry with one of these ids would take the heading's permalink
+_PAGE_ANCHOR = re.compile(r"year-[0-9]+|moved")
 # MkDocs and Material put nav titles into every page unescaped (the navigation, <title> after
 # striptags, which decodes entities, and our overrides' meta tags): a section title is plain words
 _HTML_SPECIAL = re.compile(r"[<>&\"`]")

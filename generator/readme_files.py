@@ -1,0 +1,94 @@
+"""A README split into files, read as one: the README and the local Markdown files its list items
+link to (its table of contents), in the order of the links.
+
+`export-readme` writes a short README whose contents link to one file per section; `import-readme
+--follow-links` reads that README back through here. The files are joined into one text for the
+parser, and every problem it reports is moved back to the file and line it came from.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, replace
+from urllib.parse import unquote
+
+from generator.errors import Problem
+
+_LIST_ITEM = re.compile(r"^\s*[-*+]\s")
+_LINK_TARGET = re.compile(r"\]\((?P<target>[^()\s]+)\)")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_LINE_MENTION = re.compile(r"\bline (\d+)\b")
+
+
+def read_markdown(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not valid UTF-8 (byte {exc.start}); save it as UTF-8") from exc
+
+
+def linked_files(readme_path: str, text: str) -> list[str]:
+    """Local `.md` files linked from the README's list items, each once, in order.
+
+    Only list items: a link in prose (to CONTRIBUTING.md, say) is not part of the list.
+    A linked file that does not exist is an error, not a section silently lost.
+    """
+    folder = os.path.dirname(readme_path)
+    found: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not _LIST_ITEM.match(line):
+            continue
+        for match in _LINK_TARGET.finditer(line):
+            target = unquote(match.group("target").split("#", 1)[0])
+            if not target.lower().endswith(".md") or _SCHEME.match(target) or target.startswith("/"):
+                continue
+            path = os.path.normpath(os.path.join(folder, target))
+            if not os.path.isfile(path):
+                raise ValueError(f"{readme_path}:{number}: links to {target}, which does not exist next to it")
+            if path != os.path.normpath(readme_path) and path not in found:
+                found.append(path)
+    return found
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """The files joined into one text; `starts` holds each file and the line it starts on."""
+
+    source: str
+    text: str
+    starts: tuple[tuple[str, int], ...]
+
+    def where(self, line: int) -> tuple[str, int]:
+        """The file and line of a line of the joined text (line 0, the whole README, stays)."""
+        path, start = self.starts[0]
+        for candidate, first in self.starts:
+            if first <= line:
+                path, start = candidate, first
+        return (path, line - start + 1) if line > 0 else (path, 0)
+
+    def locate(self, problem: Problem) -> Problem:
+        if problem.path != self.source or len(self.starts) == 1:
+            return problem
+        path, line = self.where(problem.line)
+
+        def mention(match: re.Match[str]) -> str:  # "same paper as line 1234" names a line of the joined text
+            other_path, other_line = self.where(int(match.group(1)))
+            return f"line {other_line}" if other_path == path else f"{other_path}:{other_line}"
+
+        return replace(problem, path=path, line=line, message=_LINE_MENTION.sub(mention, problem.message))
+
+
+def gather(readme_path: str, follow_links: bool) -> Gathered:
+    """The README alone, or with the files it links to appended, a blank line between each."""
+    text = read_markdown(readme_path)
+    paths = [readme_path, *(linked_files(readme_path, text) if follow_links else [])]
+    lines: list[str] = []
+    starts: list[tuple[str, int]] = []
+    for path in paths:
+        part = text if path == readme_path else read_markdown(path)
+        starts.append((path, len(lines) + 1))
+        # a blank line between files, so no listing runs on into the next file
+        lines += [*part.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n"), ""]
+    return Gathered(readme_path, "\n".join(lines), tuple(starts))
