@@ -8,7 +8,7 @@ Two papers with different arXiv ids or different DOIs are different papers, what
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from difflib import SequenceMatcher
 
 from generator.errors import Problem
@@ -40,8 +40,9 @@ def _blocks(titles: Sequence[str], count: int = 3) -> dict[str, list[int]]:
     return groups
 
 
-def near_title_pairs(titles: Sequence[str]) -> Iterator[tuple[int, int, float]]:
-    """(i, j, ratio) for i < j whose normalised titles are near-identical but not equal."""
+def near_title_pairs(titles: Sequence[str], skip: Callable[[int, int], bool] | None = None) -> Iterator[tuple[int, int, float]]:
+    """(i, j, ratio) for i < j whose normalised titles are near-identical but not equal; `skip(i, j)`,
+    asked before the costly comparison, leaves out pairs already settled another way."""
     words = [frozenset(title.split()) for title in titles]
     seen: set[tuple[int, int]] = set()
     for members in _blocks(titles).values():
@@ -54,7 +55,7 @@ def near_title_pairs(titles: Sequence[str]) -> Iterator[tuple[int, int, float]]:
                 if titles[i] == titles[j] or pair in seen:
                     continue
                 seen.add(pair)
-                if not _enough_words_shared(words[i], words[j]):
+                if not _enough_words_shared(words[i], words[j]) or (skip is not None and skip(*pair)):
                     continue
                 ratio = title_ratio(titles[i], titles[j])
                 if ratio >= TITLE_RATIO:
@@ -106,11 +107,13 @@ def near_title_problems(entries: Sequence[Entry]) -> list[Problem]:
     """Files whose titles are near-identical (exact matches are validate.list_problems' own), unless
     their ids tell them apart or already name them as one paper."""
     problems = []
-    for i, j, _ in near_title_pairs([normalize_title(e.title) for e in entries]):
+    ids = [identities(e) for e in entries]
+
+    def settled(i: int, j: int) -> bool:  # ids tell them apart, or already call them one paper
+        return told_apart(ids[i], ids[j]) or any(x & y for x, y in zip(ids[i], ids[j], strict=True))
+
+    for i, j, _ in near_title_pairs([normalize_title(e.title) for e in entries], settled):
         first, entry = entries[i], entries[j]
-        mine, theirs = identities(entry), identities(first)
-        if told_apart(mine, theirs) or any(x & y for x, y in zip(mine, theirs, strict=True)):
-            continue
         problems.append(Problem(
             entry.path, entry.line("title"),
             f"nearly the same title as {first.path} ({first.title!r}): if it is the same paper, keep one file and list "

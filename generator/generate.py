@@ -30,7 +30,7 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
     """File name (relative to the docs folder) -> content, for every generated page and file."""
     neighbours = {}
     if related:
-        from generator.related import related_papers  # scikit-learn loads only when related papers are on
+        from generator.related import related_papers  # numpy and scipy load only when related papers are on
 
         neighbours = related_papers(catalog, related, cache_dir)
     try:

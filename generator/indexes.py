@@ -55,7 +55,7 @@ def unique_anchors(prefix: str, names: Iterable[str]) -> dict[str, str]:
 def keyword_anchors(catalog: Catalog) -> dict[str, str]:
     """Anchor of every key word, canonical or alias (an alias shares its canonical's anchor
     on the index page through an extra anchor of its own)."""
-    keywords = sorted({k for e in catalog.entries for k in e.keywords} | set(catalog.info.aliases), key=str.casefold)
+    keywords = sorted({k for e in catalog.entries for k in e.keywords} | set(catalog.info.aliases), key=lambda k: (k.casefold(), k))
     return unique_anchors("kw", keywords)
 
 

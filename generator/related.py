@@ -14,7 +14,7 @@ from generator.catalog import Catalog
 from generator.model import Entry
 
 MIN_SCORE = 0.05  # below this, "related" would be noise
-VERSION = "1"  # of the similarity method: a new one invalidates cached results
+VERSION = "2"  # of the similarity method: a new one invalidates cached results
 _cache: dict[str, dict[str, list[str]]] = {}
 
 
@@ -34,7 +34,7 @@ def related_ids(catalog: Catalog, count: int, cache_dir: str | None = None) -> d
         return _cache[key]
     found = _read_cache(cache_dir, key)
     if found is None:
-        from generator.similarity import TextIndex  # scikit-learn loads only when the result is not cached
+        from generator.similarity import TextIndex  # numpy and scipy load only when the result is not cached
 
         neighbours = TextIndex(texts).neighbours(count) if len(texts) > 1 else [[] for _ in texts]
         found = {ids[i]: [ids[j] for j, score in near if score >= MIN_SCORE] for i, near in enumerate(neighbours)}
