@@ -55,7 +55,7 @@ def sanitize(page_html: str) -> str:
 
 _CONTENT = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.DOTALL)
 # Cheap first look: only content that mentions one of these is parsed (most pages never do)
-_SUSPECT = re.compile(r"<script|<iframe|<object|<embed|\son[a-z]+\s*=|script\s*:|data\s*:", re.IGNORECASE)
+_SUSPECT = re.compile(r"<script|<iframe|<object|<embed|\son[a-z]+\s*=|script\s*:|data\s*:\s*text/html", re.IGNORECASE)
 _SCRIPT_URL = re.compile(r"^\s*(?:java|vb)script\s*:|^\s*data\s*:\s*text/html", re.IGNORECASE)
 _URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data"}
 
