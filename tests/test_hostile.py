@@ -1,0 +1,393 @@
+"""The security suite: every file of the hostile corpus (tests/hostile/cases/) is either refused by
+`python -m generator check` with its exact `path:line: message`, or built into a site where it is
+only text. Also: nothing is lost (every file is refused or listed exactly once), the sanitizer and
+the post-build scan stop what a template or a hand-written page would add, and the pinned
+dependencies are past their known holes. The same inert cases are opened in Chromium by
+tests/browser/test_hostile_browser.py.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+import yaml
+from hostile.corpus import LIST_FILES, Case, all_cases, base_list, list_with
+
+from generator.cli import main
+from generator.digest import digest_problems, render_digest
+from generator.load import load_bytes
+from generator.source import NOTICE_FILES
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = str(ROOT / "mkdocs.yml")
+CASES = all_cases()
+REJECTED = [c for c in CASES if c.outcome == "reject"]
+INERT = [c for c in CASES if c.outcome == "inert"]
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+# What the issue asks the corpus to cover: each of these words appears in some case's `hostile:` line
+CATEGORIES = (
+    "raw HTML: title", "raw HTML: authors", "raw HTML: venue", "raw HTML: keywords", "raw HTML: digest", "raw HTML: link labels",
+    "sections.yaml title", "sections.yaml description", "event handlers", "script URLs: links", "script URLs: digests",
+    "attribute list", "block syntax", "snippet includes", "newline plus Markdown", "Jinja", "URLs with quotes", "URLs with brackets",
+    "anchors", "aliases", "merge keys", "duplicate keys (nested)", "YAML tags", "values YAML misreads", "impossible dates",
+    "deep nesting", "oversized", "BOM", "UTF-16", "invalid bytes", "control characters", "zero-width", "bidi",
+    "multiple documents", "empty files", "lists instead of mappings", "unknown and misspelled keys", "same id", "same paper",
+    "wrong extension", "wrong place",
+)
+
+
+def case_params(cases: list[Case]) -> list[Any]:
+    return [pytest.param(c, id=c.name, marks=pytest.mark.xfail(reason=c.gap, strict=True) if c.gap else ()) for c in cases]
+
+
+def test_the_corpus_covers_the_issue() -> None:
+    assert len(CASES) >= 30
+    assert {c.outcome for c in CASES} == {"reject", "inert"}, [c.name for c in CASES if c.outcome not in ("reject", "inert")]
+    assert [c.name for c in REJECTED if not c.expect and not c.gap] == []
+    assert [c.name for c in INERT if not c.shows and c.data is None] == []
+    hostile = " | ".join(c.hostile for c in CASES)
+    assert [category for category in CATEGORIES if category not in hostile] == []
+
+
+# --- refused: `check` in a subprocess, exact messages, no traceback -------------------------------------------
+
+
+def run_check(case: Case, tmp: Path) -> subprocess.CompletedProcess[str]:
+    work = tmp / case.name
+    list_with([case], work / "entries")
+    return subprocess.run([sys.executable, "-m", "generator", "check", "--entries", "entries"], cwd=work, env=ENV,
+                          capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=60)
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
+    """`check` on the small list plus one case, for every refused case: two at a time (2 cores)."""
+    tmp = tmp_path_factory.mktemp("rejected")
+    with ThreadPoolExecutor(2) as pool:
+        return dict(zip([c.name for c in REJECTED], pool.map(lambda c: run_check(c, tmp), REJECTED), strict=True))
+
+
+@pytest.mark.parametrize("case", case_params(REJECTED))
+def test_refused_with_exact_messages(case: Case, checked: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    result = checked[case.name]
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.returncode == 1, f"{case.name} was accepted:\n{result.stderr}"
+    *errors, summary = result.stderr.splitlines()
+    prefix = f"entries/{case.place}:"
+    if case.gap:  # what it says once the gap is closed is not known yet: at least an error naming the file
+        assert any(line.startswith(prefix) for line in errors)
+        return
+    assert errors == [prefix + e for e in case.expect]
+    assert re.fullmatch(rf"\d+ valid entries; {len(case.expect)} error\(s\), \d+ warning\(s\)", summary)
+
+
+# --- inert: one site with every inert case ---------------------------------------------------------------------------
+
+
+class Markup(HTMLParser):
+    """What a browser would build from a page: elements, event handlers, URLs, and the text of `.md-content`."""
+
+    DANGEROUS: ClassVar[set[str]] = {"script", "iframe", "frame", "object", "embed", "img", "image", "form", "input", "base", "meta", "link", "style",
+                 "video", "audio", "source", "use", "foreignobject", "textarea", "select", "portal", "template"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # > 0 inside the article
+        self.handlers: list[str] = []
+        self.injected: list[str] = []
+        self.urls: list[str] = []
+        self.text: list[str] = []
+        self.ids: Counter[str] = Counter()
+        self.h3: list[str] = []
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        self._in_title = tag == "title"
+        if "id" in values:
+            self.ids[values["id"] or ""] += 1
+        self.handlers += [f"{tag}[{name}]" for name, _ in attrs if name.startswith("on")]
+        if tag == "article":
+            self.depth += 1
+        elif self.depth:
+            if tag in self.DANGEROUS:
+                self.injected.append(tag)
+            self.urls += [v or "" for k, v in attrs if k in ("href", "src", "xlink:href", "action", "formaction", "data", "srcdoc")]
+            if tag == "h3":
+                self.h3.append(values.get("id") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self.depth -= 1
+        self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        if self.depth:
+            self.text.append(data)
+
+
+def parse_page(path: Path) -> Markup:
+    markup = Markup()
+    markup.feed(path.read_text(encoding="utf-8"))
+    markup.close()
+    return markup
+
+
+def squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+def page_file(site: Path, page: str) -> Path:
+    return site / page / "index.html"
+
+
+def build(entries: Path, site: Path, *options: str) -> int:
+    return main(["build", "--config-file", CONFIG, "--entries", str(entries), "--site-dir", str(site), *options])
+
+
+@pytest.fixture(scope="module")
+def inert_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("inert")
+    entries = list_with(INERT, tmp / "entries")
+    result = subprocess.run([sys.executable, "-m", "generator", "check", "--entries", str(entries)], cwd=tmp, env=ENV,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.splitlines()[-1].startswith(f"{4 + sum(not c.list_file for c in INERT)} valid entries; 0 error(s)")
+    assert build(entries, tmp / "site") == 0
+    return tmp / "site"
+
+
+def every_page(site: Path) -> Iterator[Path]:
+    yield from sorted(site.rglob("*.html"))
+
+
+def test_no_page_of_the_inert_site_holds_injected_markup(inert_site: Path) -> None:
+    pages = list(every_page(inert_site))
+    assert len(pages) >= 10
+    for page in pages:
+        markup = parse_page(page)
+        where = page.relative_to(inert_site)
+        assert markup.handlers == [], where  # anywhere in the page: the theme has none either
+        assert markup.injected == [], where
+        bad = [u for u in markup.urls if not re.match(r"(https?://|#|/(?!/)|\.\./|\./|[a-z0-9-]+/|[a-z0-9.-]+\.(json|bib|csv|xml)$)", u)]
+        assert bad == [], where
+        assert "<" not in markup.title and "&" not in markup.title, where
+
+
+@pytest.mark.parametrize("case", case_params(INERT))
+def test_inert_case_is_shown_as_text(case: Case, inert_site: Path) -> None:
+    for page, text in case.shows:
+        markup = parse_page(page_file(inert_site, page or case.section))
+        assert squeeze(text) in squeeze("".join(markup.text)), f"{page or case.section}: {text!r}"
+    if not case.list_file:
+        markup = parse_page(page_file(inert_site, case.section))
+        assert markup.h3.count(case.entry_id) == 1 and markup.ids[case.entry_id] == 1
+    if case.data is not None:
+        papers = {p["id"]: p for p in json.loads((inert_site / "papers.json").read_text(encoding="utf-8"))}
+        record = papers[case.entry_id]
+        assert {k: record.get(k) for k in case.data} == case.data
+
+
+def test_hrefs_stay_as_typed(inert_site: Path) -> None:
+    page = (inert_site / "memorization" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="https://example.org/$x$" rel="nofollow noopener">canary math link</a>' in page  # not MathML inside the href
+    assert 'href="https://example.org/a_(b)[c]{d}|e^f~g*h!i$j"' in page
+
+
+# --- nothing lost --------------------------------------------------------------------------------------------------------
+
+
+def walk_all(entries: Path) -> list[str]:
+    """Every file under the list directory, hidden folders included, relative to its parent (as messages say it)."""
+    return sorted(str(p.relative_to(entries.parent)) for p in entries.rglob("*") if p.is_file())
+
+
+def looks_like_entry(rel: str, sections: set[str]) -> bool | None:
+    """True for an entry file, None for the list's own files, False for anything else (which `check` must name)."""
+    parts = Path(rel).parts[1:]
+    if len(parts) == 1:
+        if parts[0] in LIST_FILES or any(Path(parts[0]).match(p) for p in NOTICE_FILES):
+            return None
+        return parts[0].endswith(".yaml")  # needs `section:`
+    return parts[0] in sections and parts[-1].endswith(".yaml") and not any(p.startswith(".") for p in parts[:-1])
+
+
+def check_errors(entries: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, list[str]]]:
+    capsys.readouterr()
+    code = main(["check", "--entries", str(entries)])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    errors: dict[str, list[str]] = {}
+    for line in err.splitlines()[:-1]:
+        path, _, message = line.partition(":")
+        errors.setdefault(path, []).append(message)
+    return code, errors
+
+
+def assert_nothing_lost(entries: Path, site_dir: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, int]:
+    """Every file is refused with an error naming it, or listed exactly once: on its section page (and each
+    also_in page) as <h3 id=ID>, in the search index at section/#ID, in papers.json. Returns the counts."""
+    os.chdir(entries.parent)
+    files = walk_all(Path(entries.name))
+    sections = {s["slug"] for s in yaml.safe_load((entries / "sections.yaml").read_text(encoding="utf-8"))["sections"]}
+    kinds = {rel: looks_like_entry(rel, sections) for rel in files}
+    _, errors = check_errors(Path(entries.name), capsys)
+    odd = [rel for rel, kind in kinds.items() if kind is False]
+    assert [rel for rel in odd if rel not in errors] == [], "files that are not entries, and check did not say so"
+    refused = [rel for rel, kind in kinds.items() if kind and rel in errors]
+    for rel in refused + odd:
+        (entries.parent / rel).unlink()
+    assert build(Path(entries.name), site_dir) == 0
+    papers = json.loads((site_dir / "papers.json").read_text(encoding="utf-8"))
+    in_json = Counter(p["id"] for p in papers)
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    in_search = Counter(doc["location"] for doc in index["docs"])
+    pages: dict[str, Markup] = {}
+    listed = [rel for rel, kind in kinds.items() if kind and rel not in errors]
+    for rel in listed:
+        loaded, problems = load_bytes(rel, (entries.parent / rel).read_bytes())
+        assert loaded is not None, problems
+        data = loaded.data
+        entry_id = data["id"]
+        section = Path(rel).parts[1] if len(Path(rel).parts) > 2 else data["section"]
+        assert in_json[entry_id] == 1, rel
+        for slug in [section, *data.get("also_in", [])]:
+            markup = pages.setdefault(slug, parse_page(site_dir / slug / "index.html"))
+            assert markup.h3.count(entry_id) == 1 and markup.ids[entry_id] == 1, f"{rel} on {slug}/"
+        assert in_search[f"{section}/#{entry_id}"] == 1, rel
+    assert len(papers) == len(listed)
+    return {"files": len(files), "listed": len(listed), "refused": len(refused), "not entries": len(odd)}
+
+
+def test_nothing_lost_in_the_committed_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copytree(ROOT / "entries", tmp_path / "entries")
+    counts = assert_nothing_lost(tmp_path / "entries", tmp_path / "site", capsys)
+    assert counts["refused"] == counts["not entries"] == 0
+    assert counts["listed"] == counts["files"] - 3  # sections.yaml, keyword-aliases.yaml, LICENSE
+
+
+def test_nothing_lost_in_a_list_of_valid_and_hostile_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = [c for c in CASES if not c.list_file and not c.gap]
+    list_with(cases, tmp_path / "entries")
+    counts = assert_nothing_lost(tmp_path / "entries", tmp_path / "site", capsys)
+    expected_listed = 4 + sum(c.outcome == "inert" for c in cases)
+    assert counts["listed"] == expected_listed
+    assert counts["not entries"] == sum(1 for c in cases if not c.place.endswith(".yaml") or c.place.startswith("lottery/"))
+    assert counts["refused"] + counts["not entries"] == sum(c.outcome == "reject" for c in cases)
+
+
+@pytest.mark.xfail(reason="generator/source.py: os.walk skips symlinked folders and reads symlinked files wherever they point", strict=True)
+def test_symlinks_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    entries = base_list(tmp_path / "entries")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text("id: secret\ntitle: A secret of the build machine\nyear: 2020\n", encoding="utf-8")
+    (entries / "memorization" / "secret.yaml").symlink_to(outside / "secret.yaml")  # a PR can add this; /dev/zero would hang the build
+    (entries / "generalization" / "more").symlink_to(outside, target_is_directory=True)
+    code, errors = check_errors(entries, capsys)
+    assert code == 1 and "entries/memorization/secret.yaml" in errors and "entries/generalization/more" in errors
+
+
+# --- the backstop: sanitizer over generated pages, scan over every page -----------------------------------------------
+
+BACKSTOP = Path(__file__).parent / "hostile" / "backstop"
+
+
+def test_a_hostile_template_override_is_sanitized(small_list: Path, tmp_path: Path) -> None:
+    """tests/hostile/backstop/templates/entry.html.j2 emits every vector it can; the build succeeds and none survives."""
+    site = tmp_path / "site"
+    assert build(small_list, site, "--templates", str(BACKSTOP / "templates")) == 0
+    for page in ("memorization", "generalization"):
+        markup = parse_page(site / page / "index.html")
+        assert markup.handlers == [] and markup.injected == [], page
+        assert [u for u in markup.urls if not u.startswith(("https://", "http://", "#", "../", "./"))] == [], page
+    assert "Deduplicating Training Data Makes Language Models Better" in " ".join(parse_page(site / "memorization" / "index.html").text)
+
+
+SCAN_PAGES = sorted(p.name for p in (BACKSTOP / "docs").glob("*.md"))
+
+
+def test_the_scan_fails_a_build_with_a_hostile_hand_written_page(small_list: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every page of tests/hostile/backstop/docs/ is named in the failed build's report."""
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    caught = [name for name in SCAN_PAGES if not (BACKSTOP / "docs" / name).read_text(encoding="utf-8").startswith("<!-- gap:")]
+    for name in caught:
+        (docs / name).write_text((BACKSTOP / "docs" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"INHERIT: {CONFIG}\ndocs_dir: {docs}\ntheme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "--config-file", str(config), "--entries", str(small_list), "--site-dir", str(tmp_path / "site")]) == 1
+    err = capsys.readouterr().err
+    assert [name for name in caught if f"{name[:-3]}/index.html:0: " not in err] == []
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(reason=(BACKSTOP / "docs" / n).read_text(encoding="utf-8").split("-->")[0][10:].strip(), strict=True))
+    if (BACKSTOP / "docs" / n).read_text(encoding="utf-8").startswith("<!-- gap:") else n
+    for n in SCAN_PAGES
+])
+def test_the_scan_sees_each_vector(name: str) -> None:
+    from markdown import Markdown
+
+    from generator.safety import scan_page
+
+    source = (BACKSTOP / "docs" / name).read_text(encoding="utf-8")
+    body = Markdown(extensions=["attr_list", "md_in_html", "tables"]).convert(source)
+    assert scan_page(name, f'<article class="md-content__inner md-typeset">{body}</article>') != []
+
+
+# --- dependencies -----------------------------------------------------------------------------------------------------------
+
+# Known holes and the first release without them (GitHub advisories; release notes on PyPI)
+FIXED_IN = {
+    "mkdocs-material": ((9, 7, 7), "GHSA-xvg9-69gf-fjrf / CVE-2026-73295: DOM XSS in search.suggest via ?q= "
+                        "(and 9.5.32: XSS via a search deep link)"),
+    "pymdown-extensions": ((11, 0, 1), "CVE-2023-32309 and GHSA-62q4-447f-wv8h: snippets path traversal (10.0, 10.21.3); "
+                           "GHSA-9xwg-3r6f-jcx2: b64 path traversal (11.0.0); GHSA-gm37-52c6-37mw: ReDoS (11.0.1)"),
+    "Jinja2": ((3, 1, 6), "CVE-2025-27516 and earlier sandbox escapes"),
+    "mkdocs": ((1, 2, 3), "CVE-2021-40978: path traversal in the dev server"),
+}
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
+
+
+def test_pinned_dependencies_are_past_their_known_holes() -> None:
+    from importlib.metadata import version
+
+    declared = re.findall(r'^\s*"([^"]+)",?$', (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.MULTILINE)
+    for name, (fixed, why) in FIXED_IN.items():
+        spec = next(d for d in declared if re.match(rf"{re.escape(name)}\s*[=<>!~]", d, re.IGNORECASE))
+        floor = re.search(r"(==|>=|~=)\s*([0-9.]+)", spec)
+        assert floor is not None and _version(floor.group(2)) >= fixed, f"{spec}: {why}"
+        assert _version(version(name)) >= fixed, f"installed {name} {version(name)}: {why}"
+
+
+def test_snippets_are_never_enabled_and_digests_ignore_them() -> None:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # BaseLoader: !ENV stays text
+    names = [next(iter(e)) if isinstance(e, dict) else e for e in config.get("markdown_extensions", [])]
+    assert not any("snippets" in name for name in names), names
+    assert "pymdownx.snippets" not in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for text in ('--8<-- "/etc/passwd"', "--8<-- 'mkdocs.yml'", ';--8<-- "pyproject.toml"'):
+        assert digest_problems(text) == ["digest: snippet includes (--8<--) are not allowed"]
+        rendered = str(render_digest(text))  # as text, never the file's content
+        assert html.unescape(re.sub(r"<[^>]+>", "", rendered)).strip() == text
