@@ -55,7 +55,9 @@ def sanitize(page_html: str) -> str:
 
 _CONTENT = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.DOTALL)
 # Cheap first look: only content that mentions one of these is parsed (most pages never do)
-_SUSPECT = re.compile(r"<script|<iframe|<object|<embed|\son[a-z]+\s*=|script\s*:|data\s*:\s*text/html", re.IGNORECASE)
+_SUSPECT = re.compile(
+    r"<script|<iframe|<object|<embed|\son[a-z]+\s*=|script\s*(?::|&colon;|&#0*58;|&#x0*3a;)|data\s*:\s*text/html", re.IGNORECASE
+)
 _SCRIPT_URL = re.compile(r"^\s*(?:java|vb)script\s*:|^\s*data\s*:\s*text/html", re.IGNORECASE)
 _URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data"}
 
@@ -73,7 +75,8 @@ class _Markup(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"an event-handler attribute {name}= on <{tag}>")
-            elif name in _URL_ATTRIBUTES and value and _SCRIPT_URL.search("".join(value.split())):
+            # browsers drop white space and control characters anywhere in a URL's scheme
+            elif name in _URL_ATTRIBUTES and value and _SCRIPT_URL.search("".join(c for c in value if c.isprintable() and not c.isspace())):
                 self.found.append(f"a script URL in {name}= on <{tag}>")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from dataclasses import replace
 
 from generator.catalog import Catalog, build_catalog
@@ -25,6 +26,7 @@ ALIASES_FILE = "keyword-aliases.yaml"
 MOVED_FILE = "moved.yaml"
 LIST_FILES = (SECTIONS_FILE, ALIASES_FILE, MOVED_FILE)
 MAX_FILES_PER_FOLDER = 1000
+NOT_PLAIN = "a symbolic link or special file; entries are plain folders and files"
 # files that may sit beside the data without being entries
 NOTICE_FILES = ("LICENSE*", "README*", "NOTICE*", "*.md", ".gitkeep")
 
@@ -66,7 +68,15 @@ def entry_files(entries_dir: str) -> tuple[list[tuple[str, str | None]], list[Pr
     found: list[tuple[str, str | None]] = []
     problems = []
     for folder, dirs, files in os.walk(entries_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(dirs):  # a link could point anywhere on the build machine
+            if os.path.islink(os.path.join(folder, name)):
+                problems.append(Problem(display_path(os.path.join(folder, name)), 0, NOT_PLAIN))
+        for name in sorted(d for d in dirs if d.startswith(".")):  # skipped, but never without a word
+            for hidden, _, names in os.walk(os.path.join(folder, name)):
+                for file_name in sorted(names):
+                    message = f"not read: it is in a hidden folder ({name}); entries live in entries/<section>/"
+                    problems.append(Problem(display_path(os.path.join(hidden, file_name)), 0, message))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(folder, d)))
         rel = os.path.relpath(folder, entries_dir)
         section = None if rel == "." else rel.split(os.sep)[0]
         if len(files) > MAX_FILES_PER_FOLDER:
@@ -74,6 +84,9 @@ def entry_files(entries_dir: str) -> tuple[list[tuple[str, str | None]], list[Pr
             problems.append(Problem(display_path(folder), 0, message))
         for name in sorted(files):
             path = os.path.join(folder, name)
+            if os.path.islink(path) or not stat.S_ISREG(os.lstat(path).st_mode):  # a FIFO or a device would hang the read
+                problems.append(Problem(display_path(path), 0, NOT_PLAIN))
+                continue
             if section is None and (name in LIST_FILES or any(fnmatch.fnmatch(name, p) for p in NOTICE_FILES)):
                 continue
             if not name.endswith(".yaml"):
