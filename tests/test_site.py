@@ -164,6 +164,17 @@ def test_moved_papers_keep_their_old_anchor(small_list: Path, tmp_path: Path) ->
     ) in page
 
 
+def config_with_page(tmp_path: Path, about: str) -> Path:
+    """The repo's mkdocs.yml over a docs folder of its assets and one hand-written page, about.md."""
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    (docs / "about.md").write_text(about, encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"INHERIT: {CONFIG}\ndocs_dir: {docs}\ntheme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n",
+                      encoding="utf-8")
+    return config
+
+
 def test_builds_are_atomic(small_list: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = tmp_path / "site"
     assert build(small_list, site) == 0
@@ -178,12 +189,7 @@ def test_builds_are_atomic(small_list: Path, tmp_path: Path, capsys: pytest.Capt
     assert main(["build", "--config-file", CONFIG, "--entries", str(small_list), "--site-dir", str(site),
                  "--templates", str(override)]) == 1  # rendering fails
     assert f"{override}/stats.md.j2:1: 'no_such_variable' is undefined" in capsys.readouterr().err
-    docs = tmp_path / "docs"
-    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
-    (docs / "about.md").write_text("# About\n\nSee [the missing page](missing.md).\n", encoding="utf-8")
-    config = tmp_path / "mkdocs.yml"
-    config.write_text(f"INHERIT: {CONFIG}\ndocs_dir: {docs}\ntheme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n",
-                      encoding="utf-8")
+    config = config_with_page(tmp_path, "# About\n\nSee [the missing page](missing.md).\n")
     assert main(["build", "--config-file", str(config), "--entries", str(small_list), "--site-dir", str(site)]) == 1
     assert "Aborted with 1 warnings in strict mode!" in capsys.readouterr().err  # a strict-mode warning
     after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
@@ -206,12 +212,7 @@ def test_sanitizer_and_scan_are_a_backstop(small_list: Path, tmp_path: Path, cap
     tags.feed(page)
     assert "script" not in tags.names and "img" not in tags.names and tags.handlers == [] and tags.bad_links == []
 
-    docs = tmp_path / "docs"
-    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
-    (docs / "about.md").write_text('# About\n\n<p onclick="alert(1)">A hand-written page.</p>\n', encoding="utf-8")
-    config = tmp_path / "mkdocs.yml"
-    config.write_text(f"INHERIT: {CONFIG}\ndocs_dir: {docs}\ntheme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n",
-                      encoding="utf-8")
+    config = config_with_page(tmp_path, '# About\n\n<p onclick="alert(1)">A hand-written page.</p>\n')
     capsys.readouterr()
     assert main(["build", "--config-file", str(config), "--entries", str(small_list), "--site-dir", str(site)]) == 1
     assert "unsafe or broken site:\nabout/index.html:0: an event-handler attribute onclick= on <p> in the page content" in (
