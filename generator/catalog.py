@@ -20,7 +20,7 @@ class Catalog:
 
     def in_section(self, slug: str) -> list[Entry]:
         """Papers listed in a section (their own or through also_in), newest first."""
-        return sorted((e for e in self.entries if slug in e.sections), key=newest_first)
+        return [e for e in self.entries if slug in e.sections]  # entries are kept newest first
 
     def moved_from(self, slug: str) -> list[Entry]:
         """Papers that left a section (moved.yaml), so its old anchors can point to them."""

@@ -68,14 +68,25 @@ def _enough_words_shared(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a) + len(b) <= 6 or 2 * len(a & b) >= (len(a) + len(b)) / 2
 
 
+def paper_keys(entry: Entry) -> Iterator[tuple[str, str, str]]:
+    """Every identity of a paper (arXiv id, DOI, title) with the field it comes from."""
+    if entry.arxiv:
+        yield ("arXiv", entry.arxiv, "arxiv")
+    if entry.doi:
+        yield ("DOI", normalize_doi(entry.doi), "doi")
+    for label, url in entry.links:
+        arxiv, doi = arxiv_from_url(url), doi_from_url(url)
+        if arxiv:
+            yield ("arXiv", arxiv, f"links.{label}")
+        if doi:
+            yield ("DOI", doi, f"links.{label}")
+    yield ("title", normalize_title(entry.title), "title")
+
+
 def identities(entry: Entry) -> tuple[set[str], set[str]]:
     """The arXiv ids and normalised DOIs an entry carries, in its fields or its links."""
-    arxivs = {entry.arxiv} if entry.arxiv else set()
-    dois = {normalize_doi(entry.doi)} if entry.doi else set()
-    for _, url in entry.links:
-        arxivs |= {a for a in [arxiv_from_url(url)] if a}
-        dois |= {d for d in [doi_from_url(url)] if d}
-    return arxivs, dois
+    keys = list(paper_keys(entry))
+    return {v for k, v, _ in keys if k == "arXiv"}, {v for k, v, _ in keys if k == "DOI"}
 
 
 def told_apart(a: tuple[set[str], set[str]], b: tuple[set[str], set[str]]) -> bool:

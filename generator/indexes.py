@@ -59,8 +59,8 @@ def keyword_anchors(catalog: Catalog) -> dict[str, str]:
     return unique_anchors("kw", keywords)
 
 
-def keyword_index(catalog: Catalog) -> list[KeywordGroup]:
-    anchors = keyword_anchors(catalog)
+def keyword_index(catalog: Catalog, anchors: dict[str, str] | None = None) -> list[KeywordGroup]:
+    anchors = anchors or keyword_anchors(catalog)
     carriers: dict[str, list[Entry]] = defaultdict(list)
     for entry in catalog.entries:  # already newest first
         for keyword in entry.keywords:

@@ -98,8 +98,8 @@ class Site:
     related: dict[str, list[Entry]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.keyword_groups = indexes.keyword_index(self.catalog)
         self.keyword_anchor = indexes.keyword_anchors(self.catalog)
+        self.keyword_groups = indexes.keyword_index(self.catalog, self.keyword_anchor)
         self.authors = indexes.author_index(self.catalog)
         self.author_anchor = indexes.author_anchors(self.authors)
 
@@ -169,15 +169,15 @@ def render_pages(catalog: Catalog, override_dir: str | None = None, *, directory
     pages["years.md"] = _render(env, site, "years.md.j2", "years.md", years=indexes.year_index(catalog))
     pages["whats-new.md"] = _render(env, site, "whats-new.md.j2", "whats-new.md",
                                     days=indexes.additions_by_day(catalog, RECENT), count=RECENT, feed_items=FEED_ITEMS)
-    pages["stats.md"] = _render(env, site, "stats.md.j2", "stats.md", chart=stats_chart(catalog),
-                                top=indexes.top_keywords(site.keyword_groups, 30),
-                                per_year=indexes.section_counts_by_year(catalog))
+    per_year = indexes.section_counts_by_year(catalog)
+    pages["stats.md"] = _render(env, site, "stats.md.j2", "stats.md", chart=stats_chart(catalog, per_year),
+                                top=indexes.top_keywords(site.keyword_groups, 30), per_year=per_year)
     return pages
 
 
-def stats_chart(catalog: Catalog) -> Markup:
+def stats_chart(catalog: Catalog, per_year: tuple[list[int], dict[str, dict[int, int]]]) -> Markup:
     from generator.charts import stacked_bars
 
-    years, counts = indexes.section_counts_by_year(catalog)
+    years, counts = per_year
     series = [(s.title, [counts[s.slug].get(y, 0) for y in years]) for s in catalog.sections]
     return stacked_bars(years, series, title="Papers per year, by section")

@@ -13,7 +13,7 @@ import os
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -22,9 +22,9 @@ import jsonschema_rs
 
 from generator.digest import MAX_LENGTH as MAX_DIGEST
 from generator.digest import digest_problems, is_http_url
-from generator.duplicates import near_title_problems
+from generator.duplicates import near_title_problems, paper_keys
 from generator.errors import Problem
-from generator.identifiers import arxiv_from_url, doi_from_url, normalize_doi, normalize_title
+from generator.identifiers import normalize_title
 from generator.load import Loaded
 from generator.model import RESERVED_SLUGS, Entry, ListInfo, Section
 
@@ -291,21 +291,6 @@ def make_list_info(loaded: Loaded) -> tuple[ListInfo | None, list[Problem]]:
         sections=tuple(Section(s["slug"], s["title"], s["description"]) for s in loaded.data["sections"]),
     )
     return info, []
-
-
-def paper_keys(entry: Entry) -> Iterator[tuple[str, str, str]]:
-    """Every identity of a paper (arXiv id, DOI, title) with the field it comes from."""
-    if entry.arxiv:
-        yield ("arXiv", entry.arxiv, "arxiv")
-    if entry.doi:
-        yield ("DOI", normalize_doi(entry.doi), "doi")
-    for label, url in entry.links:
-        arxiv, doi = arxiv_from_url(url), doi_from_url(url)
-        if arxiv:
-            yield ("arXiv", arxiv, f"links.{label}")
-        if doi:
-            yield ("DOI", doi, f"links.{label}")
-    yield ("title", normalize_title(entry.title), "title")
 
 
 def list_problems(entries: list[Entry]) -> list[Problem]:
