@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
-"""How the site grows: the list at 1x, 5x and 20x its size (synthetic copies, as bench_build.py makes them).
+"""How the site and its search grow: the list at 1x, 5x and 20x its size, each size built twice and searched side by side.
 
-    python bench/bench_scale.py [--scales 1,5,20] [--out bench/out] [--pagefind auto|always|never]
+    python bench/bench_scale.py [--scales 1,5,20] [--engines pagefind,material] [--entries DIR] [--out bench/out] [--keep]
 
-For each size: the build's wall time and peak memory (ru_maxrss of the build subprocess), the largest
-page, what a reader downloads before the first search result (Material loads search_index.json
-whole, plus its search worker), raw and gzip-compressed, and search latency in Chromium (typing a
-query into Material's search box until the first result is rendered; the first query after page
-load, then the median of the others), and whether a paper's title finds the paper at section/#id.
+For each size (synthetic copies of the list, as bench_build.py makes them), the same list is built
+with each search engine and served at the address it was built for:
 
-When the reader's download passes 1 MB at the largest size (or with --pagefind always), Pagefind
-(the `pagefind` PyPI package and its `pagefind_bin` binary) indexes the same built site as a
-post-step here, not in the product, and is measured the same way side by side.
+- pagefind, the product: the repo's mkdocs.yml. The reading-list plugin writes a Pagefind index
+  with one record per paper to SITE/pagefind/, searched by our dialog (docs/assets/search.js);
+- material, the old way: the same config with the plugin's `pagefind: false`, the theme's overrides
+  without partials/search.html and no assets/search.js: Material's own search box and index.
+
+Both: the build's wall time and peak memory, the largest page, the index on disk. In Chromium, through
+each engine's own search box: what a reader downloads before the first result, the first query's
+latency, the median of the warm queries, and whether a paper's title finds the paper at section/#id.
+The queries are the same for both engines.
 
 Prints a table; writes OUT/scale.json. See bench/README.md.
 """
@@ -30,32 +33,39 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "bench"), str(REPO / "tests" / "browser")]
 
-from bench_build import make_synthetic  # noqa: E402
-from harness import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+import bench_build  # noqa: E402
+from bench_build import PLUGIN, derived_config, make_synthetic, repo_docs_dir, say, write_config  # noqa: E402
+from harness import CHROMIUM, CHROMIUM_ARGS, dump, serve  # noqa: E402
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page, Request
+
+ENGINES = ("pagefind", "material")
 BUDGET = 1_000_000  # bytes a reader may download before the first result
 QUERIES = ["grokking", "neural collapse", "lottery ticket", "double descent", "information bottleneck", "tangent kernel", "emergent"]
 HIT_SAMPLE = 20  # papers whose title is searched to see where the first hit lands
-LIMIT_MS = 20_000  # a Pagefind query (search, then the data of the top three pages) that takes longer counts as a timeout
-
-
-def say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+SEED = 7  # of the hit sample: the same papers for both engines
+SEARCH_JS = "assets/search.js"  # our dialog's script, dropped from the material build
+SEARCH_PARTIAL = Path("partials") / "search.html"  # our dialog, dropped from the material build's overrides
+QUERY_TIMEOUT_MS = 120_000  # the first and warm queries: longer is a failure of the search
+HIT_TIMEOUT_MS = 20_000  # a title query that shows nothing within this counts as a miss
 
 
 def env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", **extra}
+    """bench_build's environment (fixed hash seed), writing no bytecode into the repo."""
+    return {**bench_build.env(), "PYTHONDONTWRITEBYTECODE": "1", **extra}
 
 
 def measured_run(cmd: list[str], **kwargs: Any) -> tuple[float, int, str]:
-    """Wall seconds, peak resident memory in bytes (ru_maxrss of this process alone), output."""
+    """Wall seconds, peak resident memory in bytes (ru_maxrss of the process and the children it waited for), output."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, **kwargs)
@@ -74,28 +84,144 @@ def gz(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=6))
 
 
-def build(entries: Path, site: Path, url: str) -> dict[str, Any]:
+def files_in(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()]
+
+
+# --- builds -----------------------------------------------------------------------------------------------------
+
+
+def _script_path(item: Any) -> str:
+    return str(item.get("path", "")) if isinstance(item, dict) else str(item)
+
+
+def engine_config(engine: str, entries: Path, work: Path) -> Path:
+    """The repo's mkdocs.yml with absolute paths and the plugin's cache in `work` (bench_build.derived_config);
+    for material also `pagefind: false`, the overrides without our search partial, and no assets/search.js."""
+    config = derived_config(repo_docs_dir(), str(entries), None, cache_dir=work / f"cache-{engine}")
+    if engine == "material":
+        options = next(p[PLUGIN] for p in config["plugins"] if isinstance(p, dict) and PLUGIN in p)
+        options["pagefind"] = False
+        theme = config["theme"]
+        source = Path(theme["custom_dir"])
+        overrides = work / "overrides-material"
+        shutil.rmtree(overrides, ignore_errors=True)
+        shutil.copytree(source, overrides, ignore=lambda folder, names: [n for n in names if Path(folder) / n == source / SEARCH_PARTIAL])
+        theme["custom_dir"] = str(overrides)
+        config["extra_javascript"] = [js for js in config.get("extra_javascript", []) if _script_path(js) != SEARCH_JS]
+    path = work / f"mkdocs.{engine}.yml"
+    write_config(path, config)
+    return path
+
+
+def build(engine: str, entries: Path, work: Path, site: Path, url: str) -> dict[str, Any]:
+    """`python -m generator build` with the engine's config, for the address it is served at."""
+    config = engine_config(engine, entries, work)
     seconds, peak, _ = measured_run(
-        [sys.executable, "-m", "generator", "build", "--entries", str(entries), "--site-dir", str(site)], cwd=REPO, env=env(SITE_URL=url))
+        [sys.executable, "-m", "generator", "build", "--config-file", str(config), "--entries", str(entries), "--site-dir", str(site)],
+        cwd=REPO, env=env(SITE_URL=url))
     pages = sorted(site.rglob("*.html"), key=lambda p: p.stat().st_size)
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / 2**20, 1), "largest_page": str(pages[-1].relative_to(site)),
+            "largest_page_bytes": pages[-1].stat().st_size, "html_bytes": sum(p.stat().st_size for p in pages)}
+
+
+def pagefind_kind(url: str) -> str:
+    """What a file of the Pagefind bundle is, by its name; `other` outside it."""
+    path = urlsplit(url).path
+    if "/pagefind/" not in path:
+        return "other"
+    name = path.rsplit("/", 1)[-1]
+    if name.endswith(".js"):
+        return "worker" if "worker" in name else "js"
+    if name.endswith(".pf_meta"):
+        return "meta"
+    for kind, suffix in (("entry", ".json"), ("wasm", ".pagefind"), ("index", ".pf_index"), ("fragments", ".pf_fragment"),
+                         ("filter", ".pf_filter")):
+        if name.endswith(suffix):
+            return kind
+    return "pagefind-other"
+
+
+def material_kind(url: str) -> str:
+    path = urlsplit(url).path
+    if path.endswith("/search/search_index.json"):
+        return "index"
+    if "/workers/search." in path:
+        return "worker"
+    return "other"
+
+
+def pagefind_index(site: Path) -> dict[str, Any]:
+    bundle = files_in(site / "pagefind")
+    by_kind: dict[str, int] = {}
+    for path in bundle:
+        kind = pagefind_kind("/pagefind/" + path.name)
+        by_kind[kind] = by_kind.get(kind, 0) + path.stat().st_size
+    return {"bytes": sum(p.stat().st_size for p in bundle), "files": len(bundle), "by_kind_bytes": dict(sorted(by_kind.items()))}
+
+
+def material_index(site: Path) -> dict[str, Any]:
     index = (site / "search" / "search_index.json").read_bytes()
     worker = next((site / "assets" / "javascripts" / "workers").glob("search.*.min.js")).read_bytes()
-    return {
-        "build_s": round(seconds, 2), "peak_rss_mb": round(peak / 2**20, 1),
-        "largest_page": str(pages[-1].relative_to(site)), "largest_page_bytes": pages[-1].stat().st_size,
-        "html_bytes": sum(p.stat().st_size for p in pages),
-        "search_index_bytes": len(index), "search_index_gzip_bytes": gz(index),
-        "search_docs": len(json.loads(index)["docs"]),
-        "material_before_first_result_bytes": len(index) + len(worker),
-        "material_before_first_result_gzip_bytes": gz(index) + gz(worker),
-    }
+    return {"bytes": len(index), "gzip_bytes": gz(index), "docs": len(json.loads(index)["docs"]),
+            "worker_bytes": len(worker), "worker_gzip_bytes": gz(worker)}
 
 
-def papers(entries: Path, n: int) -> list[dict[str, Any]]:
-    out = subprocess.run([sys.executable, "-m", "generator", "dump", "--entries", str(entries)], cwd=REPO, env=env(),
-                         capture_output=True, text=True, check=True).stdout
-    listed: list[dict[str, Any]] = json.loads(out)
-    return random.Random(7).sample(listed, min(n, len(listed)))
+# --- in Chromium ----------------------------------------------------------------------------------------------
+
+
+class Traffic:
+    """Every request of a page and of its workers, in order. tally() sums the response bodies of a
+    stretch of them as sent (Pagefind's files are compressed already, so they count as they are)."""
+
+    def __init__(self, page: Page, kind: Callable[[str], str]) -> None:
+        self.requests: list[Request] = []
+        self.kind = kind
+        page.context.on("request", lambda request: self.requests.append(request))  # the context's: its workers' fetches too
+
+    def mark(self) -> int:
+        return len(self.requests)
+
+    @staticmethod
+    def body_bytes(request: Request) -> int:
+        """The encoded body size Chromium reports; for a worker's own script it reports 0, so its Content-Length."""
+        response = request.response()
+        if response is None:  # failed or blocked
+            return 0
+        size = request.sizes()["responseBodySize"]
+        if size == 0 and response.status == 200:
+            size = int(response.header_value("content-length") or 0)
+        return size
+
+    def tally(self, start: int, end: int | None = None) -> dict[str, Any]:
+        chosen = self.requests[start:end]
+        by_kind: dict[str, int] = {}
+        for request in chosen:
+            kind = self.kind(request.url)
+            by_kind[kind] = by_kind.get(kind, 0) + self.body_bytes(request)
+        return {"bytes": sum(by_kind.values()), "requests": len(chosen), "by_kind_bytes": dict(sorted(by_kind.items()))}
+
+
+def lands_on(href: str, base: str, paper: dict[str, Any]) -> bool:
+    """The link goes to the paper's anchor on its own section page (a query string, as Material's `?h=`, aside)."""
+    parts = urlsplit(urljoin(base, href))
+    return parts.path.endswith(f"/{paper['section']}/") and parts.fragment == paper["id"]
+
+
+def hit_rank(page: Page, base: str, paper: dict[str, Any]) -> int | None:
+    """1-based place of the first result link that lands on the paper, among all shown; None if none does."""
+    hrefs: list[str] = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.getAttribute('href'))")
+    return next((n for n, href in enumerate(hrefs, 1) if lands_on(href, base, paper)), None)
+
+
+def hits_summary(ranks: dict[str, int | None]) -> dict[str, Any]:
+    hits = sum(1 for rank in ranks.values() if rank is not None and rank <= 3)
+    return {"hits": hits, "sample": len(ranks), "rate": f"{hits}/{len(ranks)}", "ranks": ranks}
+
+
+def latency_summary(first_s: float, warm_s: list[float]) -> dict[str, Any]:
+    return {"first_query_ms": round(first_s * 1000), "median_ms": round(statistics.median(warm_s) * 1000),
+            "warm_ms": [round(s * 1000) for s in warm_s]}
 
 
 def title_query(title: str) -> str:
@@ -103,17 +229,90 @@ def title_query(title: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in title).split()[:8])
 
 
-# --- Material's search in Chromium ------------------------------------------------------------------------------
+# Our dialog: meta says "Searching…" while a query runs, then "N matching results" with the list
+# filled, or "No matching papers or pages"; "Type to search the papers" for an empty box.
+PAGEFIND_FIRST = "() => { const item = document.querySelector('.md-search-result__item'); return !!item && item.checkVisibility(); }"
+PAGEFIND_DONE = """() => {
+  const meta = document.querySelector("[data-dlp-search-meta]").textContent;
+  if (/Searching|Type to search/.test(meta)) return false;
+  return document.querySelectorAll(".md-search-result__item").length > 0 || /No matching|unavailable/.test(meta);
+}"""
+PAGEFIND_CLEARED = """() => /Type to search/.test(document.querySelector("[data-dlp-search-meta]").textContent)
+  && document.querySelectorAll(".md-search-result__item").length === 0"""
 
-FIRST_RESULT = """() => {
+
+def pagefind_search(page: Page, url: str, sample: list[dict[str, Any]]) -> dict[str, Any]:
+    """Our dialog over the Pagefind bundle. Bytes count from the focus of the search box (which starts
+    loading the engine) to the first result on screen; latencies from the last key press."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    traffic = Traffic(page, pagefind_kind)
+    page.goto(url)
+    page.wait_for_load_state("networkidle")  # the page's own requests stay out of the count
+    box = page.locator("input[data-dlp-search-input]")
+    meta = page.locator("[data-dlp-search-meta]")
+
+    def type_in(query: str) -> None:
+        """All but the last character set without an event, the last one pressed: one `input` event, one search."""
+        box.evaluate("(input, text) => { input.value = text; }", query[:-1])
+        box.press_sequentially(query[-1])
+
+    def clear() -> None:
+        box.fill("")
+        page.wait_for_function(PAGEFIND_CLEARED, polling="raf", timeout=QUERY_TIMEOUT_MS)
+
+    def wait(predicate: str, query: str, timeout: int) -> None:
+        try:
+            page.wait_for_function(predicate, polling="raf", timeout=timeout)
+        except PlaywrightTimeout:
+            raise SystemExit(f"{url}: no result for {query!r} after {timeout / 1000:.0f} s; the dialog says "
+                             f"{meta.text_content()!r}, {page.locator('.md-search-result__item').count()} items") from None
+        if "unavailable" in (meta.text_content() or ""):
+            raise SystemExit(f"{url}: {meta.text_content()!r} for {query!r}")
+
+    start = traffic.mark()
+    focused = time.perf_counter()
+    box.click()
+    pressed = time.perf_counter()
+    type_in(QUERIES[0])
+    wait(PAGEFIND_FIRST, QUERIES[0], QUERY_TIMEOUT_MS)
+    shown = time.perf_counter()
+    first = traffic.tally(start)
+    warm = []
+    for query in QUERIES[1:]:
+        clear()
+        started = time.perf_counter()
+        type_in(query)
+        wait(PAGEFIND_DONE, query, QUERY_TIMEOUT_MS)
+        warm.append(time.perf_counter() - started)
+    ranks: dict[str, int | None] = {}
+    for paper in sample:
+        clear()
+        type_in(title_query(paper["title"]))
+        try:
+            page.wait_for_function(PAGEFIND_DONE, polling="raf", timeout=HIT_TIMEOUT_MS)
+        except PlaywrightTimeout:
+            ranks[paper["id"]] = None
+            continue
+        ranks[paper["id"]] = hit_rank(page, page.url, paper)
+    return {"before_first_result": first, "after_all_queries": traffic.tally(start),
+            "latency": {**latency_summary(shown - pressed, warm), "first_query_from_focus_ms": round((shown - focused) * 1000)},
+            "queries": 1 + len(warm) + len(sample), "hits": hits_summary(ranks)}
+
+
+MATERIAL_FIRST = """() => {
   const meta = document.querySelector(".md-search-result__meta");
   return document.querySelectorAll(".md-search-result__item").length > 0 || (meta && /No matching/.test(meta.textContent));
 }"""
 
 
-def material_search(page: Any, url: str, sample: list[dict[str, Any]]) -> dict[str, Any]:
+def material_search(page: Page, url: str, sample: list[dict[str, Any]]) -> dict[str, Any]:
+    """Material's own search box. Its index is fetched on page load; latencies from the last key press."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    traffic = Traffic(page, material_kind)
     page.goto(url)
-    box = page.locator("input[data-md-component=search-query]")
+    box: Locator = page.locator("input[data-md-component=search-query]")
     box.click()
 
     def type_in(query: str) -> None:
@@ -126,191 +325,187 @@ def material_search(page: Any, url: str, sample: list[dict[str, Any]]) -> dict[s
         box.press("Backspace")
         page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length === 0")
 
-    latencies = []
+    latencies, first = [], 0
     for n, query in enumerate(QUERIES):
         if n:
             clear()
         started = time.perf_counter()
         type_in(query)
-        page.wait_for_function(FIRST_RESULT, polling="raf", timeout=120_000)
+        page.wait_for_function(MATERIAL_FIRST, polling="raf", timeout=QUERY_TIMEOUT_MS)
         latencies.append(time.perf_counter() - started)
-    hits = 0
+        if not n:
+            first = traffic.mark()
+    ranks: dict[str, int | None] = {}
     for paper in sample:
         clear()
         type_in(title_query(paper["title"]))
         try:
-            page.wait_for_function(FIRST_RESULT, polling="raf", timeout=20_000)
+            page.wait_for_function(MATERIAL_FIRST, polling="raf", timeout=HIT_TIMEOUT_MS)
         except PlaywrightTimeout:  # Material shows nothing at all for some queries: a miss
+            ranks[paper["id"]] = None
             continue
-        first = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.getAttribute('href'))")
-        hits += any(href.split("?")[0].endswith(paper["section"] + "/") and href.endswith("#" + paper["id"]) for href in first[:3])
-    return {"first_query_ms": round(latencies[0] * 1000), "median_ms": round(statistics.median(latencies[1:]) * 1000),
-            "queries": len(latencies), "paper_hit_rate": f"{hits}/{len(sample)}"}
+        ranks[paper["id"]] = hit_rank(page, page.url, paper)
+    return {"measured_from_page_load": {"before_first_result": traffic.tally(0, first), "after_all_queries": traffic.tally(0)},
+            "latency": latency_summary(latencies[0], latencies[1:]), "queries": len(latencies) + len(sample), "hits": hits_summary(ranks)}
 
 
-# --- Pagefind over the same site ------------------------------------------------------------------------------
-
-# Pagefind ranks pages; within a page its sub-results (one per heading with an id) come in page order,
-# so the hit for a paper is the sub-result of the top pages that matches the most query words
-PAGEFIND_QUERY = """async ([query, limit]) => {
-  const started = performance.now();
-  const work = (async () => {
-    const search = await window.pf.search(query);
-    const pages = await Promise.all(search.results.slice(0, 3).map(r => r.data()));
-    const subs = pages.flatMap(p => p.sub_results).sort((a, b) => (b.locations || []).length - (a.locations || []).length);
-    return {count: search.results.length, subs: subs.slice(0, 3).map(s => s.url)};
-  })();
-  const late = new Promise(resolve => setTimeout(() => resolve({timeout: true, subs: []}), limit));
-  const result = await Promise.race([work, late]);
-  return {...result, ms: performance.now() - started};
-}"""
-PAGEFIND_BYTES = """() => performance.getEntriesByType('resource').filter(e => e.name.includes('/pagefind/'))
-  .reduce((sum, e) => sum + e.encodedBodySize, 0)"""
-
-
-def pagefind_index(site: Path) -> dict[str, Any]:
-    seconds, peak, _ = measured_run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--root-selector", "article.md-content__inner",
-         "--exclude-selectors", "[data-search-exclude]", "--force-language", "en", "--quiet"], cwd=REPO, env=env())
-    bundle = site / "pagefind"
-    return {"index_s": round(seconds, 2), "peak_rss_mb": round(peak / 2**20, 1),
-            "bundle_bytes": sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()),
-            "bundle_files": sum(1 for p in bundle.rglob("*") if p.is_file())}
-
-
-def pagefind_search(page: Any, url: str, sample: list[dict[str, Any]]) -> dict[str, Any]:
-    """Pagefind's own JS API in one page: the first query loads pagefind.js, its WebAssembly, the entry
-    and the index chunks it needs (bytes fetched from /pagefind/); later queries fetch only new chunks."""
-    page.goto(url + "404.html")
-    started = time.perf_counter()
-    page.evaluate("async () => { window.pf = await import('/pagefind/pagefind.js'); await window.pf.options({}); }")
-    first = page.evaluate(PAGEFIND_QUERY, [QUERIES[0], LIMIT_MS])
-    first_s = time.perf_counter() - started
-    first_bytes = page.evaluate(PAGEFIND_BYTES)
-    warm, timeouts = [], int(bool(first.get("timeout")))
-    for query in QUERIES[1:]:
-        run = page.evaluate(PAGEFIND_QUERY, [query, LIMIT_MS])
-        warm.append(run["ms"] / 1000)
-        timeouts += bool(run.get("timeout"))
-    hits = 0
-    for paper in sample:
-        run = page.evaluate(PAGEFIND_QUERY, [title_query(paper["title"]), LIMIT_MS])
-        timeouts += bool(run.get("timeout"))
-        hits += any(u.split("#")[0].rstrip("/").endswith(paper["section"]) and u.endswith("#" + paper["id"]) for u in run["subs"][:3])
-    total = page.evaluate(PAGEFIND_BYTES)
-    return {"first_query_ms": round(first_s * 1000), "median_ms": round(statistics.median(warm) * 1000),
-            "before_first_result_bytes": first_bytes, "after_all_queries_bytes": total, "queries": 1 + len(warm) + len(sample),
-            "timeouts": timeouts,
-            "paper_hit_rate": f"{hits}/{len(sample)}"}
-
-
-def in_chromium(site: Path, url: str, measure: Any, *args: Any) -> Any:
+def in_chromium(url: str, measure: Callable[[Page, str, list[dict[str, Any]]], dict[str, Any]],
+                sample: list[dict[str, Any]]) -> dict[str, Any]:
+    """A fresh browser (empty cache), requests to any other host blocked, service workers off."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(base_url=url, service_workers="block")
-            context.set_default_timeout(120_000)
+            context.set_default_timeout(QUERY_TIMEOUT_MS)
             context.route(lambda u: not u.startswith(url) and u.startswith(("http:", "https:")), lambda route: route.abort())
-            return measure(context.new_page(), url, *args)
+            return {"chromium": browser.version, **measure(context.new_page(), url, sample)}
         finally:
             browser.close()
 
 
-# --- report ---------------------------------------------------------------------------------------------------------
+# --- one size -------------------------------------------------------------------------------------------------
+
+
+def scaled_list(source: Path, scale: int, temp: Path) -> Path:
+    """1x is the list itself; larger sizes are synthetic copies in `temp`."""
+    if scale <= 1:
+        return source
+    entries = temp / f"entries-{scale}x"
+    entries.mkdir()
+    say(f"[{scale}x] writing the synthetic list")
+    make_synthetic(source, entries, scale)
+    return entries
+
+
+def measure_engine(engine: str, label: str, entries: Path, work: Path, sample: list[dict[str, Any]]) -> dict[str, Any]:
+    site = work / f"site-{engine}"
+    with serve(site) as url:
+        say(f"[{label}] {engine}: building for {url}")
+        row: dict[str, Any] = {"build": build(engine, entries, work, site, url)}
+        say(f"[{label}] {engine}: built in {row['build']['seconds']} s, {row['build']['peak_rss_mb']} MB; searching in Chromium")
+        if engine == "pagefind":
+            row["index"] = pagefind_index(site)
+            row.update(in_chromium(url, pagefind_search, sample))
+            row["before_first_result_bytes"] = row["before_first_result"]["bytes"]
+            row["within_budget"] = row["before_first_result_bytes"] <= BUDGET
+        else:
+            row["index"] = index = material_index(site)
+            row["before_first_result_bytes"] = index["bytes"] + index["worker_bytes"]
+            row["before_first_result_gzip_bytes"] = index["gzip_bytes"] + index["worker_gzip_bytes"]
+            row.update(in_chromium(url, material_search, sample))
+            row["within_budget"] = {"raw": row["before_first_result_bytes"] <= BUDGET, "gzip": row["before_first_result_gzip_bytes"] <= BUDGET}
+        say(f"[{label}] {engine}: first query {row['latency']['first_query_ms']} ms, median {row['latency']['median_ms']} ms, "
+            f"hits {row['hits']['rate']}")
+    return row
+
+
+# --- report ---------------------------------------------------------------------------------------------------
 
 
 def mb(n: int) -> str:
     return f"{n / 1e6:.2f} MB"
 
 
+def kinds(by_kind: dict[str, int]) -> str:
+    return ", ".join(f"{kind} {n / 1e3:.0f} kB" for kind, n in by_kind.items() if n)
+
+
 def report(results: dict[str, Any]) -> str:
-    rows = results["sizes"]
-    lines = [f"Reading list at scale: {results['meta']['date']}, {results['meta']['cpus']} CPUs, Python {results['meta']['python']}", ""]
-    head = (f"{'size':<6}{'papers':>7}{'build s':>9}{'peak RSS':>10}{'largest page':>30}{'search_index.json':>19}{'gzip':>10}"
-            f"{'first query':>13}{'median':>8}{'hits':>7}")
-    lines += [head, "-" * len(head)]
-    for label, r in rows.items():
-        m = r["material"]
-        lines.append(f"{label:<6}{r['papers']:>7}{r['build_s']:>9.1f}{r['peak_rss_mb']:>7.0f} MB"
-                     f"{r['largest_page'] + ' ' + mb(r['largest_page_bytes']):>30}{mb(r['search_index_bytes']):>19}"
-                     f"{mb(r['search_index_gzip_bytes']):>10}{m['first_query_ms']:>10} ms{m['median_ms']:>5} ms{m['paper_hit_rate']:>7}")
-    lines += ["", "before the first result a reader downloads (Material: search_index.json + search worker; served uncompressed by "
-              "`mkdocs serve`/python, gzip by most hosts):"]
-    for label, r in rows.items():
-        over = r["material_before_first_result_bytes"] > BUDGET or r["material_before_first_result_gzip_bytes"] > BUDGET
-        lines.append(f"  {label:<5} Material {mb(r['material_before_first_result_bytes'])} raw, "
-                     f"{mb(r['material_before_first_result_gzip_bytes'])} gzip{'  > 1 MB' if over else ''}")
-        if "pagefind" in r:
-            p = r["pagefind"]
-            lines.append(f"        Pagefind {mb(p['before_first_result_bytes'])} for the first query (its files are compressed already), "
-                         f"{mb(p['after_all_queries_bytes'])} after all {p['queries']} queries; "
-                         f"bundle {mb(p['bundle_bytes'])} in {p['bundle_files']} files, "
-                         f"indexed in {p['index_s']:.1f} s")
-    if any("pagefind" in r for r in rows.values()):
-        lines += ["", "search latency and where a paper's title lands (first hit at section/#id):"]
-        for label, r in rows.items():
-            if "pagefind" in r:
-                m, p = r["material"], r["pagefind"]
-                lines.append(f"  {label:<5} Material first {m['first_query_ms']} ms, median {m['median_ms']} ms, hits {m['paper_hit_rate']}; "
-                             f"Pagefind first {p['first_query_ms']} ms, median {p['median_ms']} ms, hits {p['paper_hit_rate']}, "
-                             f"{p['timeouts']} of {p['queries']} queries over {LIMIT_MS / 1000:.0f} s")
-    lines += ["", f"total {results['meta']['total_s']:.0f} s"]
+    meta = results["meta"]
+    lines = [f"Reading list at scale: {meta['date']}, {meta['cpus']} CPUs, Python {meta['python']}, Chromium {meta.get('chromium', '?')}", ""]
+    head = (f"{'size':<6}{'papers':>7}  {'engine':<9}{'build s':>8}{'peak RSS':>10}  {'before first result':<30}"
+            f"{'first query':>12}{'median':>9}{'hits':>7}  index size")
+    lines += [head, "-" * (len(head) + 36)]
+    for label, size in results["scales"].items():
+        for n, engine in enumerate(e for e in ENGINES if e in size):
+            r = size[engine]
+            if engine == "pagefind":
+                before = f"{mb(r['before_first_result_bytes'])} ({r['before_first_result']['requests']} requests)"
+                index = f"pagefind/ {mb(r['index']['bytes'])} in {r['index']['files']} files"
+            else:
+                before = f"{mb(r['before_first_result_bytes'])} raw, {mb(r['before_first_result_gzip_bytes'])} gzip"
+                index = f"search_index.json {mb(r['index']['bytes'])} ({mb(r['index']['gzip_bytes'])} gzip)"
+            lines.append(f"{label if not n else '':<6}{size['papers'] if not n else '':>7}  {engine:<9}{r['build']['seconds']:>8.1f}"
+                         f"{r['build']['peak_rss_mb']:>7.0f} MB  {before:<30}{r['latency']['first_query_ms']:>9} ms"
+                         f"{r['latency']['median_ms']:>6} ms{r['hits']['rate']:>7}  {index}")
+    lines += ["", f"1 MB budget (what a reader downloads before the first result, {BUDGET:,} bytes):"]
+    for label, size in results["scales"].items():
+        verdicts = []
+        if "pagefind" in size:
+            r = size["pagefind"]
+            verdicts.append(f"pagefind {mb(r['before_first_result_bytes'])} {'within' if r['within_budget'] else 'OVER'}")
+        if "material" in size:
+            r = size["material"]
+            verdicts.append(f"material {mb(r['before_first_result_bytes'])} raw {'within' if r['within_budget']['raw'] else 'OVER'}, "
+                            f"{mb(r['before_first_result_gzip_bytes'])} gzip {'within' if r['within_budget']['gzip'] else 'OVER'}")
+        lines.append(f"  {label:<5} " + "; ".join(verdicts))
+    lines += ["", "details:"]
+    for label, size in results["scales"].items():
+        if "pagefind" in size:
+            r = size["pagefind"]
+            lines.append(f"  {label:<5} pagefind: before the first result {kinds(r['before_first_result']['by_kind_bytes'])}; "
+                         f"after all {r['queries']} queries {mb(r['after_all_queries']['bytes'])} in {r['after_all_queries']['requests']} "
+                         f"requests; first query from the focus {r['latency']['first_query_from_focus_ms']} ms")
+        if "material" in size:
+            r = size["material"]
+            seen = r["measured_from_page_load"]["before_first_result"]
+            lines.append(f"  {label:<5} material: {r['index']['docs']} index docs; fetched from page load to the first result "
+                         f"{mb(seen['bytes'])} ({kinds(seen['by_kind_bytes'])})")
+        for engine in ENGINES:
+            if engine in size:
+                b = size[engine]["build"]
+                ranks = size[engine]["hits"]["ranks"]
+                misses = [f"{pid}:{rank or '-'}" for pid, rank in ranks.items() if rank is None or rank > 3]
+                lines.append(f"  {label:<5} {engine}: largest page {b['largest_page']} {mb(b['largest_page_bytes'])}; "
+                             f"warm ms {size[engine]['latency']['warm_ms']}; not in the top 3 (id:rank) {', '.join(misses) or 'none'}")
+    lines += ["", f"total {meta['total_s']:.0f} s"]
     return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--entries", default=str(REPO / "entries"))
+    parser.add_argument("--entries", default=str(REPO / "entries"), help="the list directory (default: entries)")
     parser.add_argument("--scales", default="1,5,20", help="sizes in copies of the list (default 1,5,20)")
-    parser.add_argument("--pagefind", choices=("auto", "always", "never"), default="auto",
-                        help="index with Pagefind too: when the largest size passes 1 MB (auto), always, or never")
-    parser.add_argument("--out", default=str(REPO / "bench" / "out"))
-    parser.add_argument("--keep", action="store_true", help="keep the temp dir with the lists and sites")
+    parser.add_argument("--engines", default=",".join(ENGINES), help="search engines to build and measure (default pagefind,material)")
+    parser.add_argument("--out", default=str(REPO / "bench" / "out"), help="where scale.json goes (default bench/out)")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir with the lists, configs and sites")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    if not engines or set(engines) - set(ENGINES):
+        parser.error(f"--engines: a comma-separated subset of {','.join(ENGINES)}")
     source = Path(args.entries).resolve()
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     temp = Path(tempfile.mkdtemp(prefix="bench-scale-"))
-    results: dict[str, Any] = {"meta": {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "python": platform.python_version(),
-                                        "cpus": os.cpu_count(), "scales": scales, "budget_bytes": BUDGET}, "sizes": {}}
+    results: dict[str, Any] = {"meta": {
+        "date": time.strftime("%Y-%m-%d %H:%M:%S"), "python": platform.python_version(), "cpus": os.cpu_count(),
+        "machine": platform.platform(), "entries_dir": str(source), "scales": scales, "engines": engines, "budget_bytes": BUDGET,
+        "queries": QUERIES, "hit_sample": HIT_SAMPLE, "hit_seed": SEED}, "scales": {}}
     try:
         for scale in scales:
             label = f"{scale}x"
-            entries = source
-            if scale > 1:
-                entries = temp / f"entries-{label}"
-                entries.mkdir()
-                say(f"[{label}] writing the synthetic list")
-                make_synthetic(source, entries, scale)
-            site = temp / f"site-{label}"
-            sample = papers(entries, HIT_SAMPLE)
-            with serve(site) as url:
-                say(f"[{label}] building")
-                row: dict[str, Any] = {"papers": len(json.loads(subprocess.run(
-                    [sys.executable, "-m", "generator", "dump", "--entries", str(entries)], cwd=REPO, env=env(),
-                    capture_output=True, text=True, check=True).stdout))}
-                row.update(build(entries, site, url))
-                say(f"[{label}] {row['build_s']} s, {row['peak_rss_mb']} MB; searching in Chromium")
-                row["material"] = in_chromium(site, url, material_search, sample)
-                results["sizes"][label] = row
-                largest = scale == max(scales)
-                over = row["material_before_first_result_bytes"] > BUDGET or row["material_before_first_result_gzip_bytes"] > BUDGET
-                if args.pagefind == "always" or (args.pagefind == "auto" and largest and over):
-                    say(f"[{label}] Pagefind over the same site")
-                    row["pagefind"] = pagefind_index(site)
-                    row["pagefind"].update(in_chromium(site, url, pagefind_search, sample))
-            if not args.keep:
-                shutil.rmtree(site, ignore_errors=True)
+            entries = scaled_list(source, scale, temp)
+            listed = dump(entries)
+            sample = random.Random(SEED).sample(listed, min(HIT_SAMPLE, len(listed)))
+            size: dict[str, Any] = {"papers": len(listed), "hit_sample": [p["id"] for p in sample]}
+            results["scales"][label] = size
+            work = temp / label
+            work.mkdir()
+            for engine in engines:
+                size[engine] = measure_engine(engine, label, entries, work, sample)
+                results["meta"]["chromium"] = size[engine].pop("chromium")
+                if not args.keep:
+                    shutil.rmtree(work / f"site-{engine}", ignore_errors=True)
     finally:
         if args.keep:
             say(f"kept {temp}")
         else:
             shutil.rmtree(temp, ignore_errors=True)
-    results["meta"]["total_s"] = time.perf_counter() - started
+    results["meta"]["total_s"] = round(time.perf_counter() - started, 1)
     (out / "scale.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(report(results))
     print(f"\nwritten: {out / 'scale.json'}")

@@ -27,8 +27,13 @@ def permalink(entry: Entry, directory_urls: bool = True) -> str:
     return f"{page_url(page_name(entry.section), directory_urls)}#{entry.id}"
 
 
+def plain_text(markdown_text: str) -> str:
+    """Restricted Markdown (a digest, a section description) as the plain text a reader sees."""
+    return html.unescape(_TAGS.sub("", prose(markdown_text))).strip()
+
+
 def digest_text(entry: Entry) -> str:
-    return html.unescape(_TAGS.sub("", prose(entry.digest))).strip()
+    return plain_text(entry.digest)
 
 
 def explorer_json(catalog: Catalog, directory_urls: bool = True) -> str:

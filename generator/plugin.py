@@ -20,6 +20,7 @@ from generator.errors import ListError, Problem
 from generator.generate import RenderError, generate
 from generator.render import page_name
 from generator.safety import sanitize, scan_site
+from generator.search import SearchIndexError, write_search_index
 from generator.source import load_catalog
 
 log = get_plugin_logger(__name__)
@@ -37,6 +38,9 @@ class ReadingListConfig(Config):
     """A folder of templates that override the package's (home.md.j2, section.md.j2, entry.html.j2, ...)."""
     related = config_options.Type(int, default=5)
     """How many related papers to show under each paper (0 to turn them off)."""
+    pagefind = config_options.Type(bool, default=True)
+    """Index one search record per paper with Pagefind for overrides/partials/search.html (docs/assets/search.js).
+    False leaves search to Material's own plugin, which then needs its own search partial back."""
     cache_dir = config_options.Type(str, default=".cache/reading-list")
     """Where results that are slow to compute (related papers) are kept between builds, relative to mkdocs.yml."""
 
@@ -68,6 +72,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.entries_dir = ""
         self.templates_dir: str | None = None
         self.generated: set[str] = set()
+        self.hand_written: list[str] = []  # built paths of the pages from docs/, which search indexes as they are
         self.serving = False
         self.final_site_dir: str | None = None  # where the site goes; we build beside it, then swap
         self.building_dir: str | None = None
@@ -138,16 +143,31 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
                 raise PluginError(f"{config.docs_dir}/{name} has the name of a generated file; rename or remove it")
             files.append(File.generated(config, name, content=text))
         self.generated = {name for name in generated if name.endswith(".md")}
+        self.hand_written = []
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        if self.config.pagefind and page.file.src_uri in self.generated:  # search reads the papers from their own records (generator/search.py)
+            page.meta["search"] = {"exclude": True}
+        return markdown
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         """The sanitizer backstop: our generated pages keep only allowlisted tags, attributes, URLs."""
-        return sanitize(html) if page.file.src_uri in self.generated else html
+        if page.file.src_uri in self.generated:
+            return sanitize(html)
+        self.hand_written.append(page.file.dest_uri)
+        return html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         problems = scan_site(config.site_dir) + missing_assets(config)
         if problems:
             raise PluginError("unsafe or broken site:\n" + "\n".join(map(str, problems)))
+        assert self.catalog is not None
+        if self.config.pagefind:
+            try:
+                write_search_index(self.catalog, config.site_dir, self.hand_written, config.use_directory_urls)
+            except SearchIndexError as exc:
+                raise PluginError(f"search index: {exc}") from None
         if self.final_site_dir is None or self.building_dir is None:
             return
         logging.getLogger("mkdocs").removeHandler(self.warnings)

@@ -29,6 +29,7 @@ from hostile.corpus import LIST_FILES, Case, all_cases, base_list, list_with
 from generator.cli import main
 from generator.digest import digest_problems, render_digest
 from generator.load import load_bytes
+from generator.search import indexed_records
 from generator.source import NOTICE_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -256,8 +257,7 @@ def assert_nothing_lost(entries: Path, site_dir: Path, capsys: pytest.CaptureFix
     assert build(Path(entries.name), site_dir) == 0
     papers = json.loads((site_dir / "papers.json").read_text(encoding="utf-8"))
     in_json = Counter(p["id"] for p in papers)
-    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    in_search = Counter(doc["location"] for doc in index["docs"])
+    in_search = Counter(r["meta"]["url"] for r in indexed_records(str(site_dir)) if r["meta"].get("kind") == "paper")
     pages: dict[str, Markup] = {}
     listed = [rel for rel, kind in kinds.items() if kind and rel not in errors]
     for rel in listed:
@@ -271,7 +271,7 @@ def assert_nothing_lost(entries: Path, site_dir: Path, capsys: pytest.CaptureFix
             markup = pages.setdefault(slug, parse_page(site_dir / slug / "index.html"))
             assert markup.h3.count(entry_id) == 1 and markup.ids[entry_id] == 1, f"{rel} on {slug}/"
         assert in_search[f"{section}/#{entry_id}"] == 1, rel
-    assert len(papers) == len(listed)
+    assert len(papers) == len(listed) == in_search.total()
     return {"files": len(files), "listed": len(listed), "refused": len(refused), "not entries": len(odd)}
 
 

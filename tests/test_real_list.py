@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 
 from generator.cli import main
 from generator.importer import parse_readme
+from generator.search import indexed_records
 from generator.source import read_list
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,13 +64,18 @@ def test_every_entry_is_a_heading_with_its_anchor_on_each_of_its_pages(site: Pat
     assert sum(len(h) for h in headings.values()) == len(entries) + sum(len(e.also_in) for e in entries) == 543
 
 
-def test_every_entry_is_its_own_search_hit(site: Path) -> None:
-    _, entries, _ = read_list(str(ENTRIES))
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    hits = Counter(doc["location"] for doc in index["docs"])
-    titles = {doc["location"]: html.unescape(doc["title"]) for doc in index["docs"]}
+def test_every_entry_is_its_own_search_record(site: Path) -> None:
+    """One Pagefind record per paper, linking its anchor on its own section page; plus one per key word and section."""
+    info, entries, _ = read_list(str(ENTRIES))
+    records = indexed_records(str(site))
+    papers = [r for r in records if r["meta"].get("kind") == "paper"]
+    hits = Counter(r["meta"]["url"] for r in papers)
+    titles = {r["meta"]["url"]: r["meta"]["title"] for r in papers}
     for entry in entries:
-        for slug in entry.sections:
-            location = f"{slug}/#{entry.id}"
-            assert hits[location] == 1, location
-            assert titles[location] == entry.title
+        location = f"{entry.section}/#{entry.id}"
+        assert hits[location] == 1, location
+        assert titles[location] == entry.title
+    assert len(papers) == len(entries) == 542
+    kinds = Counter(r["meta"].get("kind", "page") for r in records)
+    assert kinds["section"] == len(info.sections) == 9
+    assert kinds["key word"] == len({kw for e in entries for kw in (info.canonical(k) for k in e.keywords)})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -14,6 +13,7 @@ import pytest
 from generator.cli import main
 from generator.generate import generate
 from generator.render import render_pages
+from generator.search import indexed_records
 from generator.source import load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,10 +84,15 @@ def test_strict_build_of_a_small_list(small_list: Path, tmp_path: Path) -> None:
         ("generalization/", "Generalization"),
     ]
     assert re.findall(r'<p class="dlp-count">(\d+) papers?</p>', home) == ["3", "2"]
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    hits = {doc["location"]: doc for doc in index["docs"]}
-    assert hits["generalization/#zhang2022layers"]["title"] == "Are All Layers Created Equal?"
-    assert "Yoram Singer" in hits["generalization/#zhang2022layers"]["text"]
+    hits = {r["meta"].get("url", r["url"]): r for r in indexed_records(str(site))}
+    assert hits["generalization/#zhang2022layers"]["meta"]["title"] == "Are All Layers Created Equal?"
+    assert hits["generalization/#zhang2022layers"]["meta"]["info"] == "Chiyuan Zhang, Samy Bengio, Yoram Singer · 2022 · Generalization"
+    assert "Yoram Singer" in hits["generalization/#zhang2022layers"]["content"]
+    assert sorted(hits) == [  # a record per paper, key word and section, and the hand-written page as built
+        "/contributing/", "generalization/", "generalization/#zhang2022layers", "keywords/#kw-coherent-gradients",
+        "keywords/#kw-large-language-model", "keywords/#kw-large-language-models", "keywords/#kw-memorization", "memorization/",
+        "memorization/#lee2022deduplicating", "memorization/#zhang2017understanding", "memorization/#zielinski2020explaining",
+    ]
 
 
 def test_strict_build_escapes_hostile_fields(small_list: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -118,6 +123,9 @@ def test_strict_build_escapes_hostile_fields(small_list: Path, tmp_path: Path, c
     keywords = article(tmp_path / "site" / "keywords" / "index.html")
     assert '<h2 id="kw-x-struck-marked">$x$ ~~struck~~ ==marked==<a class="headerlink"' in html.unescape(keywords)
     assert '<p>Safe <em>emphasis</em>, a <a href="https://example.org" rel="nofollow noopener">good link</a> and a tag.</p>' in page
+    record = {r["meta"].get("url"): r for r in indexed_records(str(tmp_path / "site"))}["generalization/#hostile"]
+    assert record["meta"]["title"] == "<script>alert(1)</script> *not bold* [link](javascript:alert(1)) {: onclick=alert(1) } # end"
+    assert record["meta"]["info"].startswith("<img src=x onerror=alert(1)>, {{ config.site_name }} {% raw %} · **ICLR** <b>2020</b>")
 
 
 def test_build_fails_with_the_check_messages(small_list: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -175,7 +183,8 @@ def config_with_page(tmp_path: Path, about: str) -> Path:
     return config
 
 
-def test_builds_are_atomic(small_list: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_builds_are_atomic(small_list: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                           monkeypatch: pytest.MonkeyPatch) -> None:
     site = tmp_path / "site"
     assert build(small_list, site) == 0
     before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
@@ -192,6 +201,10 @@ def test_builds_are_atomic(small_list: Path, tmp_path: Path, capsys: pytest.Capt
     config = config_with_page(tmp_path, "# About\n\nSee [the missing page](missing.md).\n")
     assert main(["build", "--config-file", str(config), "--entries", str(small_list), "--site-dir", str(site)]) == 1
     assert "Aborted with 1 warnings in strict mode!" in capsys.readouterr().err  # a strict-mode warning
+    with monkeypatch.context() as patch:
+        patch.setattr("generator.search.pagefind_binary", lambda: "/bin/false")
+        assert build(small_list, site) == 1  # the search index fails
+    assert "search index: pagefind failed (exit 1):" in capsys.readouterr().err
     after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "entries", "mkdocs.yml", "site", "templates"]  # none half-built

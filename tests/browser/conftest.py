@@ -10,7 +10,6 @@ are blocked); a test that caused any of them fails.
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -84,13 +83,6 @@ def papers() -> list[dict[str, Any]]:
     return dump()
 
 
-@pytest.fixture(scope="session")
-def empty_search_index(site: Path) -> dict[str, Any]:
-    """The site's search index (its configuration) without its pages."""
-    index: dict[str, Any] = json.loads((site / "search" / "search_index.json").read_bytes())
-    return {**index, "docs": []}
-
-
 @dataclass
 class Recorder:
     """What went wrong in the pages of one test."""
@@ -130,25 +122,20 @@ OpenPage = Callable[..., "Page"]
 
 
 @pytest.fixture
-def open_page(browser: Browser, base_url: str, empty_search_index: dict[str, Any],
-              request: pytest.FixtureRequest) -> Iterator[OpenPage]:
+def open_page(browser: Browser, base_url: str, request: pytest.FixtureRequest) -> Iterator[OpenPage]:
     """Open a page in a fresh context (its own storage, clipboard permissions) at a site path."""
     recorder = Recorder()
     request.node.stash[RECORDER] = recorder
     contexts: list[BrowserContext] = []
 
     def open_(path: str | None = "", *, viewport: ViewportSize | None = None,
-              color_scheme: Literal["light", "dark"] = "light", site_search: bool = True) -> Page:
+              color_scheme: Literal["light", "dark"] = "light") -> Page:
         context = browser.new_context(
             base_url=base_url, viewport=viewport or DESKTOP, color_scheme=color_scheme,
             permissions=["clipboard-read", "clipboard-write"], accept_downloads=True,
         )
         context.set_default_timeout(10_000)
         context.route(NOT_LOCAL, recorder.guard)
-        if not site_search:
-            # Material's search worker indexes the whole site on every page load: half a second of
-            # a CPU that tests of other things do without; the worker gets an index with no pages
-            context.route("**/search/search_index.json", lambda route: route.fulfill(json=empty_search_index))
         contexts.append(context)
         page = context.new_page()
         recorder.watch(page)

@@ -22,7 +22,7 @@ HARNESS_FIXTURES = ROOT / "tests" / "fixtures" / "explorer"
 
 
 def open_explorer(open_page: OpenPage, query: str = "", path: str = "explorer/", **options: Any) -> Page:
-    page = open_page(path + query, site_search=False, **options)
+    page = open_page(path + query, **options)
     page.wait_for_function("() => window.dlpExplorer && window.dlpExplorer.total > 0")
     return page
 

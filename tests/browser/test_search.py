@@ -1,8 +1,11 @@
-"""Material's search finds a paper by its title, an author and a key word, and the hit lands on the
-paper's anchor; every page links the Atom feed; screenshots of every page type, desktop and mobile."""
+"""Search (Pagefind's index, one record per paper, in Material's header) finds a paper by its title,
+an author and a key word, and the hit lands on the paper's anchor; the reader downloads only a small
+part of the index; the keyboard works; every page links the Atom feed; screenshots of every page
+type, desktop and mobile."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -18,11 +21,11 @@ TITLE = "Prevalence of Neural Collapse during the terminal phase of deep learnin
 
 
 def search(page: Page, query: str) -> None:
-    box = page.locator("input.md-search__input")
+    box = page.locator("input[data-dlp-search-input]")
     box.click()
     box.fill(query)
-    expect(page.locator(".md-search-result__meta")).not_to_have_text("Initializing search", timeout=20_000)
-    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=20_000)
+    expect(page.locator("[data-dlp-search-meta]")).to_have_text(re.compile(r"^\d+ matching results?$"))
+    expect(page.locator(".md-search-result__item").first).to_be_visible()
 
 
 @pytest.mark.parametrize(
@@ -52,8 +55,63 @@ def test_key_word_search_finds_the_key_word_entry(open_page: OpenPage) -> None:
     expect(page.locator(".md-search-result__item a[href*='keywords/'][href$='#kw-lottery-ticket-hypothesis']").first).to_be_attached()
 
 
+def test_a_hand_written_page_is_found(open_page: OpenPage, base_url: str) -> None:
+    page = open_page("neural-collapse/")
+    search(page, "pull request")
+    expect(page.locator(f".md-search-result__item a[href='{base_url}contributing/']").first).to_be_attached()
+
+
+def test_the_first_result_costs_a_small_part_of_the_index(open_page: OpenPage, site: Path) -> None:
+    """The reader fetches the engine, the index chunks the query needs and one record per result shown
+    (bench/bench_scale.py measures the same at 20 times the list)."""
+    page = open_page("")
+    fetched: list[str] = []
+    page.on("requestfinished", lambda request: fetched.append(request.url) if "/pagefind/" in request.url else None)
+    search(page, "grokking")
+    expect(page.locator(".md-search-result__item")).to_have_count(10)
+    names = [url.split("/pagefind/", 1)[1].split("?")[0] for url in fetched]
+    fragments = [n for n in names if n.startswith("fragment/")]
+    chunks = [n for n in names if n.startswith("index/")]
+    assert 10 <= len(set(fragments)) <= 13  # the ten shown, and up to three key words or sections checked for the exact name
+    assert 1 <= len(chunks) < len(list((site / "pagefind" / "index").iterdir()))
+    assert not (site / "pagefind" / "pagefind-ui.js").exists()
+    assert sum((site / "pagefind" / n).stat().st_size for n in set(names)) < 300_000
+
+
+def test_keyboard_opens_walks_and_closes_the_search(open_page: OpenPage) -> None:
+    page = open_page("neural-collapse/")
+    page.keyboard.press("/")
+    box = page.locator("input[data-dlp-search-input]")
+    expect(box).to_be_focused()
+    assert page.locator("#__search").is_checked()
+    page.keyboard.type("Prevalence of Neural Collapse")
+    expect(page.locator(".md-search-result__item").first).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(".md-search-result__link").first).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    expect(box).to_be_focused()
+    page.keyboard.press("Escape")
+    assert not page.locator("#__search").is_checked()
+    page.keyboard.press("/")
+    page.keyboard.press("Enter")  # the query is still there: Enter opens the first result
+    page.wait_for_url(f"**/neural-collapse/#{PAPER}")
+    assert not page.locator("#__search").is_checked()
+
+
+def test_no_match_and_clearing(open_page: OpenPage) -> None:
+    page = open_page("")
+    box = page.locator("input[data-dlp-search-input]")
+    box.click()
+    box.fill("zzqqxxjjw")
+    expect(page.locator("[data-dlp-search-meta]")).to_have_text("No matching papers or pages")
+    expect(page.locator(".md-search-result__item")).to_have_count(0)
+    page.locator(".md-search__options button[type=reset]").click()
+    expect(page.locator("[data-dlp-search-meta]")).to_have_text("Type to search the papers")
+    expect(box).to_have_value("")
+
+
 def test_feed_link_in_every_head(open_page: OpenPage, base_url: str) -> None:
-    page = open_page(None, site_search=False)
+    page = open_page(None)
     for path in ["", "others/", "keywords/", "explorer/", "404.html"]:
         page.goto(path or "/")
         link = page.locator("head link[rel='alternate'][type='application/atom+xml']")
@@ -69,7 +127,7 @@ def test_screenshots_of_every_page_type(open_page: OpenPage, papers: list[dict[s
              "authors": "authors/", "years": "years/", "whats-new": "whats-new/", "stats": "stats/",
              "contributing": "contributing/", "not-found": "404.html", "explorer": "explorer/"}
     for scheme in ("light", "dark"):
-        page = open_page(None, site_search=False, color_scheme=scheme)
+        page = open_page(None, color_scheme=scheme)
         for name, path in pages.items():
             response = page.goto(path or "/")
             assert response is not None and response.status == 200, path

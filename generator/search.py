@@ -1,0 +1,129 @@
+"""Search that stays small for the reader: a Pagefind index with one record per paper.
+
+Material's search loads one JSON index holding every page before it can show a result (about 15 MB
+at 20 times the list). Pagefind splits its index into chunks and fetches only those a query needs.
+It ranks pages, so each paper, key word and section gets a small record document of its own here,
+whose `url` meta points at the paper's anchor on its section page; hand-written pages are indexed
+as MkDocs built them. The bundle goes to `<site>/pagefind/`, read by `docs/assets/search.js`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable
+
+from markupsafe import Markup, escape
+
+from generator.catalog import Catalog
+from generator.datafiles import digest_text, permalink, plain_text
+from generator.indexes import keyword_anchors, keyword_index
+from generator.render import page_name, page_url
+
+BUNDLE = "pagefind"
+ROOT = "article.md-content__inner"  # what Pagefind reads of a page: Material's article, our records' too
+EXCLUDE = ("[data-search-exclude]", ".headerlink", ".md-content__button")
+# What Pagefind writes that docs/assets/search.js never loads: its own UIs, and the wasm for pages
+# in an unknown language (the index is all English: --force-language en)
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js", "wasm.unknown.pagefind")
+FRAGMENT_MAGIC = b"pagefind_dcd"
+
+
+class SearchIndexError(Exception):
+    """Pagefind is missing or failed: the build stops, since the site's search would be broken."""
+
+
+def _record(url: str, title: str, lines: Iterable[str], *, kind: str, meta: dict[str, str] | None = None, weight: int = 7) -> str:
+    """A record document: the title as a heading, then the text to index; `url` and `meta` for the results.
+
+    Pagefind weighs an h1 7 (of 10); a key word's or a section's own record weighs its name 10, so that
+    searching the name finds it before the papers that share it. `kind` is also a filter: the search
+    dialog looks among key words and sections for the query's exact name and shows that first."""
+    tags = "".join(f'<meta data-pagefind-meta="{escape(key)}[content]" content="{escape(value)}">'
+                   for key, value in {"url": url, "kind": kind, **(meta or {})}.items() if value)
+    body = "".join(f"<p>{escape(line)}</p>" for line in lines if line)
+    return Markup(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"></head>'
+        '<body><article class="md-content__inner" data-pagefind-filter="kind:{kind}">{tags}<h1 data-pagefind-meta="title" data-pagefind-weight="{weight}">{title}</h1>{body}'
+        '</article></body></html>\n'
+    ).format(tags=Markup(tags), title=title, body=Markup(body), weight=weight, kind=kind)
+
+
+def search_records(catalog: Catalog, directory_urls: bool = True) -> dict[str, str]:
+    """Record documents by file name: `paper/<id>.html`, `keyword/<anchor>.html`, `section/<slug>.html`."""
+    titles = {s.slug: s.title for s in catalog.sections}
+    records: dict[str, str] = {}
+    for e in catalog.entries:
+        info = " · ".join(part for part in (", ".join(e.authors), e.venue or "", str(e.year), titles[e.section]) if part)
+        records[f"paper/{e.id}.html"] = _record(
+            permalink(e, directory_urls), e.title, [", ".join(e.authors), e.venue or "", " ".join(e.keywords), digest_text(e)],
+            kind="paper", meta={"info": info})
+    keywords_url = page_url("keywords.md", directory_urls)
+    for group in keyword_index(catalog, keyword_anchors(catalog)):
+        count = len(group.entries)
+        records[f"keyword/{group.anchor}.html"] = _record(
+            f"{keywords_url}#{group.anchor}", group.keyword, [], kind="key word", weight=10,
+            meta={"info": f"Key word · {count} paper{'' if count == 1 else 's'}"})
+    for section in catalog.sections:
+        count = len(catalog.in_section(section.slug))
+        records[f"section/{section.slug}.html"] = _record(
+            page_url(page_name(section.slug), directory_urls), section.title, [plain_text(section.description)],
+            kind="section", weight=10, meta={"info": f"Section · {count} paper{'' if count == 1 else 's'}"})
+    return records
+
+
+def pagefind_binary() -> str:
+    try:
+        from pagefind_bin import get_executable  # the binary's own PyPI package, pinned in pyproject.toml
+    except ImportError:
+        raise SearchIndexError("the pagefind binary is not installed: pip install 'pagefind[bin]' (make setup does)") from None
+    return str(get_executable())
+
+
+def write_search_index(catalog: Catalog, site_dir: str, pages: Iterable[str], directory_urls: bool = True) -> str:
+    """Index the records and the built `pages` (paths relative to `site_dir`) into `site_dir/pagefind`; Pagefind's log."""
+    with tempfile.TemporaryDirectory(prefix="reading-list-search-") as work:
+        for name, text in search_records(catalog, directory_urls).items():
+            path = os.path.join(work, "_records", name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+        for page in pages:
+            target = os.path.join(work, page)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copyfile(os.path.join(site_dir, page), target)
+        output = os.path.join(site_dir, BUNDLE)
+        shutil.rmtree(output, ignore_errors=True)
+        command = [pagefind_binary(), "--site", work, "--output-path", output, "--root-selector", ROOT,
+                   "--force-language", "en", "--quiet"]
+        for selector in EXCLUDE:
+            command += ["--exclude-selectors", selector]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+        except OSError as exc:
+            raise SearchIndexError(f"could not run pagefind: {exc}") from None
+        if done.returncode != 0 or not os.path.isfile(os.path.join(output, "pagefind.js")):
+            raise SearchIndexError(f"pagefind failed (exit {done.returncode}):\n{(done.stdout + done.stderr).strip()[-2000:]}")
+        for name in UNUSED:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(os.path.join(output, name))
+        return done.stdout + done.stderr
+
+
+def indexed_records(site_dir: str) -> list[dict[str, object]]:
+    """What the built search index holds, one dict per record (url, content, meta): for checks and tests."""
+    folder = os.path.join(site_dir, BUNDLE, "fragment")
+    records = []
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name), "rb") as f:
+            data = gzip.decompress(f.read())
+        if not data.startswith(FRAGMENT_MAGIC):
+            raise SearchIndexError(f"{name}: not a Pagefind fragment")
+        records.append(json.loads(data[len(FRAGMENT_MAGIC):]))
+    return records
