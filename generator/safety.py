@@ -3,7 +3,9 @@
 Earlier layers already refuse or escape everything a contributor could inject. These two checks
 assume they have a gap: the sanitizer (nh3, an allowlist of tags, attributes and URL schemes)
 cleans the HTML of every generated page, and the scan fails the build if any page's content, or
-any hand-written page, still holds a script, an event handler or a javascript: URL.
+any hand-written page, still holds a script, an event handler or a javascript: URL, or makes the
+reader's browser fetch from another host (an image, a stylesheet, a refresh, a ping): the site
+loads nothing from elsewhere, so a reader is not tracked by whoever wrote a page.
 """
 
 from __future__ import annotations
@@ -56,10 +58,29 @@ def sanitize(page_html: str) -> str:
 _CONTENT = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.DOTALL)
 # Cheap first look: only content that mentions one of these is parsed (most pages never do)
 _SUSPECT = re.compile(
-    r"<script|<iframe|<object|<embed|\son[a-z]+\s*=|script\s*(?::|&colon;|&#0*58;|&#x0*3a;)|data\s*:\s*text/html", re.IGNORECASE
+    r"<script|<iframe|<object|<embed|\son[a-z]+\s*=|script\s*(?::|&colon;|&#0*58;|&#x0*3a;)|data\s*:\s*text/html"
+    r"|\s(?:src|srcset|poster|background|ping)\s*=|<link|<meta|<base|<style|url\s*\(|@import", re.IGNORECASE
 )
 _SCRIPT_URL = re.compile(r"^\s*(?:java|vb)script\s*:|^\s*data\s*:\s*text/html", re.IGNORECASE)
 _URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data"}
+# Attributes whose URL the browser fetches on its own (href only on <link>); a ping is sent on a click
+_FETCHED = {"src", "srcset", "poster", "background", "ping", "data", "lowsrc", "dynsrc"}
+_ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+_CSS_URL = re.compile(r"""(?:url\s*\(\s*|@import\s+)["']?\s*([^"')\s;]+)""", re.IGNORECASE)
+
+
+def _plain(url: str) -> str:
+    """A URL as a browser reads it: white space and control characters anywhere in it are dropped."""
+    return "".join(c for c in url if c.isprintable() and not c.isspace())
+
+
+def _foreign(value: str, srcset: bool = False) -> bool:
+    urls = [part.strip().split(" ")[0] for part in value.split(",")] if srcset else [value]
+    return any(_ABSOLUTE.match(_plain(url)) for url in urls)
+
+
+def _foreign_css(css: str) -> bool:
+    return any(_ABSOLUTE.match(_plain(url)) for url in _CSS_URL.findall(css))
 
 
 class _Markup(HTMLParser):
@@ -68,16 +89,31 @@ class _Markup(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
+        self.in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "iframe", "object", "embed"):
+        if tag in ("script", "iframe", "object", "embed", "base"):
             self.found.append(f"a <{tag}> element")
-        for name, value in attrs:
+        self.in_style = tag == "style"
+        values = {name: value or "" for name, value in attrs}
+        if tag == "meta" and values.get("http-equiv", "").strip().lower() == "refresh":
+            self.found.append("a <meta http-equiv=refresh> (it sends the reader elsewhere)")
+        for name, value in values.items():
             if name.startswith("on"):
                 self.found.append(f"an event-handler attribute {name}= on <{tag}>")
-            # browsers drop white space and control characters anywhere in a URL's scheme
-            elif name in _URL_ATTRIBUTES and value and _SCRIPT_URL.search("".join(c for c in value if c.isprintable() and not c.isspace())):
+            elif name in _URL_ATTRIBUTES and _SCRIPT_URL.search(_plain(value)):
                 self.found.append(f"a script URL in {name}= on <{tag}>")
+            elif (name in _FETCHED or (tag == "link" and name == "href")) and _foreign(value, srcset=name == "srcset"):
+                self.found.append(f"a request to another host in {name}= on <{tag}>")
+            elif name == "style" and _foreign_css(value):
+                self.found.append(f"a request to another host in the style= of <{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_style and _foreign_css(data):
+            self.found.append("a request to another host in a <style> element")
 
 
 def scan_page(path: str, text: str) -> list[Problem]:

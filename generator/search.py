@@ -50,8 +50,8 @@ def _record(url: str, title: str, lines: Iterable[str], *, kind: str, meta: dict
     body = "".join(f"<p>{escape(line)}</p>" for line in lines if line)
     return Markup(
         '<!doctype html><html lang="en"><head><meta charset="utf-8"></head>'
-        '<body><article class="md-content__inner" data-pagefind-filter="kind:{kind}">{tags}<h1 data-pagefind-meta="title" data-pagefind-weight="{weight}">{title}</h1>{body}'
-        '</article></body></html>\n'
+        '<body><article class="md-content__inner" data-pagefind-filter="kind:{kind}">{tags}'
+        '<h1 data-pagefind-meta="title" data-pagefind-weight="{weight}">{title}</h1>{body}</article></body></html>\n'
     ).format(tags=Markup(tags), title=title, body=Markup(body), weight=weight, kind=kind)
 
 
