@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 import xml.etree.ElementTree as etree
 from urllib.parse import urlsplit
 
@@ -23,6 +24,9 @@ _BLOCK_LINE = re.compile(
 )
 _SPACE = re.compile(r"\s")
 _LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*<?([^)\s>]*)")
+# link text that reads as an address: a reader trusts it, so it must name the host the link goes to
+_ADDRESS_TEXT = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?(?://)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?:[/:?#]\S*)?$", re.IGNORECASE)
 _QUOTE = re.compile(r"[\"'`\\]")
 # Inline math: \(...\) or $...$ (not $$, not "$5 and $10": no space inside the dollars, no digit after)
 _MATH = re.compile(
@@ -84,6 +88,14 @@ def digest_problems(text: str) -> list[str]:
             problems.append(f"only http(s) links are allowed: '{target}'")
         elif _QUOTE.search(target):  # Python-Markdown would read a title out of it and drop the link and the text after it
             problems.append(f"a link cannot hold quotes, backticks or backslashes: '{target}'")
+    for label, target in _LINK.findall(text):
+        shown = _ADDRESS_TEXT.match(label.strip())
+        host = (urlsplit(target).hostname or "").removeprefix("www.") if is_http_url(target) else ""
+        if shown and host and shown.group(1).lower().removeprefix("www.") != host:
+            problems.append(f"the link text '{label.strip()}' reads as an address on another host than the link's ({host}); "
+                            "write what the link is, or the address it goes to")
+    if invisible := next((c for c in text if c not in "\n\r" and unicodedata.category(c) in ("Cf", "Cc", "Co", "Zl", "Zp")), None):
+        problems.append(f"invisible or control character U+{ord(invisible):04X}; remove it")
     return [f"digest: {p}" for p in problems]
 
 
