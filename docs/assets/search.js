@@ -153,6 +153,12 @@
   }
 
   input.addEventListener("focus", function () { setOpen(true); load(); });
+  // The header's search button (a label of the toggle) opens the dialog: the box takes the keys
+  if (toggle) {
+    toggle.addEventListener("change", function () {
+      if (toggle.checked && document.activeElement !== input) input.focus();
+    });
+  }
   input.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(function () { run(input.value); }, 80);

@@ -133,3 +133,14 @@ def test_screenshots_of_every_page_type(open_page: OpenPage, papers: list[dict[s
             assert response is not None and response.status == 200, path
             shots = screenshot(page, name if scheme == "light" else f"{name}-dark")
             assert all(shot.stat().st_size > 10_000 for shot in shots)
+
+
+def test_the_header_button_opens_the_search_on_a_phone(open_page: OpenPage) -> None:
+    page = open_page("neural-collapse/", viewport={"width": 390, "height": 844})
+    page.locator("label.md-header__button[for=__search]").click()
+    expect(page.locator("input[data-dlp-search-input]")).to_be_focused()
+    page.keyboard.type("lottery ticket hypothesis")
+    first = page.locator(".md-search-result__item").first
+    expect(first).to_be_in_viewport()
+    expect(first.locator("a")).to_have_attribute("href", re.compile(r"/keywords/#kw-lottery-ticket-hypothesis$"))
+    expect(page.locator(".md-search-result__item").nth(1).locator("a")).to_have_attribute("href", re.compile(r"/lottery-ticket-hypothesis/$"))
