@@ -225,8 +225,9 @@ def latency_summary(first_s: float, warm_s: list[float]) -> dict[str, Any]:
 
 
 def title_query(title: str) -> str:
-    """A title as a reader types it: words only (lunr reads `field:` and `+`/`-`/`~`/`^` as query syntax)."""
-    return " ".join("".join(c if c.isalnum() else " " for c in title).split()[:8])
+    """A whole title as a reader types it, words only (lunr reads `field:` and `+`/`-`/`~`/`^` as query syntax).
+    Whole: a synthetic copy's title differs from the others' only in its last words, "(variant k)"."""
+    return " ".join("".join(c if c.isalnum() else " " for c in title).split())
 
 
 # Our dialog: meta says "Searching…" while a query runs, then "N matching results" with the list
@@ -491,7 +492,7 @@ def main() -> int:
             entries = scaled_list(source, scale, temp)
             listed = dump(entries)
             sample = random.Random(SEED).sample(listed, min(HIT_SAMPLE, len(listed)))
-            size: dict[str, Any] = {"papers": len(listed), "hit_sample": [p["id"] for p in sample]}
+            size: dict[str, Any] = {"papers": len(listed), "hit_sample": {p["id"]: title_query(p["title"]) for p in sample}}
             results["scales"][label] = size
             work = temp / label
             work.mkdir()
