@@ -37,9 +37,11 @@ lint: $(STAMP)
 test: $(STAMP) lint browser  ## lint, type-check, then the whole test suite (browser tests included)
 	$(PY) -m pytest
 
-bench: $(STAMP) browser  ## benchmarks (about 15 minutes): builds, reload, explorer, suggestions, scale
+bench: $(STAMP) browser  ## benchmarks (about 25 minutes): builds, reload, explorer, suggestions, scale and search
 	$(PY) bench/bench_build.py
 	$(PY) bench/bench_explorer.py
+	$(PY) bench/bench_suggest.py
+	$(PY) bench/bench_scale.py
 
 clean:
 	rm -rf site pages bench/out

@@ -27,9 +27,14 @@ def permalink(entry: Entry, directory_urls: bool = True) -> str:
     return f"{page_url(page_name(entry.section), directory_urls)}#{entry.id}"
 
 
+def html_text(fragment: str) -> str:
+    """An HTML fragment as the text a reader sees."""
+    return html.unescape(_TAGS.sub("", fragment)).strip()
+
+
 def plain_text(markdown_text: str) -> str:
     """Restricted Markdown (a digest, a section description) as the plain text a reader sees."""
-    return html.unescape(_TAGS.sub("", prose(markdown_text))).strip()
+    return html_text(prose(markdown_text))
 
 
 def digest_text(entry: Entry) -> str:

@@ -4,26 +4,31 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
 from typing import Any
 
+import markdown
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.utils.meta import get_data
 
 from generator.catalog import Catalog
+from generator.datafiles import html_text
 from generator.errors import ListError, Problem
 from generator.generate import RenderError, generate
 from generator.render import page_name
 from generator.safety import sanitize, scan_site
-from generator.search import SearchIndexError, write_search_index
+from generator.search import SearchIndexer, SearchIndexError, page_record, search_records
 from generator.source import load_catalog
 
 log = get_plugin_logger(__name__)
+_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')  # the toc extension's permalinks (¶)
 
 BROWSE = (
     ("Explorer", "explorer.md"), ("Key words", "keywords.md"), ("Authors", "authors.md"),
@@ -72,7 +77,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.entries_dir = ""
         self.templates_dir: str | None = None
         self.generated: set[str] = set()
-        self.hand_written: list[str] = []  # built paths of the pages from docs/, which search indexes as they are
+        self.indexer: SearchIndexer | None = None
         self.serving = False
         self.final_site_dir: str | None = None  # where the site goes; we build beside it, then swap
         self.building_dir: str | None = None
@@ -143,8 +148,27 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
                 raise PluginError(f"{config.docs_dir}/{name} has the name of a generated file; rename or remove it")
             files.append(File.generated(config, name, content=text))
         self.generated = {name for name in generated if name.endswith(".md")}
-        self.hand_written = []
+        if self.config.pagefind:
+            records = search_records(self.catalog, config.use_directory_urls)
+            records.update(self._page_records(files, config))
+            self.indexer = SearchIndexer(records, os.path.dirname(os.path.abspath(config.site_dir)))
         return files
+
+    def _page_records(self, files: Files, config: MkDocsConfig) -> dict[str, str]:
+        """Search records of the hand-written pages, from their Markdown as MkDocs would render it."""
+        converter = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+        records = {}
+        for file in files.documentation_pages():
+            if file.src_uri in self.generated:
+                continue
+            text, meta = get_data(file.content_string)
+            body = _HEADERLINK.sub("", converter.reset().convert(text))
+            heading = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.DOTALL)
+            if heading:  # the record's title
+                body = body[:heading.start()] + body[heading.end():]
+            title = str(meta.get("title") or (html_text(heading.group(1)) if heading else file.name))
+            records[f"page/{file.src_uri}.html"] = page_record(file.url, title, body)
+        return records
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         if self.config.pagefind and page.file.src_uri in self.generated:  # search reads the papers from their own records (generator/search.py)
@@ -153,19 +177,16 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         """The sanitizer backstop: our generated pages keep only allowlisted tags, attributes, URLs."""
-        if page.file.src_uri in self.generated:
-            return sanitize(html)
-        self.hand_written.append(page.file.dest_uri)
-        return html
+        return sanitize(html) if page.file.src_uri in self.generated else html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         problems = scan_site(config.site_dir) + missing_assets(config)
         if problems:
             raise PluginError("unsafe or broken site:\n" + "\n".join(map(str, problems)))
-        assert self.catalog is not None
-        if self.config.pagefind:
+        if self.indexer is not None:
+            indexer, self.indexer = self.indexer, None
             try:
-                write_search_index(self.catalog, config.site_dir, self.hand_written, config.use_directory_urls)
+                indexer.finish(config.site_dir)
             except SearchIndexError as exc:
                 raise PluginError(f"search index: {exc}") from None
         if self.final_site_dir is None or self.building_dir is None:
@@ -186,6 +207,9 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.indexer is not None:
+            self.indexer.discard()
+            self.indexer = None
         self._discard()
 
     def _discard(self) -> None:

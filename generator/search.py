@@ -3,8 +3,9 @@
 Material's search loads one JSON index holding every page before it can show a result (about 15 MB
 at 20 times the list). Pagefind splits its index into chunks and fetches only those a query needs.
 It ranks pages, so each paper, key word and section gets a small record document of its own here,
-whose `url` meta points at the paper's anchor on its section page; hand-written pages are indexed
-as MkDocs built them. The bundle goes to `<site>/pagefind/`, read by `docs/assets/search.js`.
+whose `url` meta points at the paper's anchor on its section page; hand-written pages get one too,
+from their Markdown. All records are known before MkDocs renders a page, so Pagefind indexes them
+while it does; the bundle goes to `<site>/pagefind/`, read by `docs/assets/search.js`.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ import contextlib
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
 from generator.catalog import Catalog
-from generator.datafiles import digest_text, permalink, plain_text
+from generator.datafiles import digest_text, html_text, permalink, plain_text
 from generator.indexes import keyword_anchors, keyword_index
 from generator.render import page_name, page_url
 
@@ -33,6 +36,7 @@ EXCLUDE = ("[data-search-exclude]", ".headerlink", ".md-content__button")
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js", "wasm.unknown.pagefind")
 FRAGMENT_MAGIC = b"pagefind_dcd"
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|t[dh]|tr|div|pre|blockquote|d[dt])>|<br\s*/?>", re.IGNORECASE)
 
 
 class SearchIndexError(Exception):
@@ -78,6 +82,12 @@ def search_records(catalog: Catalog, directory_urls: bool = True) -> dict[str, s
     return records
 
 
+def page_record(url: str, title: str, page_html: str) -> str:
+    """A hand-written page as a record: its title, and its rendered HTML as text."""
+    spaced = _BLOCK_END.sub(" ", page_html)  # words of two paragraphs stay apart; inline tags join
+    return _record(url, title, [" ".join(html_text(spaced).split())], kind="page")
+
+
 def pagefind_binary() -> str:
     try:
         from pagefind_bin import get_executable  # the binary's own PyPI package, pinned in pyproject.toml
@@ -86,34 +96,58 @@ def pagefind_binary() -> str:
     return str(get_executable())
 
 
-def write_search_index(catalog: Catalog, site_dir: str, pages: Iterable[str], directory_urls: bool = True) -> str:
-    """Index the records and the built `pages` (paths relative to `site_dir`) into `site_dir/pagefind`; Pagefind's log."""
-    with tempfile.TemporaryDirectory(prefix="reading-list-search-") as work:
-        for name, text in search_records(catalog, directory_urls).items():
-            path = os.path.join(work, "_records", name)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(text)
-        for page in pages:
-            target = os.path.join(work, page)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(os.path.join(site_dir, page), target)
-        output = os.path.join(site_dir, BUNDLE)
-        shutil.rmtree(output, ignore_errors=True)
-        command = [pagefind_binary(), "--site", work, "--output-path", output, "--root-selector", ROOT,
-                   "--force-language", "en", "--quiet"]
-        for selector in EXCLUDE:
-            command += ["--exclude-selectors", selector]
+class SearchIndexer:
+    """Indexes the records on the side: started once every record is known (the plugin's on_files), Pagefind
+    runs on the other core while MkDocs renders the pages; `finish` puts the bundle into the built site."""
+
+    def __init__(self, records: dict[str, str], work_parent: str | None = None) -> None:
+        self.work = tempfile.mkdtemp(prefix=".reading-list-search-", dir=work_parent)
+        self.error: SearchIndexError | None = None
+        self.log = ""
+        self._thread = threading.Thread(target=self._run, args=(records,), name="pagefind", daemon=True)
+        self._thread.start()
+
+    def _run(self, records: dict[str, str]) -> None:
         try:
+            site = os.path.join(self.work, "records")
+            for name, text in records.items():
+                path = os.path.join(site, name)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(text)
+            output = os.path.join(self.work, BUNDLE)
+            command = [pagefind_binary(), "--site", site, "--output-path", output, "--root-selector", ROOT,
+                       "--force-language", "en", "--quiet"]
+            for selector in EXCLUDE:
+                command += ["--exclude-selectors", selector]
             done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-        except OSError as exc:
-            raise SearchIndexError(f"could not run pagefind: {exc}") from None
-        if done.returncode != 0 or not os.path.isfile(os.path.join(output, "pagefind.js")):
-            raise SearchIndexError(f"pagefind failed (exit {done.returncode}):\n{(done.stdout + done.stderr).strip()[-2000:]}")
-        for name in UNUSED:
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(os.path.join(output, name))
-        return done.stdout + done.stderr
+            self.log = done.stdout + done.stderr
+            if done.returncode != 0 or not os.path.isfile(os.path.join(output, "pagefind.js")):
+                raise SearchIndexError(f"pagefind failed (exit {done.returncode}):\n{self.log.strip()[-2000:]}")
+            for name in UNUSED:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(os.path.join(output, name))
+        except SearchIndexError as exc:
+            self.error = exc
+        except (OSError, subprocess.SubprocessError) as exc:
+            self.error = SearchIndexError(f"could not run pagefind: {exc}")
+
+    def finish(self, site_dir: str) -> str:
+        """Wait for Pagefind, move its bundle to `site_dir/pagefind`; Pagefind's log. Raises SearchIndexError."""
+        try:
+            self._thread.join()
+            if self.error is not None:
+                raise self.error
+            target = os.path.join(site_dir, BUNDLE)
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.move(os.path.join(self.work, BUNDLE), target)
+            return self.log
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        self._thread.join()
+        shutil.rmtree(self.work, ignore_errors=True)
 
 
 def indexed_records(site_dir: str) -> list[dict[str, object]]:

@@ -257,7 +257,7 @@ def assert_nothing_lost(entries: Path, site_dir: Path, capsys: pytest.CaptureFix
     assert build(Path(entries.name), site_dir) == 0
     papers = json.loads((site_dir / "papers.json").read_text(encoding="utf-8"))
     in_json = Counter(p["id"] for p in papers)
-    in_search = Counter(r["meta"]["url"] for r in indexed_records(str(site_dir)) if r["meta"].get("kind") == "paper")
+    in_search = Counter(r["meta"]["url"] for r in indexed_records(str(site_dir)) if r["meta"]["kind"] == "paper")
     pages: dict[str, Markup] = {}
     listed = [rel for rel, kind in kinds.items() if kind and rel not in errors]
     for rel in listed:

@@ -68,7 +68,7 @@ def test_every_entry_is_its_own_search_record(site: Path) -> None:
     """One Pagefind record per paper, linking its anchor on its own section page; plus one per key word and section."""
     info, entries, _ = read_list(str(ENTRIES))
     records = indexed_records(str(site))
-    papers = [r for r in records if r["meta"].get("kind") == "paper"]
+    papers = [r for r in records if r["meta"]["kind"] == "paper"]
     hits = Counter(r["meta"]["url"] for r in papers)
     titles = {r["meta"]["url"]: r["meta"]["title"] for r in papers}
     for entry in entries:
@@ -76,6 +76,7 @@ def test_every_entry_is_its_own_search_record(site: Path) -> None:
         assert hits[location] == 1, location
         assert titles[location] == entry.title
     assert len(papers) == len(entries) == 542
-    kinds = Counter(r["meta"].get("kind", "page") for r in records)
+    kinds = Counter(r["meta"]["kind"] for r in records)
     assert kinds["section"] == len(info.sections) == 9
+    assert kinds["page"] == 1  # docs/contributing.md
     assert kinds["key word"] == len({kw for e in entries for kw in (info.canonical(k) for k in e.keywords)})

@@ -84,12 +84,14 @@ def test_strict_build_of_a_small_list(small_list: Path, tmp_path: Path) -> None:
         ("generalization/", "Generalization"),
     ]
     assert re.findall(r'<p class="dlp-count">(\d+) papers?</p>', home) == ["3", "2"]
-    hits = {r["meta"].get("url", r["url"]): r for r in indexed_records(str(site))}
+    hits = {r["meta"]["url"]: r for r in indexed_records(str(site))}
     assert hits["generalization/#zhang2022layers"]["meta"]["title"] == "Are All Layers Created Equal?"
     assert hits["generalization/#zhang2022layers"]["meta"]["info"] == "Chiyuan Zhang, Samy Bengio, Yoram Singer · 2022 · Generalization"
     assert "Yoram Singer" in hits["generalization/#zhang2022layers"]["content"]
-    assert sorted(hits) == [  # a record per paper, key word and section, and the hand-written page as built
-        "/contributing/", "generalization/", "generalization/#zhang2022layers", "keywords/#kw-coherent-gradients",
+    assert hits["contributing/"]["meta"]["title"] == "Add a paper"
+    assert hits["contributing/"]["content"].startswith("Add a paper. Every paper of the list is one YAML file under entries/<section>/")
+    assert sorted(hits) == [  # a record per paper, key word, section and hand-written page
+        "contributing/", "generalization/", "generalization/#zhang2022layers", "keywords/#kw-coherent-gradients",
         "keywords/#kw-large-language-model", "keywords/#kw-large-language-models", "keywords/#kw-memorization", "memorization/",
         "memorization/#lee2022deduplicating", "memorization/#zhang2017understanding", "memorization/#zielinski2020explaining",
     ]
@@ -123,7 +125,7 @@ def test_strict_build_escapes_hostile_fields(small_list: Path, tmp_path: Path, c
     keywords = article(tmp_path / "site" / "keywords" / "index.html")
     assert '<h2 id="kw-x-struck-marked">$x$ ~~struck~~ ==marked==<a class="headerlink"' in html.unescape(keywords)
     assert '<p>Safe <em>emphasis</em>, a <a href="https://example.org" rel="nofollow noopener">good link</a> and a tag.</p>' in page
-    record = {r["meta"].get("url"): r for r in indexed_records(str(tmp_path / "site"))}["generalization/#hostile"]
+    record = {r["meta"]["url"]: r for r in indexed_records(str(tmp_path / "site"))}["generalization/#hostile"]
     assert record["meta"]["title"] == "<script>alert(1)</script> *not bold* [link](javascript:alert(1)) {: onclick=alert(1) } # end"
     assert record["meta"]["info"].startswith("<img src=x onerror=alert(1)>, {{ config.site_name }} {% raw %} · **ICLR** <b>2020</b>")
 
