@@ -18,7 +18,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import threading
 from collections.abc import Iterable
 
 from markupsafe import Markup, escape
@@ -97,56 +96,59 @@ def pagefind_binary() -> str:
 
 
 class SearchIndexer:
-    """Indexes the records on the side: started once every record is known (the plugin's on_files), Pagefind
-    runs on the other core while MkDocs renders the pages; `finish` puts the bundle into the built site."""
+    """Indexes the records on the side: started once every record is known (the plugin's on_files), the
+    Pagefind process runs while MkDocs renders the pages; `finish` puts the bundle into the built site."""
 
     def __init__(self, records: dict[str, str], work_parent: str | None = None) -> None:
         self.work = tempfile.mkdtemp(prefix=".reading-list-search-", dir=work_parent)
-        self.error: SearchIndexError | None = None
-        self.log = ""
-        self._thread = threading.Thread(target=self._run, args=(records,), name="pagefind", daemon=True)
-        self._thread.start()
-
-    def _run(self, records: dict[str, str]) -> None:
+        self._process: subprocess.Popen[bytes] | None = None
         try:
             site = os.path.join(self.work, "records")
-            for name, text in records.items():
+            for name, text in records.items():  # here, not in a thread: file writes in a thread wait for the GIL
                 path = os.path.join(site, name)
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(text)
-            output = os.path.join(self.work, BUNDLE)
-            command = [pagefind_binary(), "--site", site, "--output-path", output, "--root-selector", ROOT,
-                       "--force-language", "en", "--quiet"]
+            command = [pagefind_binary(), "--site", site, "--output-path", os.path.join(self.work, BUNDLE),
+                       "--root-selector", ROOT, "--force-language", "en", "--quiet"]
             for selector in EXCLUDE:
                 command += ["--exclude-selectors", selector]
-            done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-            self.log = done.stdout + done.stderr
-            if done.returncode != 0 or not os.path.isfile(os.path.join(output, "pagefind.js")):
-                raise SearchIndexError(f"pagefind failed (exit {done.returncode}):\n{self.log.strip()[-2000:]}")
-            for name in UNUSED:
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(os.path.join(output, name))
-        except SearchIndexError as exc:
-            self.error = exc
-        except (OSError, subprocess.SubprocessError) as exc:
-            self.error = SearchIndexError(f"could not run pagefind: {exc}")
+            with open(os.path.join(self.work, "log"), "wb") as log:
+                self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        except OSError as exc:
+            self.discard()
+            raise SearchIndexError(f"could not run pagefind: {exc}") from None
+        except SearchIndexError:
+            self.discard()
+            raise
 
     def finish(self, site_dir: str) -> str:
         """Wait for Pagefind, move its bundle to `site_dir/pagefind`; Pagefind's log. Raises SearchIndexError."""
+        assert self._process is not None
         try:
-            self._thread.join()
-            if self.error is not None:
-                raise self.error
+            try:
+                code = self._process.wait(timeout=600)
+            except subprocess.TimeoutExpired:
+                raise SearchIndexError("pagefind took more than 10 minutes") from None
+            with open(os.path.join(self.work, "log"), encoding="utf-8", errors="replace") as f:
+                log = f.read()
+            output = os.path.join(self.work, BUNDLE)
+            if code != 0 or not os.path.isfile(os.path.join(output, "pagefind.js")):
+                raise SearchIndexError(f"pagefind failed (exit {code}):\n{log.strip()[-2000:]}")
+            for name in UNUSED:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(os.path.join(output, name))
             target = os.path.join(site_dir, BUNDLE)
             shutil.rmtree(target, ignore_errors=True)
-            shutil.move(os.path.join(self.work, BUNDLE), target)
-            return self.log
+            shutil.move(output, target)
+            return log
         finally:
             self.discard()
 
     def discard(self) -> None:
-        self._thread.join()
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
         shutil.rmtree(self.work, ignore_errors=True)
 
 
