@@ -144,3 +144,18 @@ def test_the_header_button_opens_the_search_on_a_phone(open_page: OpenPage) -> N
     expect(first).to_be_in_viewport()
     expect(first.locator("a")).to_have_attribute("href", re.compile(r"/keywords/#kw-lottery-ticket-hypothesis$"))
     expect(page.locator(".md-search-result__item").nth(1).locator("a")).to_have_attribute("href", re.compile(r"/lottery-ticket-hypothesis/$"))
+
+
+def test_show_more_adds_the_next_ten(open_page: OpenPage) -> None:
+    page = open_page("")
+    search(page, "neural")
+    total = int(page.locator("[data-dlp-search-meta]").inner_text().split()[0])
+    assert total > 20
+    items = page.locator(".md-search-result__item")
+    expect(items).to_have_count(10)
+    more = page.locator("[data-dlp-search-more]")
+    more.click()
+    expect(items).to_have_count(20)
+    hrefs = [a.get_attribute("href") for a in page.locator(".md-search-result__link").all()]
+    assert len(set(hrefs)) == 20
+    expect(more).to_be_visible()
