@@ -170,10 +170,10 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             records[f"page/{file.src_uri}.html"] = page_record(file.url, title, body)
         return records
 
-    def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+    def on_page_markdown(self, text: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         if self.config.pagefind and page.file.src_uri in self.generated:  # search reads the papers from their own records (generator/search.py)
             page.meta["search"] = {"exclude": True}
-        return markdown
+        return text
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         """The sanitizer backstop: our generated pages keep only allowlisted tags, attributes, URLs."""

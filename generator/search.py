@@ -28,8 +28,7 @@ from generator.indexes import keyword_anchors, keyword_index
 from generator.render import page_name, page_url
 
 BUNDLE = "pagefind"
-ROOT = "article.md-content__inner"  # what Pagefind reads of a page: Material's article, our records' too
-EXCLUDE = ("[data-search-exclude]", ".headerlink", ".md-content__button")
+ROOT = "article.md-content__inner"  # what Pagefind reads of a record document
 # What Pagefind writes that docs/assets/search.js never loads: its own UIs, and the wasm for pages
 # in an unknown language (the index is all English: --force-language en)
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -111,8 +110,6 @@ class SearchIndexer:
                     f.write(text)
             command = [pagefind_binary(), "--site", site, "--output-path", os.path.join(self.work, BUNDLE),
                        "--root-selector", ROOT, "--force-language", "en", "--quiet"]
-            for selector in EXCLUDE:
-                command += ["--exclude-selectors", selector]
             with open(os.path.join(self.work, "log"), "wb") as log:
                 self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         except OSError as exc:
