@@ -64,10 +64,16 @@ def test_a_hand_written_page_is_found(open_page: OpenPage, base_url: str) -> Non
 def test_the_first_result_costs_a_small_part_of_the_index(open_page: OpenPage, site: Path) -> None:
     """The reader fetches the engine, the index chunks the query needs and one record per result shown
     (bench/bench_scale.py measures the same at 20 times the list)."""
-    page = open_page("")
+    page = open_page(None)
     fetched: list[str] = []
+    everything: list[str] = []
     page.on("requestfinished", lambda request: fetched.append(request.url) if "/pagefind/" in request.url else None)
+    page.on("request", lambda request: everything.append(request.url))
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    assert not any("/pagefind/" in url for url in everything)  # nothing of the index before the reader searches
     search(page, "grokking")
+    assert [url for url in everything if "search_index" in url or "/workers/search" in url] == []  # Material's search stays idle
     expect(page.locator(".md-search-result__item")).to_have_count(10)
     names = [url.split("/pagefind/", 1)[1].split("?")[0] for url in fetched]
     fragments = [n for n in names if n.startswith("fragment/")]
