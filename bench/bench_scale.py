@@ -214,6 +214,24 @@ def hit_rank(page: Page, base: str, paper: dict[str, Any]) -> int | None:
     return next((n for n, href in enumerate(hrefs, 1) if lands_on(href, base, paper)), None)
 
 
+def title_ranks(page: Page, sample: list[dict[str, Any]], clear: Callable[[], None], type_in: Callable[[str], None],
+                done: str) -> dict[str, int | None]:
+    """Each sampled paper's whole title searched; where its first link lands (None: nothing shown within HIT_TIMEOUT_MS)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    ranks: dict[str, int | None] = {}
+    for paper in sample:
+        clear()
+        type_in(title_query(paper["title"]))
+        try:
+            page.wait_for_function(done, polling="raf", timeout=HIT_TIMEOUT_MS)
+        except PlaywrightTimeout:  # a query that shows nothing at all: a miss
+            ranks[paper["id"]] = None
+            continue
+        ranks[paper["id"]] = hit_rank(page, page.url, paper)
+    return ranks
+
+
 def hits_summary(ranks: dict[str, int | None]) -> dict[str, Any]:
     hits = sum(1 for rank in ranks.values() if rank is not None and rank <= 3)
     return {"hits": hits, "sample": len(ranks), "rate": f"{hits}/{len(ranks)}", "ranks": ranks}
@@ -286,16 +304,7 @@ def pagefind_search(page: Page, url: str, sample: list[dict[str, Any]]) -> dict[
         type_in(query)
         wait(PAGEFIND_DONE, query, QUERY_TIMEOUT_MS)
         warm.append(time.perf_counter() - started)
-    ranks: dict[str, int | None] = {}
-    for paper in sample:
-        clear()
-        type_in(title_query(paper["title"]))
-        try:
-            page.wait_for_function(PAGEFIND_DONE, polling="raf", timeout=HIT_TIMEOUT_MS)
-        except PlaywrightTimeout:
-            ranks[paper["id"]] = None
-            continue
-        ranks[paper["id"]] = hit_rank(page, page.url, paper)
+    ranks = title_ranks(page, sample, clear, type_in, PAGEFIND_DONE)
     return {"before_first_result": first, "after_all_queries": traffic.tally(start),
             "latency": {**latency_summary(shown - pressed, warm), "first_query_from_focus_ms": round((shown - focused) * 1000)},
             "queries": 1 + len(warm) + len(sample), "hits": hits_summary(ranks)}
@@ -309,7 +318,6 @@ MATERIAL_FIRST = """() => {
 
 def material_search(page: Page, url: str, sample: list[dict[str, Any]]) -> dict[str, Any]:
     """Material's own search box. Its index is fetched on page load; latencies from the last key press."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     traffic = Traffic(page, material_kind)
     page.goto(url)
@@ -336,16 +344,7 @@ def material_search(page: Page, url: str, sample: list[dict[str, Any]]) -> dict[
         latencies.append(time.perf_counter() - started)
         if not n:
             first = traffic.mark()
-    ranks: dict[str, int | None] = {}
-    for paper in sample:
-        clear()
-        type_in(title_query(paper["title"]))
-        try:
-            page.wait_for_function(MATERIAL_FIRST, polling="raf", timeout=HIT_TIMEOUT_MS)
-        except PlaywrightTimeout:  # Material shows nothing at all for some queries: a miss
-            ranks[paper["id"]] = None
-            continue
-        ranks[paper["id"]] = hit_rank(page, page.url, paper)
+    ranks = title_ranks(page, sample, clear, type_in, MATERIAL_FIRST)
     return {"measured_from_page_load": {"before_first_result": traffic.tally(0, first), "after_all_queries": traffic.tally(0)},
             "latency": latency_summary(latencies[0], latencies[1:]), "queries": len(latencies) + len(sample), "hits": hits_summary(ranks)}
 

@@ -65,6 +65,16 @@ def is_http_url(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and text == url.strip()
 
 
+def invisible_character(text: str) -> str | None:
+    """`U+XXXX` of the first invisible or control character (line breaks aside), else None."""
+    if text.isprintable():  # the common case, in C; the loop below names the culprit
+        return None
+    for char in text:
+        if char not in "\n\r" and unicodedata.category(char) in ("Cf", "Cc", "Co", "Zl", "Zp"):
+            return f"U+{ord(char):04X}"
+    return None
+
+
 def digest_problems(text: str) -> list[str]:
     """What in a digest would not be plain prose, each with how to fix it."""
     if len(text) > MAX_LENGTH:
@@ -94,8 +104,8 @@ def digest_problems(text: str) -> list[str]:
         if shown and host and shown.group(1).lower().removeprefix("www.") != host:
             problems.append(f"the link text '{label.strip()}' reads as an address on another host than the link's ({host}); "
                             "write what the link is, or the address it goes to")
-    if invisible := next((c for c in text if c not in "\n\r" and unicodedata.category(c) in ("Cf", "Cc", "Co", "Zl", "Zp")), None):
-        problems.append(f"invisible or control character U+{ord(invisible):04X}; remove it")
+    if invisible := invisible_character(text):
+        problems.append(f"invisible or control character {invisible}; remove it")
     return [f"digest: {p}" for p in problems]
 
 

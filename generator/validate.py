@@ -11,7 +11,6 @@ import difflib
 import json
 import os
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -21,7 +20,7 @@ import jsonschema
 import jsonschema_rs
 
 from generator.digest import MAX_LENGTH as MAX_DIGEST
-from generator.digest import digest_problems, is_http_url
+from generator.digest import digest_problems, invisible_character, is_http_url
 from generator.duplicates import near_title_problems, paper_keys
 from generator.errors import Problem
 from generator.identifiers import normalize_title
@@ -143,15 +142,6 @@ def _real_date(text: str) -> bool:
     return True
 
 
-def _invisible(text: str) -> str | None:
-    if text.isprintable():  # the common case, in C; the loop below names the culprit
-        return None
-    for char in text:
-        if char not in "\n\r" and unicodedata.category(char) in ("Cf", "Cc", "Co", "Zl", "Zp"):
-            return f"U+{ord(char):04X}"
-    return None
-
-
 def entry_problems(loaded: Loaded, folder_section: str | None, info: ListInfo) -> list[Problem]:
     """Every problem of one entry file on its own (not against the other files)."""
     data = loaded.data
@@ -167,7 +157,7 @@ def entry_problems(loaded: Loaded, folder_section: str | None, info: ListInfo) -
     for field in _SINGLE_LINE + _LIST_OF_LINES:
         values = data.get(field)
         for index, value in enumerate(values if isinstance(values, list) else [values]):
-            bad = _invisible(value) if isinstance(value, str) else None
+            bad = invisible_character(value) if isinstance(value, str) else None
             if bad:
                 where = (field, index) if isinstance(values, list) else (field,)
                 problems.append(Problem(loaded.path, loaded.line_of(where), f"{_where(where)}: invisible or control character {bad}; remove it"))
@@ -244,7 +234,7 @@ def _title_problems(loaded: Loaded, where: tuple[Any, ...], title: Any) -> list[
     if not isinstance(title, str):
         return []
     problems, line = [], loaded.line_of(where)
-    bad = _invisible(title)
+    bad = invisible_character(title)
     if bad:
         problems.append(Problem(loaded.path, line, f"{_where(where)}: invisible or control character {bad}; remove it"))
     if where != ("title",) and (special := _HTML_SPECIAL.search(title)):

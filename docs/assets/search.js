@@ -26,10 +26,8 @@
   function load() {
     if (!engine) {
       engine = import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
-        return pagefind.options({ baseUrl: siteRoot.pathname }).then(function () {
-          pagefind.init();
-          return pagefind;
-        });
+        pagefind.init();
+        return pagefind;
       });
       engine.catch(function () { engine = null; });
     }
@@ -59,24 +57,19 @@
     return out;
   }
 
-  function href(data) {
-    var target = data.meta && data.meta.url;
-    return target ? new URL(target, siteRoot).href : new URL(data.url, location.href).href;
-  }
-
   function item(data) {
     var li = document.createElement("li");
     li.className = "md-search-result__item";
     var a = document.createElement("a");
     a.className = "md-search-result__link";
-    a.href = href(data);
+    a.href = new URL(data.meta.url, siteRoot).href;  // every record's url meta is relative to the site root
     var article = document.createElement("article");
     article.className = "md-search-result__article md-typeset dlp-search-hit";
-    article.dataset.kind = (data.meta && data.meta.kind) || "page";
+    article.dataset.kind = data.meta.kind;
     var h = document.createElement("h1");
-    h.textContent = (data.meta && data.meta.title) || data.url;
+    h.textContent = data.meta.title;
     article.appendChild(h);
-    if (data.meta && data.meta.info) {
+    if (data.meta.info) {
       var info = document.createElement("p");
       info.className = "dlp-search-info";
       info.textContent = data.meta.info;
@@ -117,7 +110,7 @@
     return pagefind.search(query, { filters: { kind: { any: ["key word", "section"] } } }).then(function (search) {
       var top = search.results.slice(0, 3);
       return Promise.all(top.map(function (r) { return r.data(); })).then(function (rows) {
-        return top.filter(function (r, i) { return fold(rows[i].meta.title || "") === fold(query); });
+        return top.filter(function (r, i) { return fold(rows[i].meta.title) === fold(query); });
       });
     });
   }
