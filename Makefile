@@ -14,14 +14,18 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-serve: $(STAMP)  ## preview at http://127.0.0.1:8000, reloading when an entry changes
-	$(VENV)/bin/mkdocs serve
+# `make serve PORT=8001` previews on another port
+PORT = 8000
+serve: $(STAMP)  ## preview at http://127.0.0.1:$(PORT), reloading when an entry changes
+	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
 
 build: $(STAMP)  ## the site in site/
 	$(VENV)/bin/mkdocs build --strict
 
-check: $(STAMP)  ## validate every entry file
-	$(PY) -m generator check
+# `make check BASE=upstream/main` compares with another branch than the default (origin/HEAD, origin/main, main)
+BASE =
+check: $(STAMP)  ## errors anywhere in the list, and every problem of the entry files you added or changed, strictly
+	$(PY) -m generator check --strict --changed $(BASE)
 
 # The browser tests drive Debian's Chromium (never a downloaded browser); install it once if missing.
 browser:

@@ -175,7 +175,7 @@ def derived_config(docs_dir: Path | str, entries: str | None, nav: list[Any] | N
                 continue
             options = dict(options or {})
             options["entries"] = entries
-            for key in ("templates", "cache_dir"):
+            for key in ("templates", "cache_dir", "contributing"):
                 if options.get(key):
                     options[key] = _absolute(options[key])
             if cache_dir is not None and "cache_dir" in plugin_options():

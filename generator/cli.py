@@ -21,7 +21,16 @@ def _print_problems(problems: Sequence[Problem]) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from generator.changed import changed_files, in_scope, outside
+
+    files = list(args.files)
+    if args.changed is not None:
+        files += changed_files(args.entries, args.changed or None)
     info, entries, problems = read_list(args.entries)
+    if files or args.changed is not None:
+        problems = outside(args.files, args.entries) + in_scope(problems, files, args.strict)
+    elif args.strict:
+        problems = in_scope(problems, [p.path for p in problems], strict=True)
     if args.format == "github":  # annotations on the pull request's files and lines
         from generator.annotations import as_annotations
 
@@ -31,7 +40,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         _print_problems(problems)
     errors = errors_in(problems)
     warnings = len(problems) - len(errors)
-    print(f"{len(entries)} valid entries; {len(errors)} error(s), {warnings} warning(s)", file=sys.stderr)
+    named = args.changed is not None or files
+    scope = f"{len(files)} file(s) checked against {len(entries)} valid entries" if named else f"{len(entries)} valid entries"
+    print(f"{scope}; {len(errors)} error(s), {warnings} warning(s)", file=sys.stderr)
     return 1 if errors or info is None else 0
 
 
@@ -100,7 +111,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     from generator.newentry import new_entry, report
 
     written = new_entry(args.entries, args.arxiv, title=args.title, url=args.url, authors=args.authors, year=args.year,
-                        atom_file=args.atom_file, section=args.section)
+                        atom_file=args.atom_file, section=args.section, distinct_from=args.distinct_from)
     print(report(written))
     return 0
 
@@ -110,8 +121,8 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
     changed, problems, summary = run(args.entries, args.files, args.check)
     _print_problems(problems)
-    for path in changed:
-        print(path)
+    for path_or_diff in changed:
+        print(path_or_diff.rstrip("\n"))
     print(summary, file=sys.stderr)
     return 1 if problems or (args.check and changed) else 0
 
@@ -163,7 +174,12 @@ def parser() -> argparse.ArgumentParser:
         sub.set_defaults(run=run)
         return sub
 
-    sub = command("check", cmd_check, "validate every file; print each problem as path:line: message")
+    sub = command("check", cmd_check, "validate the list; print each problem as path:line: message")
+    sub.add_argument("files", nargs="*", metavar="FILE",
+                     help="report only these files' problems (and errors anywhere); the whole list is still compared")
+    sub.add_argument("--changed", nargs="?", const="", metavar="BASE",
+                     help="also the list's .yaml files added or changed since git BASE (default: origin/HEAD, origin/main, main)")
+    sub.add_argument("--strict", action="store_true", help="warnings in the reported files are errors (exit 1)")
     sub.add_argument("--format", choices=("text", "github"), default="text",
                      help="github: print problems as GitHub Actions annotations")
     command("dump", cmd_dump, "print all entries as one JSON array")
@@ -187,13 +203,16 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--site-url", metavar="URL", help="the published address, for the feed (default: $SITE_URL)")
     sub.add_argument("--related", type=int, default=5, metavar="N", help="related papers under each paper (0: none)")
     sub = command("new", cmd_new, "add a paper: a new entry file from arXiv, section and key words suggested")
-    sub.add_argument("arxiv", nargs="?", metavar="ARXIV", help="arXiv id or abs/pdf URL, e.g. 2008.03703 or math/0211159")
+    sub.add_argument("arxiv", nargs="?", metavar="ARXIV",
+                     help="arXiv id, abs/pdf URL or arXiv DOI, e.g. 2008.03703, math/0211159, arxiv.org/pdf/2008.03703v2")
     sub.add_argument("--atom-file", metavar="FILE", help="a saved arXiv API answer instead of the network")
     sub.add_argument("--section", metavar="SLUG", help="the section (default: suggested from similar papers)")
     sub.add_argument("--title", help="for a paper without an arXiv id, with --url")
     sub.add_argument("--url", help="the paper's address, for a paper without an arXiv id")
     sub.add_argument("--authors", metavar='"A; B"', help="authors in order, separated by ;")
     sub.add_argument("--year", type=int, help="the year group (default: this year)")
+    sub.add_argument("--distinct-from", action="append", default=[], metavar="ID",
+                     help="a listed paper with nearly the same title that is another paper (both files then name each other)")
     sub = command("fmt", cmd_fmt, "rewrite list files in the one canonical layout (--check: only list them)")
     sub.add_argument("files", nargs="*", metavar="FILE", help="only these files (default: the whole list)")
     sub.add_argument("--check", action="store_true", help="only list the files that differ; exit 1 if any")
@@ -218,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ListError as exc:
         _print_problems(exc.errors or exc.problems)
         return 1
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): not an error to report; __main__ exits quietly
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -1,8 +1,12 @@
 """One paper once: near-identical titles, and the listed paper a new one would duplicate.
 
 Two titles are near-identical when their normalised forms (identifiers.normalize_title) have a
-difflib ratio of at least TITLE_RATIO: a typo, a hyphen, a plural or a dropped article apart.
-Two papers with different arXiv ids or different DOIs are different papers, whatever their titles.
+difflib ratio of at least TITLE_RATIO (a typo, a hyphen, a plural or a dropped article apart), or
+when one is the other with a word or two inserted anywhere, the shorter keeping at least MIN_SHARED
+words ("... in Deep Networks" / "... in Deep Neural Networks"). A replaced word is not enough:
+"Expressivity of Deep Neural Networks" and "Robustness of Deep Neural Networks" are two papers.
+Two papers with different arXiv ids or different DOIs are different papers, whatever their titles;
+two papers without them say so in their files: each names the other in `distinct_from`.
 """
 
 from __future__ import annotations
@@ -10,12 +14,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from difflib import SequenceMatcher
+from typing import NamedTuple
 
 from generator.errors import Problem
-from generator.identifiers import arxiv_from_url, doi_from_url, normalize_doi, normalize_title
+from generator.identifiers import arxiv_from_doi, arxiv_from_url, doi_from_url, normalize_doi, normalize_title
 from generator.model import Entry
 
 TITLE_RATIO = 0.93
+MAX_INSERTED = 2  # words one title may add to the other
+MIN_SHARED = 4  # words the shorter title keeps: "Deep Learning" plus two words is another paper
 
 
 def title_ratio(a: str, b: str) -> float:
@@ -28,24 +35,51 @@ def title_ratio(a: str, b: str) -> float:
     return matcher.ratio()
 
 
-def _blocks(titles: Sequence[str], count: int = 3) -> dict[str, list[int]]:
-    """Titles grouped by each of their `count` rarest words. Near-identical titles share nearly all
-    their words, so they share a rare one unless a typo hits all of them; rare words make small
-    groups, so the comparisons stay few even when thousands of titles start "On the"."""
+def words_inserted(a: Sequence[str], b: Sequence[str]) -> bool:
+    """True when the longer word sequence is the shorter with one to MAX_INSERTED words inserted
+    anywhere, and the shorter has at least MIN_SHARED words."""
+    short, long = sorted((a, b), key=len)
+    if not 0 < len(long) - len(short) <= MAX_INSERTED or len(short) < MIN_SHARED:
+        return False
+    rest = iter(long)
+    return all(word in rest for word in short)  # a subsequence: `in` consumes the iterator up to the word
+
+
+def near_titles(a: str, b: str) -> bool:
+    """Two different normalised titles a reviewer would take for one paper's."""
+    return a != b and (words_inserted(a.split(), b.split()) or title_ratio(a, b) >= TITLE_RATIO)
+
+
+def _rare_words(titles: Sequence[str], count: int = 3) -> list[list[str]]:
+    """Each title's `count` rarest words in the list, rarest first."""
     frequency = Counter(word for title in titles for word in set(title.split()))
+    return [sorted(set(title.split()), key=lambda w: (frequency[w], w))[:count] for title in titles]
+
+
+def _blocks(rare: Sequence[Sequence[str]]) -> dict[str, list[int]]:
+    """Titles grouped by each of their rarest words (_rare_words). Near-identical titles share nearly
+    all their words, so they share a rare one unless a typo hits all of them; rare words make small
+    groups, so the comparisons stay few even when thousands of titles start "On the". With
+    MAX_INSERTED + 1 rare words each, a title with up to MAX_INSERTED words inserted still has the
+    other title's rarest word among its own: only the inserted words can be rarer."""
     groups: dict[str, list[int]] = defaultdict(list)
-    for index, title in enumerate(titles):
-        for word in sorted(set(title.split()), key=lambda w: (frequency[w], w))[:count]:
+    for index, words in enumerate(rare):
+        for word in words:
             groups[word].append(index)
     return groups
 
 
 def near_title_pairs(titles: Sequence[str], skip: Callable[[int, int], bool] | None = None) -> Iterator[tuple[int, int, float]]:
-    """(i, j, ratio) for i < j whose normalised titles are near-identical but not equal; `skip(i, j)`,
-    asked before the costly comparison, leaves out pairs already settled another way."""
+    """(i, j, ratio) for i < j whose normalised titles are near-identical (near_titles) but not equal;
+    `skip(i, j)`, asked before the costly comparison, leaves out pairs already settled another way."""
     words = [frozenset(title.split()) for title in titles]
+    sequences = [title.split() for title in titles]
+    rare = _rare_words(titles, MAX_INSERTED + 1)
     seen: set[tuple[int, int]] = set()
-    for members in _blocks(titles).values():
+    found: set[tuple[int, int]] = set()
+    for word, members in _blocks(rare).items():
+        if len(members) < 2:
+            continue
         members.sort(key=lambda i: (len(titles[i]), i))
         for position, i in enumerate(members):
             for j in members[position + 1 :]:
@@ -59,7 +93,24 @@ def near_title_pairs(titles: Sequence[str], skip: Callable[[int, int], bool] | N
                     continue
                 ratio = title_ratio(titles[i], titles[j])
                 if ratio >= TITLE_RATIO:
+                    found.add(pair)
                     yield (*pair, ratio)
+        # words inserted: titles may differ in length by more than a typo allows. Each shorter title
+        # is compared in the block of its rarest word only: every longer title with all its words is there
+        by_length: dict[int, list[int]] = defaultdict(list)
+        for i in members:
+            by_length[len(sequences[i])].append(i)
+        for i in members:
+            if rare[i][0] != word or len(sequences[i]) < MIN_SHARED:
+                continue
+            for extra in range(1, MAX_INSERTED + 1):
+                for j in by_length.get(len(sequences[i]) + extra, ()):
+                    if not words[i] <= words[j] or not words_inserted(sequences[i], sequences[j]):
+                        continue
+                    pair = (min(i, j), max(i, j))
+                    if pair not in found and (skip is None or not skip(*pair)):
+                        found.add(pair)
+                        yield (*pair, SequenceMatcher(None, titles[i], titles[j], autojunk=False).ratio())
 
 
 def _enough_words_shared(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -73,9 +124,11 @@ def paper_keys(entry: Entry) -> Iterator[tuple[str, str, str]]:
     if entry.arxiv:
         yield ("arXiv", entry.arxiv, "arxiv")
     if entry.doi:
-        yield ("DOI", normalize_doi(entry.doi), "doi")
+        arxiv = arxiv_from_doi(entry.doi)  # 10.48550/arXiv.ID is arXiv's DOI for arXiv ID
+        yield ("arXiv", arxiv, "doi") if arxiv else ("DOI", normalize_doi(entry.doi), "doi")
     for label, url in entry.links:
-        arxiv, doi = arxiv_from_url(url), doi_from_url(url)
+        arxiv = arxiv_from_url(url)
+        doi = None if arxiv else doi_from_url(url)
         if arxiv:
             yield ("arXiv", arxiv, f"links.{label}")
         if doi:
@@ -94,39 +147,94 @@ def told_apart(a: tuple[set[str], set[str]], b: tuple[set[str], set[str]]) -> bo
     return any(x and y and not x & y for x, y in zip(a, b, strict=True))
 
 
-def same_paper(entries: Sequence[Entry], arxiv: str | None, doi: str | None, title: str) -> tuple[Entry, str] | None:
-    """The listed paper that has this arXiv id, DOI or (nearly) this title, and how it matched."""
+class Match(NamedTuple):
+    """The listed paper a new one would duplicate, how it matched, and whether only by its title."""
+
+    entry: Entry
+    how: str
+    by_title: bool
+
+
+def same_paper(
+    entries: Sequence[Entry], arxiv: str | None, doi: str | None, title: str, distinct: Sequence[str] = (),
+) -> Match | None:
+    """The listed paper that has this arXiv id, DOI or (nearly) this title, and how it matched;
+    papers named in `distinct` (the new paper's distinct_from) do not match by title."""
+    if doi and (from_doi := arxiv_from_doi(doi)):
+        arxiv, doi = arxiv or from_doi, None
     doi = normalize_doi(doi) if doi else None
     new = ({arxiv} if arxiv else set(), {doi} if doi else set())
     key = normalize_title(title)
     for entry in entries:
         arxivs, dois = identities(entry)
         if arxiv and arxiv in arxivs:
-            return entry, f"arXiv {arxiv}"
+            return Match(entry, f"arXiv {arxiv}", False)
         if doi and doi in dois:
-            return entry, f"DOI {doi}"
+            return Match(entry, f"DOI {doi}", False)
     for entry in entries if key else ():
+        if entry.id in distinct:
+            continue
         other = normalize_title(entry.title)
         if other == key:
-            return entry, "the same title"
-        if not told_apart(new, identities(entry)) and title_ratio(key, other) >= TITLE_RATIO:
-            return entry, f"nearly the same title: {entry.title!r}"
+            return Match(entry, "the same title", True)
+        if not told_apart(new, identities(entry)) and near_titles(key, other):
+            return Match(entry, f"nearly the same title: {entry.title!r}", True)
     return None
+
+
+def named_distinct(a: Entry, b: Entry) -> bool:
+    """True when either paper names the other in distinct_from (distinct_from_problems asks for both)."""
+    return a.id in b.distinct_from or b.id in a.distinct_from
+
+
+def _name_in(entry: Entry, other_id: str) -> str:
+    """What to add to an entry's file for it to name another paper: `add ` + this."""
+    if entry.distinct_from:
+        return f"{other_id} to the distinct_from of {entry.path}"
+    return f"distinct_from: [{other_id}] to {entry.path}"
+
+
+def two_papers(first: Entry, entry: Entry) -> str:
+    """How two files with (nearly) the same title say they are two papers."""
+    return f"if they are two papers, add {_name_in(entry, first.id)} and {_name_in(first, entry.id)}"
+
+
+def distinct_from_problems(entries: Sequence[Entry]) -> list[Problem]:
+    """distinct_from names listed papers other than this one, each of which names this one back."""
+    by_id: dict[str, Entry] = {}
+    for entry in entries:
+        by_id.setdefault(entry.id, entry)
+    problems = []
+    for entry in entries:
+        for index, other_id in enumerate(entry.distinct_from):
+            where = f"distinct_from[{index}]"
+            other = by_id.get(other_id)
+            if other_id == entry.id:
+                message = f"{where}: '{other_id}' is this paper's own id; name the other paper"
+            elif other is None:
+                message = f"{where}: no paper has the id '{other_id}'"
+            elif entry.id not in other.distinct_from:
+                message = f"{where}: {other.path} does not name this paper back; add {_name_in(other, entry.id)}"
+            else:
+                continue
+            problems.append(Problem(entry.path, entry.line(where), message, related=(other.path,) if other else ()))
+    return problems
 
 
 def near_title_problems(entries: Sequence[Entry]) -> list[Problem]:
     """Files whose titles are near-identical (exact matches are validate.list_problems' own), unless
-    their ids tell them apart or already name them as one paper."""
+    their ids tell them apart or already name them as one paper, or they name each other in distinct_from."""
     problems = []
     ids = [identities(e) for e in entries]
 
-    def settled(i: int, j: int) -> bool:  # ids tell them apart, or already call them one paper
-        return told_apart(ids[i], ids[j]) or any(x & y for x, y in zip(ids[i], ids[j], strict=True))
+    def settled(i: int, j: int) -> bool:  # ids tell them apart, or already call them one paper, or distinct_from does
+        return (told_apart(ids[i], ids[j]) or any(x & y for x, y in zip(ids[i], ids[j], strict=True))
+                or named_distinct(entries[i], entries[j]))
 
     for i, j, _ in near_title_pairs([normalize_title(e.title) for e in entries], settled):
         first, entry = entries[i], entries[j]
         problems.append(Problem(
             entry.path, entry.line("title"),
             f"nearly the same title as {first.path} ({first.title!r}): if it is the same paper, keep one file and list "
-            "extra sections in also_in; if not, give both papers their arxiv or doi"))
+            f"extra sections in also_in; {two_papers(first, entry)} (or give both their arxiv or doi)", related=(first.path,)))
     return problems

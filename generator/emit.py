@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from generator.model import FIELDS
+from generator.model import DRAFT_MARK, FIELDS
 
 SCHEMA_DIR = os.path.join(os.path.dirname(__file__), "schema")
 WIDTH = 100
@@ -40,12 +40,36 @@ def schema_comment(file_path: str, schema_name: str) -> str:
     return f"# yaml-language-server: $schema={rel.replace(os.sep, '/')}\n"
 
 
+class _Block(str):
+    """A digest: always a folded block, so its layout does not jump between one line and a block
+    when an edit crosses the line width."""
+
+
+def _represent_block(dumper: yaml.SafeDumper, value: _Block) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style=">")
+
+
+_Dumper.add_representer(_Block, _represent_block)
+
+
 def format_entry(data: dict[str, Any], file_path: str | None = None) -> str:
-    """An entry mapping as canonical YAML: fields in guide order, unknown fields last."""
+    """An entry mapping as canonical YAML: fields in guide order, unknown fields last.
+
+    A draft digest (from `new`) keeps its mark on a line of its own: deleting that line leaves
+    the rest exactly as `fmt` lays out the finished digest, so the edit `check` asks for never
+    makes `fmt --check` fail."""
     ordered = {k: data[k] for k in FIELDS if k in data}
     ordered.update({k: v for k, v in data.items() if k not in ordered})
+    digest = ordered.get("digest")
+    draft = isinstance(digest, str) and digest.startswith(DRAFT_MARK) and digest[len(DRAFT_MARK):].strip() != ""
+    if isinstance(digest, str) and "\n" not in digest and digest.strip() == digest:
+        ordered["digest"] = _Block(digest[len(DRAFT_MARK):] if draft else digest)
     head = schema_comment(file_path, "entry.schema.json") if file_path else ""
-    return head + _dump(ordered)
+    text = _dump(ordered)
+    if draft:
+        marked = text.replace("\ndigest: >-\n", f"\ndigest: >-\n  {DRAFT_MARK.strip()}\n", 1)
+        text = marked if marked != text else _dump({**ordered, "digest": digest})
+    return head + text
 
 
 def format_sections(data: dict[str, Any], file_path: str | None = None) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -17,6 +17,8 @@ class Problem:
     line: int
     message: str
     severity: Severity = "error"
+    # other files the problem is about (the first copy of a duplicate): `check FILE` shows it for them too
+    related: tuple[str, ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""

@@ -8,6 +8,7 @@ so such a file is reported and left alone, like a file that does not load.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ class Outcome:
     path: str
     changed: bool
     problems: list[Problem]
+    diff: str = ""  # with `check`: what fmt would change, as a unified diff
 
 
 def leading_comments(text: str) -> list[str]:
@@ -141,7 +143,9 @@ def format_file(path: str, check: bool = False) -> Outcome:
     new = render(path, data, comments, first_modeline(text))
     if new != text and not check:
         write_text(path, new)
-    return Outcome(display_path(path), new != text, [])
+    shown = display_path(path)
+    diff = "".join(difflib.unified_diff(text.splitlines(True), new.splitlines(True), f"{shown} (yours)", f"{shown} (fmt)")) if check else ""
+    return Outcome(shown, new != text, [], diff)
 
 
 def list_paths(entries_dir: str) -> tuple[list[str], list[Problem]]:
@@ -164,7 +168,8 @@ def format_paths(paths: Iterable[str], check: bool = False) -> list[Outcome]:
 
 
 def run(entries_dir: str, files: list[str], check: bool) -> tuple[list[str], list[Problem], str]:
-    """`fmt`: (files changed or, with `check`, that would change; problems; a summary line)."""
+    """`fmt`: (the files changed or, with `check`, the diff of each file that would change, which
+    names it; problems; a summary line with the command that fixes them)."""
     paths, problems = (files, []) if files else list_paths(entries_dir)
     outcomes = format_paths(paths, check)
     changed = [o.path for o in outcomes if o.changed]
@@ -172,5 +177,5 @@ def run(entries_dir: str, files: list[str], check: bool) -> tuple[list[str], lis
     verb = "would be reformatted" if check else "reformatted"
     summary = f"{len(changed)} of {len(outcomes)} file(s) {verb}" + (f"; {len(problems)} left alone with problems" if problems else "")
     if check and changed:
-        summary += "; run `python -m generator fmt` to rewrite them"
-    return changed, problems, summary
+        summary += f"; `python -m generator fmt {' '.join(changed)}` rewrites them"
+    return [o.diff if check else o.path for o in outcomes if o.changed], problems, summary

@@ -6,30 +6,57 @@ import re
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
-_ARXIV_ID = r"(?P<id>[0-9]{4}\.[0-9]{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?"
-_ARXIV_PATH = re.compile(rf"^/(?:abs|pdf|html|format|ps)/{_ARXIV_ID}(?:\.pdf)?/?$")
-_ARXIV_TEXT = re.compile(rf"^(?:arxiv:)?{_ARXIV_ID}$", re.IGNORECASE)
+_ARXIV_BARE = r"(?P<id>[0-9]{4}\.[0-9]{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/[0-9]{7})"
+_ARXIV_ID = rf"{_ARXIV_BARE}(?:v[0-9]+)?"
+_ARXIV_PATH = re.compile(rf"^/(?:abs|pdf|html|format|ps)/{_ARXIV_ID}(?:\.pdf)?/?$", re.IGNORECASE)
+# what people paste: 'arXiv:2008.03703v2 [cs.LG]' as arXiv cites itself, 'arxiv: 2008.03703', '2008.03703 v3'
+_ARXIV_TEXT = re.compile(rf"^(?:arxiv:\s*)?{_ARXIV_BARE}(?:\s*v[0-9]+)?(?:\s*\[[a-z.-]+\])?$", re.IGNORECASE)
+# arXiv's own DOIs (DataCite, since 2022): 10.48550/arXiv.2008.03703 is arXiv 2008.03703
+_ARXIV_DOI = re.compile(rf"^10\.48550/arxiv\.{_ARXIV_ID}$", re.IGNORECASE)
 _ARXIV_HOSTS = {"arxiv.org", "www.arxiv.org", "export.arxiv.org"}
 _DOI_IN_PATH = re.compile(r"/doi/(?:[a-z]+/)?(10\.[0-9]{4,9}/[^?#\s]+?)/?$")
 _DOI_HOSTS = {"doi.org", "dx.doi.org", "www.doi.org"}
+_NO_SCHEME = re.compile(r"^(?:www\.|export\.|dx\.)?(?:arxiv|doi)\.org/", re.IGNORECASE)
+
+
+def _arxiv_id(match: re.Match[str] | None) -> str | None:
+    """The id as arXiv writes it, however it was typed: 'MATH/0211159' is math/0211159, 'math.gt/...' math.GT/...."""
+    if match is None:
+        return None
+    archive, slash, number = match.group("id").rpartition("/")
+    if not slash:
+        return number
+    name, dot, subject = archive.partition(".")
+    return f"{name.lower()}{dot}{subject.upper()}/{number}"
 
 
 def arxiv_from_url(url: str) -> str | None:
-    """The versionless arXiv id an arxiv.org URL points at, if it does."""
+    """The versionless arXiv id an arxiv.org URL, or a doi.org URL of an arXiv DOI, points at."""
     parts = urlsplit(url.strip())
+    if parts.hostname in _DOI_HOSTS:
+        return arxiv_from_doi(unquote(parts.path).lstrip("/"))
     if parts.hostname not in _ARXIV_HOSTS:
         return None
-    match = _ARXIV_PATH.match(parts.path)
-    return match.group("id") if match else None
+    return _arxiv_id(_ARXIV_PATH.match(parts.path))
+
+
+def arxiv_from_doi(doi: str) -> str | None:
+    """The arXiv id of an arXiv DOI (10.48550/arXiv.ID), None for any other DOI."""
+    return _arxiv_id(_ARXIV_DOI.match(doi.strip()))
 
 
 def normalize_arxiv(value: str) -> str | None:
-    """An id, an `arXiv:` id or an abs/pdf URL, with or without version, to the bare id."""
-    value = value.strip()
+    """The bare, versionless id from any common spelling of an arXiv paper: an id with or without
+    `arXiv:` or version, an abs/pdf/html URL with or without scheme, query or fragment, an arXiv DOI
+    or its doi.org URL, between angle brackets as mail clients write addresses."""
+    value = value.strip().removeprefix("<").removesuffix(">").strip()
+    if value[:4].lower() == "doi:":
+        value = value[4:].strip()
+    if _NO_SCHEME.match(value):
+        value = f"https://{value}"
     if "://" in value:
         return arxiv_from_url(value)
-    match = _ARXIV_TEXT.match(value)
-    return match.group("id") if match else None
+    return _arxiv_id(_ARXIV_TEXT.match(value)) or arxiv_from_doi(value)
 
 
 def doi_from_url(url: str) -> str | None:

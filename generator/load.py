@@ -46,6 +46,10 @@ class Loaded:
     path: str
     data: dict[str, Any]
     lines: dict[Path, int] = field(default_factory=dict)
+    # plain (unquoted) values that run over several lines, by path: (first line, last line). YAML
+    # joins such lines with a space, so an item indented one space too far becomes part of the one
+    # above it; the validator decides where a value may span lines (a digest may, a name may not)
+    folded: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     def line_of(self, where: Path) -> int:
         """The line of `where`, or of its nearest ancestor that has one."""
@@ -105,24 +109,27 @@ def _fast_load(path: str, text: str) -> Loaded | None:
         return None
     if not isinstance(root, yaml.MappingNode):
         return None
-    lines: dict[Path, int] = {}
+    loaded = Loaded(path, {})
     try:
-        data = _plain_value(root, (), lines, 0)
+        loaded.data = _plain_value(root, (), loaded, 0)
     except _Unusual:
         return None
-    return Loaded(path, data, lines)
+    return loaded
 
 
 class _Unusual(Exception):
     """Raised inside the fast path to hand the file to the careful path."""
 
 
-def _plain_value(node: Any, where: Path, lines: dict[Path, int], depth: int) -> Any:
+def _plain_value(node: Any, where: Path, loaded: Loaded, depth: int) -> Any:
     if depth >= MAX_DEPTH:
         raise _Unusual
+    lines = loaded.lines
     if isinstance(node, yaml.ScalarNode):
         if node.tag not in _PLAIN_TAGS or (node.style == '"' and _TAB_OR_CONTROL.search(node.value)):
             raise _Unusual
+        if not node.style and node.end_mark.line > node.start_mark.line:
+            loaded.folded[where] = (node.start_mark.line + 1, node.end_mark.line + 1)
         if not node.style and node.value in _NULLS:
             return None
         if not node.style and _INT.fullmatch(node.value):
@@ -132,16 +139,16 @@ def _plain_value(node: Any, where: Path, lines: dict[Path, int], depth: int) -> 
         items = []
         for index, item in enumerate(node.value):
             lines[(*where, index)] = item.start_mark.line + 1
-            items.append(_plain_value(item, (*where, index), lines, depth + 1))
+            items.append(_plain_value(item, (*where, index), loaded, depth + 1))
         return items
     if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS or key_node.value in mapping:
                 raise _Unusual  # complex or duplicate key
-            key = str(_plain_value(key_node, where, lines, depth + 1))
+            key = str(_plain_value(key_node, where, loaded, depth + 1))
             lines[(*where, key)] = key_node.start_mark.line + 1
-            mapping[key] = _plain_value(value_node, (*where, key), lines, depth + 1)
+            mapping[key] = _plain_value(value_node, (*where, key), loaded, depth + 1)
         return mapping
     raise _Unusual
 
@@ -158,12 +165,8 @@ def _careful_load(path: str, text: str) -> tuple[Loaded | None, list[Problem]]:
     except _TooDeep:  # nothing deeper can be an entry; reading on costs time quadratic in the depth
         return None, builder.problems
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        reason = exc.problem or exc.context or "invalid YAML"
-        if exc.problem and exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
-            reason += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
-        return None, [Problem(path, line, f"invalid YAML: {reason}")]
+        line, message = explain_parser_error(exc, text)
+        return None, [Problem(path, line, message)]
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports without a mark
         return None, [Problem(path, 1, f"invalid YAML: {exc}")]
     if builder.problems:
@@ -173,7 +176,57 @@ def _careful_load(path: str, text: str) -> tuple[Loaded | None, list[Problem]]:
     if not isinstance(builder.root, dict):
         kind = "a list" if isinstance(builder.root, list) else "a single value"
         return None, [Problem(path, 1, f"file holds {kind}; an entry is a YAML mapping of fields (key: value)")]
-    return Loaded(path, builder.root, builder.lines), []
+    return Loaded(path, builder.root, builder.lines, builder.folded), []
+
+
+_KEY_VALUE = re.compile(r"^( *)([A-Za-z_][\w-]*):(?: +(.*))?$")
+
+
+def explain_parser_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+    """(line, message) for a parser error: what is wrong in the words of someone editing the file,
+    with the likely fix; the parser's own words follow as a detail."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    problem, context = exc.problem or "", exc.context or ""
+    opened = exc.context_mark.line + 1 if exc.context_mark else line
+    detail = problem or context or "invalid YAML"
+    if problem and context and opened != line:
+        detail += f" ({context} that starts at line {opened})"
+    lines = text.split("\n")
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    field = _KEY_VALUE.match(here)
+    value = (field.group(3) or "") if field else ""
+    plain: str | None = None
+    if problem == "found unexpected end of stream" and "quoted scalar" in context:
+        line, plain = opened, "a quote opened on this line is never closed; close it at the end of the value"
+    elif problem == "found unknown escape character":
+        plain = "a backslash inside double quotes starts an escape; use single quotes for text with a backslash ('$\\alpha$')"
+    elif problem == "found character that cannot start any token":
+        plain = "a value cannot start with @, ` or %; put the whole value in quotes"
+    elif "flow sequence" in context or "flow mapping" in context:
+        line, plain = opened, "a list opened with [ (or a mapping with {) on this line is not closed; close it, or write one '- item' per line"
+    elif problem == "block sequence entries are not allowed in this context":
+        plain = "a list cannot start on the line of its field; write the field alone ('authors:') and each item below it as '  - name'"
+    elif problem == "did not find expected '-' indicator":
+        plain = "this line is inside a list but is not an item; start it with '- ' at the indentation of the items above"
+    elif problem == "could not find expected ':'":
+        line, plain = opened, "this line is not 'field: value'; add the field's name and a colon, or indent it under the field it belongs to"
+    elif problem.startswith("mapping values are not allowed"):
+        if field and not field.group(1) and ": " in value:
+            plain = f"the value of {field.group(2)} contains ': ', which YAML reads as another field; put the whole value in quotes"
+        else:
+            plain = "this line is indented further than the field above it; fields of one mapping start at the same column"
+    elif problem == "did not find expected key":
+        if field and value[:1] in ("'", '"', "[", "{"):
+            plain = f"the value of {field.group(2)} starts with {value[0]} but does not end there; put the whole value in quotes"
+        elif here.lstrip().startswith("- "):
+            plain = "this list item is indented less than the items above it; give its '-' the same indentation as theirs"
+        else:
+            plain = ("this line is indented less than the lines above it, or a value before it is cut short; "
+                     "align it with the fields or items around it")
+    if plain is None:
+        return line, f"invalid YAML: {detail}"
+    return line, f"{plain} (YAML parser: {detail})"
 
 
 def load_bytes(path: str, raw: bytes) -> tuple[Loaded | None, list[Problem]]:
@@ -190,6 +243,7 @@ class _Builder:
         self.path = path
         self.problems: list[Problem] = []
         self.lines: dict[Path, int] = {}
+        self.folded: dict[Path, tuple[int, int]] = {}
         self.documents = 0
         self.root: Any = None
         # each open container: (value, its path, pending key or None, first line of each key)
@@ -217,8 +271,12 @@ class _Builder:
                 self.problem(event, f"YAML tag {event.tag} is not allowed; write plain values")
         if isinstance(event, yaml.ScalarEvent):
             if event.style == '"' and (control := _TAB_OR_CONTROL.search(event.value)):  # "\e[2J", "\r": escapes for a terminal
-                self.problem(event, f"control character U+{ord(control.group()):04X} written as an escape in quotes; remove it")
-            self.add(event, _scalar(event))
+                self.problem(event, f"control character U+{ord(control.group()):04X} written as an escape in double quotes; "
+                             "remove it, or use single quotes if the backslash is meant ('$\\alpha$')")
+            where = self.add(event, _scalar(event))
+            start, end = event.start_mark, event.end_mark
+            if not event.style and start is not None and end is not None and end.line > start.line:
+                self.folded[where] = (start.line + 1, end.line + 1)
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if len(self.stack) == MAX_DEPTH:
                 self.problem(event, f"values are nested more than {MAX_DEPTH} levels deep")

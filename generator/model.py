@@ -9,10 +9,12 @@ from typing import Any
 # Pages the site generates besides the section pages: no section may take these slugs.
 RESERVED_SLUGS = frozenset({"index", "keywords", "authors", "years", "explorer", "whats-new", "stats", "assets", "search", "contributing"})
 
+DRAFT_MARK = "DRAFT: "  # how `python -m generator new` marks a digest drafted from the abstract
+
 # The field names, in the canonical order of an entry file and of `dump`.
 FIELDS = (
     "id", "title", "authors", "venue", "year", "date", "arxiv", "doi",
-    "links", "keywords", "digest", "section", "also_in", "added",
+    "links", "keywords", "digest", "section", "also_in", "distinct_from", "added",
 )
 
 
@@ -32,6 +34,8 @@ class Entry:
     keywords: tuple[str, ...] = ()
     digest: str = ""
     also_in: tuple[str, ...] = ()
+    # ids of listed papers whose titles are (nearly) this one's but that are other papers
+    distinct_from: tuple[str, ...] = ()
     added: str | None = None
     # line of each field and item in its file ('title', 'keywords[2]', 'links.code'), for messages
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)

@@ -11,23 +11,24 @@ import datetime as dt
 import os
 import re
 import textwrap
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.arxiv import ArxivPaper
 from generator.digest import is_http_url
-from generator.duplicates import same_paper
+from generator.duplicates import Match, near_titles, same_paper
 from generator.emit import format_entry, write_text
 from generator.errors import ListError, Problem
-from generator.identifiers import doi_from_url, normalize_arxiv
+from generator.fmt import first_modeline, read_for_rewrite, render
+from generator.identifiers import doi_from_url, normalize_arxiv, normalize_title
 from generator.importer import MAX_ID, base_id
 from generator.maintain import section_folder
-from generator.model import Entry, ListInfo
+from generator.model import DRAFT_MARK, Entry, ListInfo
 from generator.source import display_path, entry_files, read_list
-from generator.suggest import Suggester, Suggestion, sentences
-from generator.validate import DRAFT_MARK
+from generator.suggest import Suggester, Suggestion, finding_sentences
 
-DRAFT_SENTENCES = 2
+DRAFT_SENTENCES = 2  # findings picked for the draft (a third joins two short ones)
 KEYWORDS = 3  # suggested key words written to the file: the benchmark's precision falls past three
 NO_ABSTRACT = "What does the paper find? Say it in 1-5 sentences of your own."
 _TAG = re.compile(r"<(?=[A-Za-z!?/])")  # "<a" would read as raw HTML in a digest
@@ -58,6 +59,7 @@ class Written:
     problems: list[Problem]  # what check says about the new file
     sections: list[str]  # every section of the list
     entries_dir: str = "entries"
+    distinct: list[Entry] = field(default_factory=list)  # listed papers with nearly its title, now naming it back
 
 
 def paper_from_arxiv(found: ArxivPaper) -> Paper:
@@ -84,8 +86,8 @@ def paper_from_url(title: str, url: str, authors: str | None, year: int | None, 
 
 
 def draft_digest(abstract: str) -> str:
-    """The abstract's first sentences, marked as a draft the contributor must rewrite."""
-    text = " ".join(sentences(abstract)[:DRAFT_SENTENCES]) or NO_ABSTRACT
+    """The abstract's sentences that state what the paper finds, marked as a draft the contributor must rewrite."""
+    text = " ".join(finding_sentences(abstract, DRAFT_SENTENCES)) or NO_ABSTRACT
     return DRAFT_MARK + _TAG.sub("< ", text)
 
 
@@ -119,13 +121,27 @@ def _read(entries_dir: str) -> tuple[ListInfo, list[Entry], set[str]]:
     return info, entries, taken
 
 
-def add_paper(entries_dir: str, paper: Paper, section: str | None = None, today: dt.date | None = None) -> Written:
-    """Write the entry file for a paper the list does not have yet."""
+def add_paper(
+    entries_dir: str, paper: Paper, section: str | None = None, today: dt.date | None = None, distinct_from: Sequence[str] = (),
+) -> Written:
+    """Write the entry file for a paper the list does not have yet; papers named in `distinct_from`
+    (whose titles are nearly its title) get its id in their own distinct_from."""
     today = today or dt.date.today()
     info, entries, taken = _read(entries_dir)
-    duplicate = same_paper(entries, paper.arxiv, paper.doi, paper.title)
+    distinct = _named(entries, distinct_from)
+    duplicate = same_paper(entries, paper.arxiv, paper.doi, paper.title, distinct_from)
     if duplicate:
-        raise ValueError(_already(*duplicate))
+        raise ValueError(_already(duplicate))
+    others = []  # every file to edit is read before any is written
+    for other in distinct:
+        key, other_key = normalize_title(paper.title), normalize_title(other.title)
+        if key != other_key and not near_titles(key, other_key):
+            raise ValueError(f"--distinct-from {other.id}: its title, {other.title!r}, is not like this paper's; leave the option out "
+                             "(distinct_from is for two papers with nearly the same title)")
+        other_data, comments, text, problems = read_for_rewrite(other.path)
+        if other_data is None:
+            raise ListError(problems)
+        others.append((other, other_data, comments, text))
     known = [s.slug for s in info.sections]
     if section is not None and section not in known:
         raise ValueError(f"unknown section '{section}'; known: {', '.join(known)}")
@@ -133,11 +149,25 @@ def add_paper(entries_dir: str, paper: Paper, section: str | None = None, today:
     section = section or suggestion.section or known[0]
     paper_id = unique_id(base_id(paper.title, list(paper.authors), paper.year), taken)
     data = entry_data(paper, paper_id, suggestion.keywords, today)
+    if distinct:
+        data["distinct_from"] = [other.id for other in distinct]
     path = os.path.join(section_folder(entries_dir, section, paper.year), f"{paper_id}.yaml")
     write_text(path, format_entry(data, path))
+    for other, other_data, comments, text in others:  # the back-reference that check asks for
+        other_data["distinct_from"] = [*other_data.get("distinct_from", []), paper_id]
+        write_text(other.path, render(other.path, other_data, comments, first_modeline(text)))
     _, _, problems = read_list(entries_dir)
     mine = [p for p in problems if p.path == display_path(path)]
-    return Written(display_path(path), section, data, suggestion, paper, mine, known, entries_dir)
+    return Written(display_path(path), section, data, suggestion, paper, mine, known, entries_dir, distinct)
+
+
+def _named(entries: Sequence[Entry], ids: Sequence[str]) -> list[Entry]:
+    """The listed papers `--distinct-from` names."""
+    by_id = {e.id: e for e in entries}
+    for paper_id in ids:
+        if paper_id not in by_id:
+            raise ValueError(f"--distinct-from {paper_id}: no paper has the id '{paper_id}'")
+    return [by_id[paper_id] for paper_id in dict.fromkeys(ids)]
 
 
 def report(written: Written) -> str:
@@ -146,7 +176,8 @@ def report(written: Written) -> str:
     others = ", ".join(slug for slug, _ in suggestion.sections[1:3] if slug != section)
     keywords = ", ".join(data.get("keywords", [])) or "none found: add a few the list already uses"
     custom = os.path.normpath(written.entries_dir) != "entries"
-    check = f"python -m generator check --entries {written.entries_dir}" if custom else "python -m generator check   (or: make check)"
+    check = (f"python -m generator check --strict --entries {written.entries_dir} {written.path}" if custom
+             else f"python -m generator check --strict {written.path}   (or: make check)")
     lines = [
         f"wrote {written.path}",
         f"  title:     {data['title']}",
@@ -154,21 +185,24 @@ def report(written: Written) -> str:
         f"  section:   {section}" + (f" (suggested from similar papers; next best: {others})" if section == suggestion.section and others else ""),
         f"  key words: {keywords}",
     ]
+    for other in written.distinct:
+        lines.append(f"  distinct from: {other.path} ({other.title!r}); distinct_from: [{data['id']}] added there too")
     if written.paper.journal_ref:
         lines.append(f"  arXiv journal ref: {written.paper.journal_ref} (add venue: if it names a conference or journal)")
     lines += [f"  check:     {p}" for p in written.problems]
     lines += [
         "",
         "Next steps:",
-        f"  1. Edit {written.path}: the digest is the abstract's first sentences, marked '{DRAFT_MARK.strip()}'.",
-        "     Rewrite it in 1-5 sentences of your own on what the paper finds, and remove 'DRAFT: '.",
+        f"  1. Edit {written.path}: the digest is a draft from the abstract, under a line '{DRAFT_MARK.strip()}'.",
+        f"     Rewrite it in 1-5 sentences of your own on what the paper finds, and delete the line '{DRAFT_MARK.strip()}'.",
         "     Keep the key words that fit (add others the list uses); if another section fits better,",
         *textwrap.wrap(f"move the file to that folder: entries/<section>/ ({', '.join(written.sections)}).",
                        width=100, initial_indent="     ", subsequent_indent="       ", break_on_hyphens=False),
-        f"  2. Check:   {check}; fix every line it prints",
+        f"  2. Check:   {check}; fix every line it prints (the pull request runs the same check)",
         f"              python -m generator fmt {written.path}   puts your edit in the list's layout",
         f"  3. Preview: make serve, then open http://127.0.0.1:8000/{section}/#{data['id']}",
-        "  4. Open a pull request that adds this one file.",
+        "  4. Open a pull request that adds this one file." if not written.distinct else
+        f"  4. Open a pull request that adds this file and the distinct_from line in {', '.join(o.path for o in written.distinct)}.",
     ]
     return "\n".join(lines)
 
@@ -176,6 +210,7 @@ def report(written: Written) -> str:
 def new_entry(
     entries_dir: str, arxiv: str | None, *, title: str | None = None, url: str | None = None, authors: str | None = None,
     year: int | None = None, atom_file: str | None = None, section: str | None = None, today: dt.date | None = None,
+    distinct_from: Sequence[str] = (),
 ) -> Written:
     """`new`: from an arXiv id or URL (or a saved API answer), or from --title and --url."""
     from generator.arxiv import read_paper  # urllib and the XML parser only load for `new`
@@ -186,24 +221,28 @@ def new_entry(
             raise ValueError("give either an arXiv id (or --atom-file) or --title and --url, not both")
         if not (title and url):
             raise ValueError("a paper without an arXiv id needs both --title and --url")
-        return add_paper(entries_dir, paper_from_url(title, url, authors, year, today), section, today)
+        return add_paper(entries_dir, paper_from_url(title, url, authors, year, today), section, today, distinct_from)
     if arxiv is None and atom_file is None:
         raise ValueError("give an arXiv id or URL (e.g. 2008.03703), or --title and --url for a paper without one")
     arxiv_id = normalize_arxiv(arxiv) if arxiv is not None else None
     if arxiv is not None and arxiv_id is None:
         raise ValueError(f"not an arXiv id or arxiv.org URL: {arxiv!r} (e.g. 2008.03703, math/0211159, https://arxiv.org/abs/2008.03703v2)")
-    if arxiv_id is not None:
-        refuse_listed(entries_dir, arxiv_id)  # before asking arXiv anything
-    return add_paper(entries_dir, paper_from_arxiv(read_paper(arxiv_id, atom_file)), section, today)
+    refuse_listed(entries_dir, arxiv_id, distinct_from)  # before asking arXiv anything
+    return add_paper(entries_dir, paper_from_arxiv(read_paper(arxiv_id, atom_file)), section, today, distinct_from)
 
 
-def refuse_listed(entries_dir: str, arxiv_id: str) -> None:
+def refuse_listed(entries_dir: str, arxiv_id: str | None, distinct_from: Sequence[str] = ()) -> None:
     _, entries, _ = _read(entries_dir)
-    duplicate = same_paper(entries, arxiv_id, None, "")
+    _named(entries, distinct_from)
+    duplicate = same_paper(entries, arxiv_id, None, "") if arxiv_id else None
     if duplicate:
-        raise ValueError(_already(*duplicate))
+        raise ValueError(_already(duplicate))
 
 
-def _already(entry: Entry, how: str) -> str:
-    return (f"the list already has this paper: {entry.path} ({how}); edit that file instead "
-            "(list another section in its also_in if the paper belongs there too)")
+def _already(match: Match) -> str:
+    message = (f"the list already has this paper: {match.entry.path} ({match.how}); edit that file instead "
+               "(list another section in its also_in if the paper belongs there too)")
+    if match.by_title:  # a title may be two papers'
+        message += (f"; if it is another paper, run the command again with --distinct-from {match.entry.id} "
+                    "(it names each paper in the other's distinct_from)")
+    return message

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import tempfile
+from html import escape
 from typing import Any
 
 import markdown
@@ -22,6 +23,7 @@ from generator.catalog import Catalog
 from generator.datafiles import html_text
 from generator.errors import ListError, Problem
 from generator.generate import RenderError, generate
+from generator.guide import site_guide
 from generator.render import page_name
 from generator.safety import sanitize, scan_site
 from generator.search import SearchIndexer, SearchIndexError, page_record, search_records
@@ -29,6 +31,9 @@ from generator.source import load_catalog
 
 log = get_plugin_logger(__name__)
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')  # the toc extension's permalinks (¶)
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">')
+GUIDE = "contributing.md"  # the page the `contributing` option makes of CONTRIBUTING.md
+ERROR_HOME = "# The list has errors\n\nThe site is built again as soon as they are fixed.\n"
 
 BROWSE = (
     ("Explorer", "explorer.md"), ("Key words", "keywords.md"), ("Authors", "authors.md"),
@@ -48,6 +53,20 @@ class ReadingListConfig(Config):
     False leaves search to Material's own plugin, which then needs its own search partial back."""
     cache_dir = config_options.Type(str, default=".cache/reading-list")
     """Where results that are slow to compute (related papers) are kept between builds, relative to mkdocs.yml."""
+    contributing = config_options.Optional(config_options.Type(str))
+    """The contribution guide (CONTRIBUTING.md), relative to mkdocs.yml: published as the page contributing.md,
+    its links to files of the repository made links to them under repo_url."""
+
+
+def error_banner(message: str, last_good: bool) -> str:
+    """The box on top of every page of a preview whose build failed: the problems, escaped."""
+    shown = "the pages show the list as it last built" if last_good else "this preview has none of its pages yet"
+    return (
+        '<div class="admonition failure" role="alert">'
+        f'<p class="admonition-title">The site cannot be built from the list: {shown}</p>'
+        f"<pre><code>{escape(message)}</code></pre>"
+        "<p>Fix the file and save it: this page reloads by itself.</p></div>\n"
+    )
 
 
 def missing_assets(config: MkDocsConfig) -> list[Problem]:
@@ -82,6 +101,10 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.final_site_dir: str | None = None  # where the site goes; we build beside it, then swap
         self.building_dir: str | None = None
         self.warnings = _Warnings()
+        self.guide: str | None = None
+        self.own_nav = False
+        self.failure: str | None = None  # under `mkdocs serve`: why this build shows the last good pages
+        self.last_good: tuple[Catalog, dict[str, str]] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -93,20 +116,36 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.entries_dir = self._resolve(config, self.config.entries)
         self.templates_dir = self._resolve(config, self.config.templates) if self.config.templates else None
+        self.guide = self._resolve(config, self.config.contributing) if self.config.contributing else None
+        if self.guide and not os.path.isfile(self.guide):
+            log.warning(f"contributing: {self.guide} is not a file; set the option to the guide's path relative to mkdocs.yml")
+            self.guide = None
+        self.failure = None
         try:
             self.catalog, notes = load_catalog(self.entries_dir)
         except ListError as exc:
             errors = exc.errors or exc.problems
-            raise PluginError(f"{len(errors)} problem(s) in the list:\n" + "\n".join(map(str, errors))) from None
-        log.info(
-            "%d papers in %d sections from %s%s", len(self.catalog.entries), len(self.catalog.sections),
-            self.entries_dir, f"; {len(notes)} advisory notes (python -m generator check lists them)" if notes else "",
-        )
-        if config.nav is None:
-            config.nav = self._nav(config)
+            self._fail(config, f"{len(errors)} problem(s) in the list:\n" + "\n".join(map(str, errors)))
+        else:
+            log.info(
+                "%d papers in %d sections from %s%s", len(self.catalog.entries), len(self.catalog.sections),
+                self.entries_dir, f"; {len(notes)} advisory notes (python -m generator check lists them)" if notes else "",
+            )
+        self.own_nav = config.nav is None  # set in on_files, from the catalog whose pages the site gets
         if not self.serving:
             self._build_aside(config)
         return config
+
+    def _fail(self, config: MkDocsConfig, message: str) -> None:
+        """A build fails; a preview instead shows the message on every page and serves until the fix.
+
+        MkDocs' dev server never answers while a rebuild has failed, so the browser would just wait.
+        In the terminal the message is an error, or information under strict mode, where an error
+        would abort the rebuild and bring that wait back."""
+        if not self.serving:
+            raise PluginError(message) from None
+        self.failure = message
+        log.log(logging.INFO if config.strict else logging.ERROR, "%s\nThe preview shows this on every page until it is fixed.", message)
 
     def _build_aside(self, config: MkDocsConfig) -> None:
         """Atomic builds: write into a new folder beside the site, swap it in only on success."""
@@ -118,38 +157,62 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.warnings.count = 0
         logging.getLogger("mkdocs").addHandler(self.warnings)
 
-    def _nav(self, config: MkDocsConfig) -> list[Any]:
-        """Home, the sections in the sections file's order, the indexes, then the hand-written pages."""
-        assert self.catalog is not None
-        generated = {page_name(s.slug) for s in self.catalog.sections} | {"index.md"} | {name for _, name in BROWSE}
-        nav: list[Any] = [
-            {"Home": "index.md"},
-            {"Sections": [{s.title: page_name(s.slug)} for s in self.catalog.sections]},
-            {"Browse": [{title: name} for title, name in BROWSE]},
-        ]
+    def _nav(self, config: MkDocsConfig, catalog: Catalog | None) -> list[Any]:
+        """Home, the sections in the sections file's order, the indexes, the hand-written pages, then the guide."""
+        nav: list[Any] = [{"Home": "index.md"}]
+        generated = {"index.md", GUIDE}
+        if catalog is not None:
+            generated |= {page_name(s.slug) for s in catalog.sections} | {name for _, name in BROWSE}
+            nav += [
+                {"Sections": [{s.title: page_name(s.slug)} for s in catalog.sections]},
+                {"Browse": [{title: name} for title, name in BROWSE]},
+            ]
         for folder, dirs, names in os.walk(config.docs_dir):
             dirs.sort()
             for name in sorted(names):
                 rel = os.path.relpath(os.path.join(folder, name), config.docs_dir).replace(os.sep, "/")
                 if name.endswith(".md") and rel not in generated:
                     nav.append(rel)
-        return nav
+        return [*nav, GUIDE] if self.guide else nav
+
+    def _generate(self, config: MkDocsConfig) -> tuple[Catalog | None, dict[str, str]]:
+        """The catalog the site shows and its generated files: the list's, else (in a failed preview) the last good ones."""
+        if self.failure is None:
+            assert self.catalog is not None
+            try:
+                generated = generate(self.catalog, templates=self.templates_dir, directory_urls=config.use_directory_urls,
+                                     site_url=config.site_url, related=self.config.related,
+                                     cache_dir=self._resolve(config, self.config.cache_dir) if self.config.cache_dir else None)
+            except RenderError as exc:
+                self._fail(config, str(exc))
+            else:
+                self.last_good = (self.catalog, generated)
+                return self.last_good
+        return self.last_good or (None, {"index.md": ERROR_HOME})
+
+    def _guide_text(self, config: MkDocsConfig) -> dict[str, str]:
+        if self.guide is None:
+            return {}
+        with open(self.guide, encoding="utf-8") as handle:
+            text = handle.read()
+        if not config.repo_url:
+            log.warning("contributing: set repo_url in mkdocs.yml, so that the guide's links to files of the repository lead to them")
+            return {GUIDE: text}
+        root = os.path.dirname(config.config_file_path or os.path.abspath("mkdocs.yml"))
+        source = os.path.relpath(self.guide, root).replace(os.sep, "/")
+        return {GUIDE: site_guide(text, config.repo_url, source, root)}
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        assert self.catalog is not None
-        try:
-            generated = generate(self.catalog, templates=self.templates_dir, directory_urls=config.use_directory_urls,
-                                 site_url=config.site_url, related=self.config.related,
-                                 cache_dir=self._resolve(config, self.config.cache_dir) if self.config.cache_dir else None)
-        except RenderError as exc:
-            raise PluginError(str(exc)) from None
-        for name, text in generated.items():
+        catalog, generated = self._generate(config)
+        for name, text in {**generated, **self._guide_text(config)}.items():
             if files.get_file_from_path(name) is not None:
                 raise PluginError(f"{config.docs_dir}/{name} has the name of a generated file; rename or remove it")
             files.append(File.generated(config, name, content=text))
         self.generated = {name for name in generated if name.endswith(".md")}
-        if self.config.pagefind:
-            records = search_records(self.catalog, config.use_directory_urls)
+        if self.own_nav:
+            config.nav = self._nav(config, catalog)
+        if self.config.pagefind and catalog is not None and self.failure is None:  # a failed preview goes without search
+            records = search_records(catalog, config.use_directory_urls)
             records.update(self._page_records(files, config))
             self.indexer = SearchIndexer(records, os.path.dirname(os.path.abspath(config.site_dir)))
         return files
@@ -176,8 +239,18 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         return text
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        """The sanitizer backstop: our generated pages keep only allowlisted tags, attributes, URLs."""
-        return sanitize(html) if page.file.src_uri in self.generated else html
+        """The sanitizer backstop: our generated pages keep only allowlisted tags, attributes, URLs.
+        A failed preview puts its problems on top of every page."""
+        html = sanitize(html) if page.file.src_uri in self.generated else html
+        return error_banner(self.failure, self.last_good is not None) + html if self.failure else html
+
+    def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
+        """A failed preview's 404 page (MkDocs serves it for every address the site lacks) shows the problems too."""
+        if not self.failure or template_name != "404.html":
+            return output
+        opening = _ARTICLE.search(output)
+        at = opening.end() if opening else 0
+        return output[:at] + error_banner(self.failure, self.last_good is not None) + output[at:]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         problems = scan_site(config.site_dir) + missing_assets(config)

@@ -21,16 +21,15 @@ import jsonschema_rs
 
 from generator.digest import MAX_LENGTH as MAX_DIGEST
 from generator.digest import digest_problems, invisible_character, is_http_url
-from generator.duplicates import near_title_problems, paper_keys
+from generator.duplicates import distinct_from_problems, named_distinct, near_title_problems, paper_keys, two_papers
 from generator.errors import Problem
 from generator.identifiers import normalize_title
 from generator.load import Loaded
-from generator.model import RESERVED_SLUGS, Entry, ListInfo, Section
+from generator.model import DRAFT_MARK, RESERVED_SLUGS, Entry, ListInfo, Section
 
 SCHEMA_DIR = os.path.join(os.path.dirname(__file__), "schema")
 _SINGLE_LINE = ("title", "venue")
 _LIST_OF_LINES = ("authors", "keywords")
-DRAFT_MARK = "DRAFT: "  # how `python -m generator new` marks a digest drafted from the abstract
 
 
 @cache
@@ -134,6 +133,31 @@ def _description(schema: dict[str, Any], where: tuple[Any, ...]) -> str:
     return str(node.get("description", ""))
 
 
+def folded_problems(loaded: Loaded, may_span: tuple[str, ...] = ()) -> list[Problem]:
+    """Plain values YAML joined across lines where one line is meant: an item indented one space
+    too far is read as the end of the item above it ('Ziheng Jiang - Chiyuan Zhang'), silently."""
+    problems = []
+    for where, (first, last) in loaded.folded.items():
+        if where and where[-1] in may_span:
+            continue
+        value = _get(loaded.data, where)
+        shown = value if len(value) <= 80 else value[:77] + "..."
+        if isinstance(where[-1], int):
+            message = (f"{_where(where)}: lines {first}-{last} were read as one item, {shown!r}, because line {first + 1} is "
+                       f"indented further than the '- ' above it; start every item with '- ' at the same indentation")
+        else:
+            message = (f"{_where(where)}: the value runs over lines {first}-{last}, which YAML joins into one line ({shown!r}); "
+                       "write it on one line")
+        problems.append(Problem(loaded.path, first + 1 if isinstance(where[-1], int) else first, message))
+    return problems
+
+
+def _get(data: Any, where: tuple[Any, ...]) -> str:
+    for part in where:
+        data = data[part]
+    return str(data)
+
+
 def _real_date(text: str) -> bool:
     try:
         dt.date.fromisoformat(text if len(text) == 10 else f"{text}-01")
@@ -150,6 +174,7 @@ def entry_problems(loaded: Loaded, folder_section: str | None, info: ListInfo) -
     def add(field: str, message: str, severity: str = "error") -> None:
         problems.append(Problem(loaded.path, loaded.line_of((field,)), message, severity))  # type: ignore[arg-type]
 
+    problems += folded_problems(loaded, may_span=("digest",))
     for field in ("date", "added"):
         value = data.get(field)
         if isinstance(value, str) and len(value) in (7, 10) and value[:4].isdigit() and not _real_date(value):
@@ -171,7 +196,8 @@ def entry_problems(loaded: Loaded, folder_section: str | None, info: ListInfo) -
         for message in digest_problems(digest) if len(digest) <= MAX_DIGEST else []:  # the schema says it is too long
             add("digest", message)
         if digest.startswith(DRAFT_MARK):  # written by `new` from the abstract: a digest is the contributor's words
-            add("digest", f"digest: still the draft from the abstract; rewrite it in your own words and remove '{DRAFT_MARK}'", "warning")
+            add("digest", f"digest: still the draft from the abstract; rewrite it in your own words and delete the line '{DRAFT_MARK.strip()}'",
+                "warning")
 
     known = [s.slug for s in info.sections]
     section = data.get("section")
@@ -218,7 +244,7 @@ def make_entry(loaded: Loaded, section: str) -> Entry:
         authors=tuple(data.get("authors") or ()), venue=data.get("venue"), date=data.get("date"),
         arxiv=data.get("arxiv"), doi=data.get("doi"), links=tuple((data.get("links") or {}).items()),
         keywords=tuple(data.get("keywords") or ()), digest=(data.get("digest") or "").strip(),
-        also_in=tuple(data.get("also_in") or ()), added=data.get("added"),
+        also_in=tuple(data.get("also_in") or ()), distinct_from=tuple(data.get("distinct_from") or ()), added=data.get("added"),
         lines={_where(p): n for p, n in loaded.lines.items()},
     )
 
@@ -244,7 +270,7 @@ def _title_problems(loaded: Loaded, where: tuple[Any, ...], title: Any) -> list[
 
 
 def make_list_info(loaded: Loaded) -> tuple[ListInfo | None, list[Problem]]:
-    problems = schema_problems(loaded, "sections.schema.json")
+    problems = schema_problems(loaded, "sections.schema.json") + folded_problems(loaded, may_span=("description", "credits"))
     sections = loaded.data.get("sections")
     seen: dict[str, int] = {}
     for index, item in enumerate(sections if isinstance(sections, list) else []):
@@ -290,19 +316,23 @@ def list_problems(entries: list[Entry]) -> list[Problem]:
     for entry in entries:
         first = by_id.setdefault(entry.id, entry)
         if first is not entry:
-            problems.append(Problem(entry.path, entry.line("id"), f"id '{entry.id}' is already used by {first.path}"))
-    owner: dict[tuple[str, str], Entry] = {}
+            problems.append(Problem(entry.path, entry.line("id"), f"id '{entry.id}' is already used by {first.path}", related=(first.path,)))
+    owners: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     for entry in entries:
         reported = {entry.path}
         for kind, value, field in paper_keys(entry):
-            first = owner.setdefault((kind, value), entry)
-            if first.path not in reported:
-                reported.add(first.path)
+            listed = owners[(kind, value)]
+            # one arXiv id or DOI is one paper; one title may be two papers that say so in distinct_from
+            earlier = next((e for e in listed if kind != "title" or not named_distinct(e, entry)), None)
+            listed.append(entry)
+            if earlier is not None and earlier.path not in reported:
+                reported.add(earlier.path)
                 what = f"{kind} {value}" if kind != "title" else "the same title"
-                problems.append(Problem(
-                    entry.path, entry.line(field),
-                    f"same paper as {first.path} ({what}); keep one file and list extra sections in also_in"))
-    return problems + near_title_problems(entries)
+                message = f"same paper as {earlier.path} ({what}); keep one file and list extra sections in also_in"
+                if kind == "title":
+                    message += f"; {two_papers(earlier, entry)}"
+                problems.append(Problem(entry.path, entry.line(field), message, related=(earlier.path,)))
+    return problems + distinct_from_problems(entries) + near_title_problems(entries)
 
 
 def keyword_key(keyword: str) -> str:
@@ -339,7 +369,7 @@ def keyword_variant_warnings(entries: list[Entry], aliases: Mapping[str, str] | 
 
 def alias_problems(loaded: Loaded) -> tuple[dict[str, str], list[Problem]]:
     """keyword-aliases.yaml: a mapping of variant -> canonical key word, no chains."""
-    problems = schema_problems(loaded, "keyword-aliases.schema.json")
+    problems = schema_problems(loaded, "keyword-aliases.schema.json") + folded_problems(loaded)
     if problems:
         return {}, problems
     aliases: dict[str, str] = dict(loaded.data.get("aliases") or {})

@@ -75,19 +75,39 @@ def test_canonical_layout_of_an_entry(small_list: Path, capsys: pytest.CaptureFi
     assert fmt("--check", str(path)) == 0
 
 
-def test_check_lists_the_files_that_differ(small_list: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_names_each_file_shows_the_diff_and_the_command(small_list: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = {p: p.read_bytes() for p in small_list.rglob("*.yaml")}
     assert fmt("--check", "--entries", str(small_list)) == 1
     out, err = capsys.readouterr()
-    assert out.splitlines() == [
+    files = [
         "entries/sections.yaml",
         "entries/generalization/zhang2022layers.yaml",
         "entries/memorization/lee2022deduplicating.yaml",
         "entries/memorization/zhang2017understanding.yaml",
         "entries/memorization/zielinski2020explaining.yaml",
     ]
-    assert err == "5 of 5 file(s) would be reformatted; run `python -m generator fmt` to rewrite them\n"
+    assert [line for line in out.splitlines() if line.startswith("--- ")] == [f"--- {f} (yours)" for f in files]
+    assert err == f"5 of 5 file(s) would be reformatted; `python -m generator fmt {' '.join(files)}` rewrites them\n"
     assert {p: p.read_bytes() for p in small_list.rglob("*.yaml")} == before
+
+
+def test_check_diff_of_one_file(small_list: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = small_list / "memorization" / "x2021short.yaml"
+    path.write_text(modeline(path.parent) + "id: x2021short\ntitle: Short\nyear: 2021\nkeywords: [Memorization]\n", encoding="utf-8")
+    assert fmt("--check", str(path)) == 1
+    out, err = capsys.readouterr()
+    assert out == (
+        "--- entries/memorization/x2021short.yaml (yours)\n"
+        "+++ entries/memorization/x2021short.yaml (fmt)\n"
+        "@@ -2,4 +2,5 @@\n"
+        " id: x2021short\n"
+        " title: Short\n"
+        " year: 2021\n"
+        "-keywords: [Memorization]\n"
+        "+keywords:\n"
+        "+  - Memorization\n"
+    )
+    assert err == "1 of 1 file(s) would be reformatted; `python -m generator fmt entries/memorization/x2021short.yaml` rewrites them\n"
 
 
 def test_files_that_do_not_load_or_would_lose_a_comment_are_left_alone(small_list: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -96,8 +96,13 @@ def test_pull_request_workflow_is_read_only_and_runs_every_check() -> None:
     assert all("permissions" not in job for job in data["jobs"].values())
     scripts = "\n".join(run_scripts(data))
     for command in ("pip install --quiet -e '.[test]'", "python -m generator check --format github",
+                    'python -m generator check --strict --changed "origin/$BASE_REF" --format github',
                     "python -m generator fmt --check", "make test", "mkdocs build --strict"):
         assert command in scripts
+    strict = next(s for s in steps(data) if "--changed" in s.get("run", ""))
+    assert strict["env"] == {"BASE_REF": "${{ github.base_ref }}"}  # through env, never into the script's text
+    checkout = next(s for s in steps(data) if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # the base's history: the files the pull request changes
     setup = next(s for s in steps(data) if s.get("uses", "").startswith("actions/setup-python@"))
     assert setup["with"]["python-version"] == "3.11"
     upload = next(s for s in steps(data) if s.get("uses", "").startswith("actions/upload-artifact@"))
@@ -152,7 +157,9 @@ def test_pre_commit_config_is_valid_and_its_hooks_run_real_commands() -> None:
     hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
     assert set(hooks) == {"fmt", "check", "ruff"}
     assert hooks["fmt"]["entry"] == "python -m generator fmt" and hooks["fmt"]["files"] == r"^entries/.*\.yaml$"
-    assert hooks["check"]["entry"] == "python -m generator check" and hooks["check"]["pass_filenames"] is False
+    # the files a commit touches, strictly: a draft digest or a variant key word stops the commit
+    assert hooks["check"]["entry"] == "python -m generator check --strict" and hooks["check"]["pass_filenames"] is True
+    assert hooks["check"]["files"] == r"^entries/.*\.yaml$"
     assert hooks["ruff"]["types"] == ["python"]
     raw = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     # `system` runs the command as it is on PATH (pre-commit 4.4+ calls it `unsupported`)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+import yaml
 
 from generator.arxiv import fetch_atom, parse_atom, read_paper, retry_after
 from generator.cli import main
@@ -191,20 +192,18 @@ def test_new_writes_an_entry_that_validates(small_list: Path) -> None:
         "  paper: https://arxiv.org/abs/2008.03703\n"
         "keywords:\n"
         "  - Memorization\n"
-        "  - Coherent Gradients\n"
-        "  - Large Language Models\n"
         "digest: >-\n"
-        "  DRAFT: Deep learning algorithms are well-known to have a propensity for fitting the training data very\n"
-        "  well and often fit even outliers and mislabeled data points. Such fitting requires memorization of training\n"
-        "  data labels, a phenomenon that has attracted significant research interest but has not been given a\n"
-        "  compelling explanation so far.\n"
+        "  DRAFT:\n"
+        "  Estimating these quantities directly is computationally prohibitive but we show that closely-related\n"
+        "  subsampled influence and memorization values can be estimated much more efficiently. Our experiments\n"
+        "  demonstrate the significant benefits of memorization for generalization on several standard benchmarks.\n"
         "added: '2024-05-02'\n"
     )
     _, entries, problems = read_list(str(small_list))
     assert "feldman2020neural" in {e.id for e in entries}
     assert [str(p) for p in problems if p.path == written.path] == [
-        "entries/memorization/feldman2020neural.yaml:16: warning: digest: still the draft from the abstract; "
-        "rewrite it in your own words and remove 'DRAFT: '"
+        "entries/memorization/feldman2020neural.yaml:14: warning: digest: still the draft from the abstract; "
+        "rewrite it in your own words and delete the line 'DRAFT:'"
     ]
     assert [str(p) for p in written.problems] == [str(p) for p in problems if p.path == written.path]
     assert not [p for p in problems if p.severity == "error"]
@@ -231,7 +230,8 @@ def test_new_command_prints_the_path_and_the_next_steps(small_list: Path, capsys
         "  section:   generalization",
     ]
     assert "Next steps:" in lines
-    assert "  2. Check:   python -m generator check   (or: make check); fix every line it prints" in lines
+    assert ("  2. Check:   python -m generator check --strict entries/generalization/tishby2000information.yaml   (or: make check); "
+            "fix every line it prints (the pull request runs the same check)") in lines
     assert "  3. Preview: make serve, then open http://127.0.0.1:8000/generalization/#tishby2000information" in lines
     assert "  4. Open a pull request that adds this one file." in lines
     text = (small_list / "generalization" / "tishby2000information.yaml").read_text(encoding="utf-8")
@@ -346,7 +346,8 @@ def test_check_reports_near_identical_titles_unless_ids_tell_them_apart(small_li
     assert [str(p) for p in problems if p.severity == "error"] == [
         "entries/memorization/layers-again.yaml:2: nearly the same title as entries/generalization/zhang2022layers.yaml "
         "('Are All Layers Created Equal?'): if it is the same paper, keep one file and list extra sections in also_in; "
-        "if not, give both papers their arxiv or doi"
+        "if they are two papers, add distinct_from: [zhang2022layers] to entries/memorization/layers-again.yaml and "
+        "distinct_from: [layers-again] to entries/generalization/zhang2022layers.yaml (or give both their arxiv or doi)"
     ]
     layers.write_text(layers.read_text(encoding="utf-8") + "arxiv: '1902.01997'\n", encoding="utf-8")
     _, _, problems = read_list(str(small_list))
@@ -363,4 +364,111 @@ def test_near_identical_titles_are_found_whichever_end_differs() -> None:
         "understanding deep learning requires rethinking",
         "on the information bottleneck theory of deep learning",
     ]
-    assert sorted((i, j) for i, j, _ in near_title_pairs(titles)) == [(0, 1), (0, 2), (1, 2)]
+    # 3 is 0 and 1 with the last word dropped: near too; 2 and 3 differ in their first word as well
+    assert sorted((i, j) for i, j, _ in near_title_pairs(titles)) == [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3)]
+
+
+# --- every spelling of an arXiv paper -----------------------------------------------------------
+
+SPELLINGS = [
+    "{id}", " {id}\n", "<{id}>", "arXiv:{id}", "arxiv:{id}", "arXiv: {id}", "{id}v2", "{id} v3", "arXiv:{id}v1 [cs.LG]",
+    "arxiv.org/abs/{id}", "www.arxiv.org/abs/{id}", "export.arxiv.org/abs/{id}", "http://arxiv.org/abs/{id}",
+    "https://arxiv.org/abs/{id}v2", "https://www.arxiv.org/abs/{id}", "https://export.arxiv.org/abs/{id}",
+    "https://arxiv.org/pdf/{id}", "https://arxiv.org/pdf/{id}v2", "https://arxiv.org/pdf/{id}v2.pdf", "arxiv.org/pdf/{id}.pdf",
+    "https://arxiv.org/html/{id}v1", "https://arxiv.org/abs/{id}?context=cs", "https://arxiv.org/abs/{id}#S3",
+    "<https://arxiv.org/abs/{id}>", "https://doi.org/10.48550/arXiv.{id}", "doi.org/10.48550/arXiv.{id}",
+    "https://dx.doi.org/10.48550/ARXIV.{id}", "10.48550/arXiv.{id}", "doi:10.48550/arXiv.{id}",
+]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_new_accepts_every_spelling_of_an_arxiv_paper(spelling: str, small_list: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["new", spelling.format(id="2008.03703"), "--atom-file", str(FEEDS / "2008.03703.xml"), "--entries", str(small_list)])
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    assert out.startswith("wrote entries/memorization/feldman2020neural.yaml\n")
+    text = (small_list / "memorization" / "feldman2020neural.yaml").read_text(encoding="utf-8")
+    assert "arxiv: '2008.03703'\n" in text and "  paper: https://arxiv.org/abs/2008.03703\n" in text
+
+
+@pytest.mark.parametrize("spelling", [*SPELLINGS[:12], "{id}v1", "https://arxiv.org/abs/{id}v2", "10.48550/arXiv.{id}"])
+def test_new_accepts_every_spelling_of_an_old_style_id(spelling: str, small_list: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["new", spelling.format(id="physics/0004057"), "--atom-file", str(FEEDS / "physics-0004057.xml"),
+                 "--entries", str(small_list)])
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    assert out.startswith("wrote entries/")
+    assert "arxiv: physics/0004057\n" in next(small_list.rglob("tishby2000information.yaml")).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_a_listed_paper_is_refused_in_every_spelling(
+    spelling: str, small_list: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("ARXIV_API_URL", closed_port_url())  # refused before arXiv is asked
+    assert refusal(small_list, ["new", spelling.format(id="1611.03530")], capsys) == (
+        "error: the list already has this paper: entries/memorization/zhang2017understanding.yaml (arXiv 1611.03530); "
+        "edit that file instead (list another section in its also_in if the paper belongs there too)\n"
+    )
+
+
+def test_a_paper_with_an_arxiv_doi_url_is_sent_to_its_arxiv_id(small_list: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert refusal(small_list, ["new", "--title", "A", "--url", "https://doi.org/10.48550/arXiv.2008.03703"], capsys) == (
+        "error: https://doi.org/10.48550/arXiv.2008.03703 is an arXiv paper: run `python -m generator new 2008.03703` "
+        "to take its details from arXiv\n"
+    )
+
+
+# --- two papers with nearly one title -----------------------------------------------------------
+
+LAYERS_AGAIN = ["new", "--title", "Are all the layers created equal", "--url", "https://example.org/layers.pdf", "--year", "2023",
+                "--authors", "Ann Other"]
+
+
+def test_a_near_title_refusal_says_how_to_add_another_paper(small_list: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert refusal(small_list, LAYERS_AGAIN, capsys) == (
+        "error: the list already has this paper: entries/generalization/zhang2022layers.yaml "
+        "(nearly the same title: 'Are All Layers Created Equal?'); edit that file instead (list another section in its also_in "
+        "if the paper belongs there too); if it is another paper, run the command again with --distinct-from zhang2022layers "
+        "(it names each paper in the other's distinct_from)\n"
+    )
+
+
+def test_distinct_from_writes_both_files(small_list: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other = small_list / "generalization" / "zhang2022layers.yaml"
+    before = yaml.safe_load(other.read_text(encoding="utf-8"))
+    assert main([*LAYERS_AGAIN, "--distinct-from", "zhang2022layers", "--entries", "entries"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    lines = out.splitlines()
+    assert lines[0] == "wrote entries/generalization/other2023all.yaml"
+    assert ("  distinct from: entries/generalization/zhang2022layers.yaml ('Are All Layers Created Equal?'); "
+            "distinct_from: [other2023all] added there too") in lines
+    assert lines[-1] == ("  4. Open a pull request that adds this file and the distinct_from line in "
+                         "entries/generalization/zhang2022layers.yaml.")
+    assert "distinct_from:\n  - zhang2022layers\n" in (small_list / "generalization" / "other2023all.yaml").read_text(encoding="utf-8")
+    assert yaml.safe_load(other.read_text(encoding="utf-8")) == {**before, "distinct_from": ["other2023all"]}
+    assert other.read_text(encoding="utf-8").endswith("\ndistinct_from:\n  - other2023all\n")  # in the file's field order
+    _, _, problems = read_list(str(small_list))
+    assert [str(p) for p in problems if p.severity == "error"] == []
+
+
+@pytest.mark.parametrize(
+    ("ids", "message"),
+    [
+        (["nobody"], "error: --distinct-from nobody: no paper has the id 'nobody'"),
+        (["zhang2022layers", "lee2022deduplicating"],
+         "error: --distinct-from lee2022deduplicating: its title, 'Deduplicating Training Data Makes Language Models Better', "
+         "is not like this paper's; leave the option out (distinct_from is for two papers with nearly the same title)"),
+    ],
+)
+def test_distinct_from_refusals(ids: list[str], message: str, small_list: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = {p: p.read_text(encoding="utf-8") for p in small_list.rglob("*.yaml")}
+    assert refusal(small_list, [*LAYERS_AGAIN, *(a for i in ids for a in ("--distinct-from", i))], capsys) == message + "\n"
+    assert {p: p.read_text(encoding="utf-8") for p in small_list.rglob("*.yaml")} == before
+
+
+def test_distinct_from_does_not_pass_a_listed_arxiv_id(small_list: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert refusal(small_list, ["new", "1611.03530", "--distinct-from", "zhang2017understanding"], capsys).startswith(
+        "error: the list already has this paper: entries/memorization/zhang2017understanding.yaml (arXiv 1611.03530); "
+        "edit that file instead (list another section in its also_in if the paper belongs there too)\n")

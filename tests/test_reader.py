@@ -61,9 +61,13 @@ def test_math_and_tex_leftovers_in_digests() -> None:
 def test_indexes_of_the_real_list() -> None:
     catalog, _ = load_catalog(str(ROOT / "entries"))
     groups = {g.keyword: g for g in keyword_index(catalog)}
-    assert "Neural Scaling Law" not in groups and len(groups["Neural Scaling Laws"].entries) == 16
-    assert groups["Neural Scaling Laws"].variants == ("Neural Scaling Law", "Neural scaling Law")
-    assert len(groups) == 446
+    aliases = catalog.info.aliases
+    assert aliases and not set(aliases) & set(groups)  # a variant is never a group of its own
+    for keyword, group in groups.items():
+        users = [e for e in catalog.entries if keyword in {aliases.get(k, k) for k in e.keywords}]
+        assert sorted(e.id for e in group.entries) == sorted(e.id for e in users) != []
+        assert group.variants == tuple(sorted(v for v, c in aliases.items() if c == keyword))
+    assert len(groups) == len({aliases.get(k, k) for e in catalog.entries for k in e.keywords})
     authors = author_index(catalog)
     assert [a.sort_key for a in authors] == sorted(a.sort_key for a in authors)
     assert len({a.anchor for a in authors}) == len(authors)
@@ -71,7 +75,8 @@ def test_indexes_of_the_real_list() -> None:
     assert len(zhang.entries) == len([e for e in catalog.entries if "Chiyuan Zhang" in e.authors])
     assert family_sort_key("Marleen de Bruijne") == ("bruijne", "marleen de bruijne")
     assert family_sort_key("John Smith Jr.") == ("smith", "john smith")
-    assert [e.added or catalog.info.imported for e in recent_additions(catalog, 3)] == ["2025-01-07"] * 3
+    added = [e.added or catalog.info.imported for e in recent_additions(catalog, 20)]
+    assert added == sorted(added, reverse=True) and len(added) == min(20, len(catalog.entries))
 
 
 @pytest.fixture(scope="module")
@@ -118,23 +123,23 @@ def test_every_internal_link_and_anchor_resolves(site: Path) -> None:
 def test_downloads(site: Path) -> None:
     catalog, _ = load_catalog(str(ROOT / "entries"))
     data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
-    assert [d["id"] for d in data] == [e.id for e in catalog.entries] and len(data) == 542
+    assert [d["id"] for d in data] == [e.id for e in catalog.entries]
     assert data[0]["url"] == f"{data[0]['section']}/#{data[0]['id']}"
     rows = list(csv.DictReader(io.StringIO((site / "papers.csv").read_text(encoding="utf-8"))))
     assert [r["id"] for r in rows] == [e.id for e in catalog.entries]
     bib = (site / "papers.bib").read_text(encoding="utf-8")
     assert re.findall(r"^@\w+\{([^,]+),$", bib, re.MULTILINE) == [e.id for e in catalog.entries]
     explorer = json.loads((site / "explorer.json").read_text(encoding="utf-8"))
-    assert len(explorer["papers"]) == 542 and [s["slug"] for s in explorer["sections"]] == [s.slug for s in catalog.sections]
+    assert len(explorer["papers"]) == len(catalog.entries) and [s["slug"] for s in explorer["sections"]] == [s.slug for s in catalog.sections]
 
 
 def test_feed_parses_and_every_page_links_it(site: Path) -> None:
     feed = feedparser.parse((site / "feed.xml").read_bytes())
     assert feed.bozo == 0 and feed.version == "atom10"
     assert feed.feed.title == "Deep Learning Phenomena: new papers"
-    assert len(feed.entries) == 100
-    first = feed.entries[0]
     catalog, _ = load_catalog(str(ROOT / "entries"))
+    assert len(feed.entries) == min(100, len(catalog.entries))
+    first = feed.entries[0]
     newest = recent_additions(catalog, 1)[0]
     assert first.title == newest.title and first.link == f"http://127.0.0.1:8000/{newest.section}/#{newest.id}"
     assert first.content[0].type == "text/html" and first.content[0].value.startswith("<p>")

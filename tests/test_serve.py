@@ -1,7 +1,8 @@
-"""`mkdocs serve` watches the entry files: saving one reloads its page."""
+"""`mkdocs serve` watches the entry files: saving one reloads its page, and a mistake shows on the page."""
 
 from __future__ import annotations
 
+import html
 import os
 import socket
 import subprocess
@@ -11,7 +12,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
+
+from generator.errors import ListError
+from generator.source import load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,37 +28,48 @@ def free_port() -> int:
 
 
 def fetch(url: str) -> str | None:
+    """The page, or the error page the server answers with (its 404); None when it does not answer in 2 s."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return str(response.read().decode("utf-8"))
+    except urllib.error.HTTPError as error:
+        return str(error.read().decode("utf-8"))
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return None
 
 
-def wait_for(url: str, text: str, timeout: float = 60.0) -> bool:
+def wait_for(url: str, text: str, timeout: float = 60.0, without: str | None = None) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         page = fetch(url)
-        if page is not None and text in page:
+        if page is not None and text in page and (without is None or without not in page):
             return True
         time.sleep(0.1)
     return False
 
 
-def test_serve_reloads_when_an_entry_changes(small_list: Path, tmp_path: Path) -> None:
+def start_serve(tmp_path: Path, options: dict[str, object]) -> tuple[subprocess.Popen[bytes], int]:
+    """`mkdocs serve` (strict, as the repo's mkdocs.yml is) of the reading-list plugin with these options;
+    its terminal output goes to tmp_path/serve.log."""
     config = {
         "INHERIT": str(ROOT / "mkdocs.yml"),
         "docs_dir": str(ROOT / "docs"),
         "theme": {"name": "material", "custom_dir": str(ROOT / "overrides")},
-        "plugins": ["search", {"reading-list": {"entries": str(small_list), "related": 0}}],
+        "plugins": ["search", {"reading-list": {"related": 0, **options}}],
     }
     config_file = tmp_path / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-f", str(config_file), "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    with open(tmp_path / "serve.log", "wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-f", str(config_file), "--dev-addr", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+    return server, port
+
+
+def test_serve_reloads_when_an_entry_changes(small_list: Path, tmp_path: Path) -> None:
+    server, port = start_serve(tmp_path, {"entries": str(small_list)})
     try:
         page = f"http://127.0.0.1:{port}/memorization/"
         assert wait_for(page, "Deduplicating Training Data Makes Language Models Better")
@@ -63,3 +79,65 @@ def test_serve_reloads_when_an_entry_changes(small_list: Path, tmp_path: Path) -
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+BANNER = '<div class="admonition failure" role="alert">'
+
+
+def list_errors(entries: Path) -> list[str]:
+    """The `path:line: message` lines `check` prints for the list (paths relative to the working directory)."""
+    with pytest.raises(ListError) as caught:
+        load_catalog(str(entries))
+    return [str(problem) for problem in caught.value.errors]
+
+
+def shows(url: str, lines: list[str], timeout: float = 10.0) -> bool:
+    """The page answers within the timeout with every line on it, escaped as HTML text."""
+    return wait_for(url, "\n".join(html.escape(line) for line in lines), timeout)
+
+
+def test_serve_shows_the_list_errors_on_the_page_until_they_are_fixed(small_list: Path, tmp_path: Path) -> None:
+    entry = small_list / "memorization" / "lee2022deduplicating.yaml"
+    good = entry.read_text(encoding="utf-8")
+    broken = good + "title: A second title\n"  # a duplicate key
+    entry.write_text(broken, encoding="utf-8")
+    errors = list_errors(small_list)
+    assert errors[0].startswith("entries/memorization/lee2022deduplicating.yaml:21: ")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    server, port = start_serve(tmp_path, {"entries": str(small_list), "templates": str(templates)})
+    base = f"http://127.0.0.1:{port}/"
+    section = f"{base}memorization/"
+    title = "Deduplicating Training Data Makes Language Models Better"
+    try:
+        # A list that never built: the home page and the 404 page every other address gets show the errors
+        assert shows(base, errors, timeout=60)
+        assert shows(section, errors, timeout=2)
+        assert shows(f"{base}no-such-page/", errors, timeout=2)
+
+        entry.write_text(good, encoding="utf-8")
+        assert wait_for(section, title, timeout=15, without=BANNER)
+
+        # Broken again: every page keeps the last good version, the errors on top
+        entry.write_text(broken, encoding="utf-8")
+        for url in (section, base, f"{base}keywords/", f"{base}no-such-page/"):
+            assert shows(url, errors), url
+        page = fetch(section)
+        assert page is not None and title in page
+        started = time.monotonic()
+        assert fetch(section) is not None and time.monotonic() - started < 2  # nothing waits for a build that failed
+
+        entry.write_text(good.replace("Makes Language Models Better", "Makes Models Recover"), encoding="utf-8")
+        assert wait_for(section, "Deduplicating Training Data Makes Models Recover", timeout=15, without=BANNER)
+
+        # A template that fails to render is shown the same way
+        (templates / "section.md.j2").write_text("{{ no_such_variable }}\n", encoding="utf-8")
+        assert shows(section, [f"{templates}/section.md.j2:1: 'no_such_variable' is undefined"])
+        (templates / "section.md.j2").unlink()
+        assert wait_for(section, "Deduplicating Training Data Makes Models Recover", timeout=15, without=BANNER)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert "\n".join(errors) in log
+    assert "The server will appear stuck" not in log

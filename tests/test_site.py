@@ -88,8 +88,10 @@ def test_strict_build_of_a_small_list(small_list: Path, tmp_path: Path) -> None:
     assert hits["generalization/#zhang2022layers"]["meta"]["title"] == "Are All Layers Created Equal?"
     assert hits["generalization/#zhang2022layers"]["meta"]["info"] == "Chiyuan Zhang, Samy Bengio, Yoram Singer · 2022 · Generalization"
     assert "Yoram Singer" in hits["generalization/#zhang2022layers"]["content"]
-    assert hits["contributing/"]["meta"]["title"] == "Add a paper"
-    assert hits["contributing/"]["content"].startswith("Add a paper. Every paper of the list is one YAML file under entries/<section>/")
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    heading = re.search(r"^# (.+)$", guide, re.MULTILINE)
+    assert heading is not None
+    assert hits["contributing/"]["meta"]["title"] == heading.group(1)  # the page made of CONTRIBUTING.md
     assert sorted(hits) == [  # a record per paper, key word, section and hand-written page
         "contributing/", "generalization/", "generalization/#zhang2022layers", "keywords/#kw-coherent-gradients",
         "keywords/#kw-large-language-model", "keywords/#kw-large-language-models", "keywords/#kw-memorization", "memorization/",
@@ -180,8 +182,8 @@ def config_with_page(tmp_path: Path, about: str) -> Path:
     shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
     (docs / "about.md").write_text(about, encoding="utf-8")
     config = tmp_path / "mkdocs.yml"
-    config.write_text(f"INHERIT: {CONFIG}\ndocs_dir: {docs}\ntheme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n",
-                      encoding="utf-8")
+    config.write_text(f"INHERIT: {CONFIG}\ndocs_dir: {docs}\ntheme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n"
+                      f"plugins:\n  - search\n  - reading-list:\n      contributing: {ROOT / 'CONTRIBUTING.md'}\n", encoding="utf-8")
     return config
 
 
@@ -232,3 +234,57 @@ def test_sanitizer_and_scan_are_a_backstop(small_list: Path, tmp_path: Path, cap
     assert main(["build", "--config-file", str(config), "--entries", str(small_list), "--site-dir", str(site)]) == 1
     assert "unsafe or broken site:\nabout/index.html:0: an event-handler attribute onclick= on <p> in the page content" in (
         capsys.readouterr().err)
+
+
+GUIDE = """\
+# Contributing
+
+Every paper is one small YAML file, checked by `python -m generator check`.
+
+The sections are listed in [the sections file](entries/sections.yaml), the papers in [their folder](entries/),
+the fields in [the schema][schema]; [Suggest a paper](../../issues/new?template=suggest-a-paper.yml) instead,
+or read [the fields](#the-fields) below. Code stays as written: `[a link](README.md)`.
+
+```md
+[an example](entries/example.yaml)
+```
+
+## The fields
+
+[schema]: generator/schema/entry.schema.json
+"""
+
+
+def test_the_contributing_page_is_the_repository_guide(small_list: Path, tmp_path: Path) -> None:
+    """CONTRIBUTING.md is the one text: the site's page is made of it, its links to the repository made absolute."""
+    assert not (ROOT / "docs" / "contributing.md").exists()
+    (tmp_path / "CONTRIBUTING.md").write_text(GUIDE, encoding="utf-8")
+    config = config_with_page(tmp_path, "# About\n\nA hand-written page.\n")
+    config.write_text(config.read_text(encoding="utf-8").replace(str(ROOT / "CONTRIBUTING.md"), "CONTRIBUTING.md")
+                      + "repo_url: https://github.com/someone/a-list\n", encoding="utf-8")
+    site = tmp_path / "site"
+    assert main(["build", "--config-file", str(config), "--entries", str(small_list), "--site-dir", str(site)]) == 0
+    page = article(site / "contributing" / "index.html")
+    assert "<p>Every paper is one small YAML file, checked by <code>python -m generator check</code>.</p>" in page
+    assert re.findall(r'<a href="([^"]+)">', page) == [
+        "https://github.com/someone/a-list/blob/main/entries/sections.yaml",
+        "https://github.com/someone/a-list/tree/main/entries",
+        "https://github.com/someone/a-list/blob/main/generator/schema/entry.schema.json",
+        "https://github.com/someone/a-list/issues/new?template=suggest-a-paper.yml",
+        "#the-fields",
+    ]
+    assert "<code>[a link](README.md)</code>" in page and "[an example](entries/example.yaml)" in page
+    nav = (site / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]+)" class="md-nav__link">\s*<span class="md-ellipsis">\s*([^<]*?)\s*</span>', nav)
+    assert [link for link in links if link[0] in ("about/", "contributing/")] == [("about/", "About"), ("contributing/", "Contributing")]
+    hits = {r["meta"]["url"]: r for r in indexed_records(str(site))}
+    assert hits["contributing/"]["meta"]["title"] == "Contributing"
+    assert hits["contributing/"]["content"].startswith("Contributing. Every paper is one small YAML file")
+
+
+def test_the_real_guide_has_no_link_left_that_only_works_on_github(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert build(ROOT / "tests" / "fixtures" / "memorization", site) == 0
+    tags = Tags()
+    tags.feed(article(site / "contributing" / "index.html"))
+    assert tags.bad_links == []

@@ -74,7 +74,8 @@ def test_same_paper_twice_is_an_error_naming_both_files(small_list: Path) -> Non
     _, _, problems = read_list(str(small_list))
     assert [str(p) for p in problems if p.severity == "error"] == [
         "entries/generalization/retitled.yaml:2: same paper as entries/generalization/pdf-form.yaml (the same title); "
-        "keep one file and list extra sections in also_in",
+        "keep one file and list extra sections in also_in; if they are two papers, add distinct_from: [pdf-form] to "
+        "entries/generalization/retitled.yaml and distinct_from: [retitled] to entries/generalization/pdf-form.yaml",
         "entries/memorization/doi-b.yaml:4: same paper as entries/generalization/doi-a.yaml (DOI 10.1038/s41586-024-07566-y); "
         "keep one file and list extra sections in also_in",
         "entries/memorization/zhang2017understanding.yaml:11: same paper as entries/generalization/pdf-form.yaml (arXiv 1611.03530); "
