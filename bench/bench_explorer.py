@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import platform
 import re
@@ -44,12 +43,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests" / "browser"))
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from harness import CHROMIUM, CHROMIUM_ARGS, HOST, add_synthetic_explorer, build_site, serve  # noqa: E402
+from common import OUT, chromium, say, write_json  # first: it makes tests/browser's `harness` importable
+from harness import CHROMIUM, HOST, add_synthetic_explorer, build_site, serve
 
 QUERY = "neural collapse geometry"
 TARGET_MS = 100.0
@@ -188,39 +183,34 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=20, help="copies of each paper in the large data (default 20)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each scenario (default 5)")
-    parser.add_argument("--out", type=Path, default=REPO / "bench" / "out")
+    parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
-
-    from playwright.sync_api import sync_playwright
 
     load_before = [round(x, 2) for x in os.getloadavg()]
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-explorer-") as tmp:
         site = Path(tmp) / "site"
-        with serve(site) as base, sync_playwright() as driver:
-            print("building the site ...", file=sys.stderr)
+        with serve(site) as base:
+            say("building the site ...")
             build_site(site, base)
             large = add_synthetic_explorer(site, args.scale)
-            browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for label, path in (("1x", "explorer/"), (f"{args.scale}x", large)):
-                print(f"measuring {label} ...", file=sys.stderr)
-                results[label] = measure(browser, base + path, args.repeat)
-            browser.close()
+            with chromium() as browser:
+                for label, path in (("1x", "explorer/"), (f"{args.scale}x", large)):
+                    say(f"measuring {label} ...")
+                    results[label] = measure(browser, base + path, args.repeat)
 
     print(report(results))
     print(f"\nload average (1, 5, 15 min) before: {load_before}, after: {[round(x, 2) for x in os.getloadavg()]} on {os.cpu_count()} CPUs")
     slowest = max(r["scenarios"][s]["update"]["median_ms"] for r in results.values() for s in r["scenarios"])
     print(f"\ntarget: update median under {TARGET_MS:.0f} ms at every size: {'met' if slowest < TARGET_MS else 'NOT met'}")
-    args.out.mkdir(parents=True, exist_ok=True)
     meta = {
         "date": dt.datetime.now().isoformat(timespec="seconds"), "chromium": chromium_version(),
         "python": platform.python_version(), "cpus": os.cpu_count(), "load_average_before": load_before,
         "load_average_after": [round(x, 2) for x in os.getloadavg()], "query": QUERY, "repeat": args.repeat,
         "scale": args.scale, "target_update_ms": TARGET_MS, "target_met": slowest < TARGET_MS,
     }
-    out = args.out / "explorer.json"
-    out.write_text(json.dumps({"meta": meta, "results": results}, indent=1) + "\n", encoding="utf-8")
-    print(f"written to {out}", file=sys.stderr)
+    out = write_json(args.out / "explorer.json", {"meta": meta, "results": results}, indent=1)
+    say(f"written to {out}")
     return 0
 
 

@@ -38,12 +38,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO), str(REPO / "bench"), str(REPO / "tests" / "browser")]
-
-import bench_build  # noqa: E402
-from bench_build import PLUGIN, derived_config, make_synthetic, repo_docs_dir, say, write_config  # noqa: E402
-from harness import CHROMIUM, CHROMIUM_ARGS, dump, serve  # noqa: E402
+from common import (  # first: it makes `generator` and tests/browser's `harness` importable
+    OUT,
+    PLUGIN,
+    REPO,
+    chromium,
+    derived_config,
+    env,
+    make_synthetic,
+    repo_docs_dir,
+    say,
+    temp_dir,
+    write_config,
+    write_results,
+)
+from harness import dump, serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page, Request
@@ -57,11 +66,6 @@ SEARCH_JS = "assets/search.js"  # our dialog's script, dropped from the material
 SEARCH_PARTIAL = Path("partials") / "search.html"  # our dialog, dropped from the material build's overrides
 QUERY_TIMEOUT_MS = 120_000  # the first and warm queries: longer is a failure of the search
 HIT_TIMEOUT_MS = 20_000  # a title query that shows nothing within this counts as a miss
-
-
-def env(**extra: str) -> dict[str, str]:
-    """bench_build's environment (fixed hash seed), writing no bytecode into the repo."""
-    return {**bench_build.env(), "PYTHONDONTWRITEBYTECODE": "1", **extra}
 
 
 def measured_run(cmd: list[str], **kwargs: Any) -> tuple[float, int, str]:
@@ -119,7 +123,7 @@ def build(engine: str, entries: Path, work: Path, site: Path, url: str) -> dict[
     config = engine_config(engine, entries, work)
     seconds, peak, _ = measured_run(
         [sys.executable, "-m", "generator", "build", "--config-file", str(config), "--entries", str(entries), "--site-dir", str(site)],
-        cwd=REPO, env=env(SITE_URL=url))
+        cwd=REPO, env=env(PYTHONDONTWRITEBYTECODE="1", SITE_URL=url))  # no bytecode written into the repo
     pages = sorted(site.rglob("*.html"), key=lambda p: p.stat().st_size)
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / 2**20, 1), "largest_page": str(pages[-1].relative_to(site)),
             "largest_page_bytes": pages[-1].stat().st_size, "html_bytes": sum(p.stat().st_size for p in pages)}
@@ -352,17 +356,11 @@ def material_search(page: Page, url: str, sample: list[dict[str, Any]]) -> dict[
 def in_chromium(url: str, measure: Callable[[Page, str, list[dict[str, Any]]], dict[str, Any]],
                 sample: list[dict[str, Any]]) -> dict[str, Any]:
     """A fresh browser (empty cache), requests to any other host blocked, service workers off."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(base_url=url, service_workers="block")
-            context.set_default_timeout(QUERY_TIMEOUT_MS)
-            context.route(lambda u: not u.startswith(url) and u.startswith(("http:", "https:")), lambda route: route.abort())
-            return {"chromium": browser.version, **measure(context.new_page(), url, sample)}
-        finally:
-            browser.close()
+    with chromium() as browser:
+        context = browser.new_context(base_url=url, service_workers="block")
+        context.set_default_timeout(QUERY_TIMEOUT_MS)
+        context.route(lambda u: not u.startswith(url) and u.startswith(("http:", "https:")), lambda route: route.abort())
+        return {"chromium": browser.version, **measure(context.new_page(), url, sample)}
 
 
 # --- one size -------------------------------------------------------------------------------------------------
@@ -469,7 +467,7 @@ def main() -> int:
     parser.add_argument("--entries", default=str(REPO / "entries"), help="the list directory (default: entries)")
     parser.add_argument("--scales", default="1,5,20", help="sizes in copies of the list (default 1,5,20)")
     parser.add_argument("--engines", default=",".join(ENGINES), help="search engines to build and measure (default pagefind,material)")
-    parser.add_argument("--out", default=str(REPO / "bench" / "out"), help="where scale.json goes (default bench/out)")
+    parser.add_argument("--out", default=str(OUT), help="where scale.json goes (default bench/out)")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir with the lists, configs and sites")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
@@ -480,12 +478,11 @@ def main() -> int:
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    temp = Path(tempfile.mkdtemp(prefix="bench-scale-"))
     results: dict[str, Any] = {"meta": {
         "date": time.strftime("%Y-%m-%d %H:%M:%S"), "python": platform.python_version(), "cpus": os.cpu_count(),
         "machine": platform.platform(), "entries_dir": str(source), "scales": scales, "engines": engines, "budget_bytes": BUDGET,
         "queries": QUERIES, "hit_sample": HIT_SAMPLE, "hit_seed": SEED}, "scales": {}}
-    try:
+    with temp_dir("bench-scale-", args.keep) as temp:
         for scale in scales:
             label = f"{scale}x"
             entries = scaled_list(source, scale, temp)
@@ -500,15 +497,8 @@ def main() -> int:
                 results["meta"]["chromium"] = size[engine].pop("chromium")
                 if not args.keep:
                     shutil.rmtree(work / f"site-{engine}", ignore_errors=True)
-    finally:
-        if args.keep:
-            say(f"kept {temp}")
-        else:
-            shutil.rmtree(temp, ignore_errors=True)
     results["meta"]["total_s"] = round(time.perf_counter() - started, 1)
-    (out / "scale.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(report(results))
-    print(f"\nwritten: {out / 'scale.json'}")
+    write_results(out / "scale.json", results, report(results))
     return 0
 
 

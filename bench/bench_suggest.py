@@ -33,7 +33,6 @@ and the search for near-identical titles that `check` runs.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
@@ -41,22 +40,24 @@ import sys
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from common import write_json  # first: it makes `generator` importable from a checkout
 
 from generator.catalog import canonical_keywords
 from generator.duplicates import near_title_pairs
 from generator.identifiers import normalize_title
 from generator.model import Entry, ListInfo
+from generator.related import paper_text
 from generator.similarity import TextIndex
 from generator.source import read_list
-from generator.suggest import Settings, Suggester, finding_sentences, paper_text, sentences, stem
+from generator.suggest import Suggester, SuggestSettings, finding_sentences, sentences, stem
 
 KEYWORD_COUNTS = (1, 3, 5)
 
 
-def evaluate(entries: list[Entry], info: ListInfo, settings: Settings) -> dict[str, Any]:
+def evaluate(entries: list[Entry], info: ListInfo, settings: SuggestSettings) -> dict[str, Any]:
     """Top-1 section accuracy and key word precision/recall at 1, 3 and 5, leaving each paper out; the
     recall ceilings: own key words some other paper uses, and of those the ones grounded in the
     paper's title and digest or naming its section (the most a suggester that proposes only grounded
@@ -88,11 +89,11 @@ def evaluate(entries: list[Entry], info: ListInfo, settings: Settings) -> dict[s
     return result
 
 
-def centroid_accuracy(entries: list[Entry], info: ListInfo, settings: Settings) -> float:
+def centroid_accuracy(entries: list[Entry], info: ListInfo, settings: SuggestSettings) -> float:
     """The alternative to voting: each section one document (all its papers' texts), nearest section wins.
     Leave-one-out exactly: the section documents are rebuilt without the paper."""
     papers = [canonical_keywords(e, info) for e in entries]
-    texts = [paper_text(e, settings) for e in papers]
+    texts = [paper_text(e, settings.title_weight, settings.keyword_weight) for e in papers]
     slugs = [s.slug for s in info.sections]
     right = 0
     for i, paper in enumerate(papers):
@@ -110,7 +111,7 @@ def majority_baseline(entries: list[Entry]) -> tuple[str, float]:
 def time_index(entries: list[Entry], info: ListInfo, scale: int) -> dict[str, float]:
     """Seconds to index the list copied `scale` times (words shuffled between copies) and find 5 neighbours of each."""
     rng = random.Random(0)
-    texts = [paper_text(canonical_keywords(e, info), Settings()) for e in entries]
+    texts = [paper_text(canonical_keywords(e, info), SuggestSettings.title_weight, SuggestSettings.keyword_weight) for e in entries]
     words = [w for t in texts for w in t.split()]
     copies = [" ".join(w if rng.random() > 0.3 else rng.choice(words) for w in t.split()) for _ in range(scale) for t in texts]
     start = time.perf_counter()
@@ -218,7 +219,7 @@ def draft_start(draft: list[str]) -> str:
     return "method" if _ABOUT_ITSELF.search(first) else "background"
 
 
-def evaluate_seeds(entries: list[Entry], info: ListInfo, seeds: list[SeedPaper], settings: Settings) -> dict[str, Any]:
+def evaluate_seeds(entries: list[Entry], info: ListInfo, seeds: list[SeedPaper], settings: SuggestSettings) -> dict[str, Any]:
     """The seeds' memorization papers against the list's own memorization papers (see the docstring)."""
     suggester = Suggester(entries, info, settings)
     papers = suggester.entries
@@ -301,8 +302,8 @@ SWEEP: dict[str, tuple[float, ...]] = {
 }
 
 
-def variants() -> list[tuple[str, Settings]]:
-    base = Settings()
+def variants() -> list[tuple[str, SuggestSettings]]:
+    base = SuggestSettings()
     tried = [("default", base)]
     for name, values in SWEEP.items():
         kind = type(getattr(base, name))
@@ -333,21 +334,21 @@ def main() -> int:
         print(f"{options.entries}: no valid list", file=sys.stderr)
         return 1
     baseline = majority_baseline(entries)
-    rows = [(name, evaluate(entries, info, settings)) for name, settings in (variants() if options.sweep else [("default", Settings())])]
+    rows = [(name, evaluate(entries, info, settings)) for name, settings in (variants() if options.sweep else [("default", SuggestSettings())])]
     report: dict[str, Any] = {
         "papers": len(entries),
         "majority_baseline": {"section": baseline[0], "accuracy": baseline[1]},
-        "settings": asdict(Settings()),
+        "settings": asdict(SuggestSettings()),
         "results": dict(rows),
     }
     if options.sweep:
-        report["centroid_section_accuracy"] = centroid_accuracy(entries, info, Settings())
+        report["centroid_section_accuracy"] = centroid_accuracy(entries, info, SuggestSettings())
         rows.append(("centroid (section doc)", {**rows[0][1], "section_accuracy": report["centroid_section_accuracy"]}))
     print(table(rows, baseline))
     print(f"key word recall ceiling (own key words some other paper uses): {rows[0][1]['keyword_recall_ceiling']:.1%}; "
           f"of those, grounded in the title and digest (or the section's phenomenon): {rows[0][1]['keyword_recall_grounded_ceiling']:.1%}")
     if os.path.isdir(options.seeds):
-        report["seeds"] = evaluate_seeds(entries, info, read_seeds(options.seeds), Settings())
+        report["seeds"] = evaluate_seeds(entries, info, read_seeds(options.seeds), SuggestSettings())
         print(seed_report(report["seeds"]))
     else:
         print(f"seeds: {options.seeds} not found; skipped the memorization papers")
@@ -358,10 +359,7 @@ def main() -> int:
         print(f"index of {timing['papers']} papers: {timing['index_seconds']} s, neighbours(5): {timing['neighbours_seconds']} s")
         titles = report["titles"]
         print(f"near-identical titles among {titles['titles']}: {titles['seconds']} s ({titles['near_pairs']} pairs)")
-    os.makedirs(options.out, exist_ok=True)
-    with open(os.path.join(options.out, "suggest.json"), "w", encoding="utf-8") as handle:
-        json.dump(report, handle, indent=2)
-        handle.write("\n")
+    write_json(Path(options.out) / "suggest.json", report)
     return 0
 
 

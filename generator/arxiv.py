@@ -71,18 +71,26 @@ def fetch_atom(
     raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
 
-def retry_after(value: str | None) -> float:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date), at most MAX_WAIT."""
+def retry_after_seconds(value: str | None, cap: float) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date), from 0 to `cap`;
+    None without a header that reads as either."""
+    value = (value or "").strip()
     if not value:
-        return DEFAULT_WAIT
+        return None
     try:
         seconds = float(value)
     except ValueError:
         try:
             seconds = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
         except (TypeError, ValueError):
-            return DEFAULT_WAIT
-    return max(0.0, min(seconds, MAX_WAIT))
+            return None
+    return max(0.0, min(seconds, cap))
+
+
+def retry_after(value: str | None) -> float:
+    """Seconds to wait before the one retry: the Retry-After header's, at most MAX_WAIT, else DEFAULT_WAIT."""
+    seconds = retry_after_seconds(value, MAX_WAIT)
+    return DEFAULT_WAIT if seconds is None else seconds
 
 
 def offline_message(url: str, exc: BaseException, timeout: float) -> str:

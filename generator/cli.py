@@ -20,13 +20,20 @@ def _print_problems(problems: Sequence[Problem]) -> None:
         print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
 
 
+def site_names() -> frozenset[str]:
+    """The names the site takes for its own pages and folders: what `check` accepts must build."""
+    from generator.pages import reserved_slugs
+
+    return reserved_slugs()
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from generator.changed import changed_files, in_scope, outside
 
     files = list(args.files)
     if args.changed is not None:
         files += changed_files(args.entries, args.changed or None)
-    info, entries, problems = read_list(args.entries)
+    info, entries, problems = read_list(args.entries, site_names())
     if files or args.changed is not None:
         problems = outside(args.files, args.entries) + in_scope(problems, files, args.strict)
     elif args.strict:
@@ -68,8 +75,8 @@ def cmd_import_readme(args: argparse.Namespace) -> int:
 
 
 def cmd_pages(args: argparse.Namespace) -> int:
-    catalog, _ = load_catalog(args.entries)
-    files = generate(catalog, templates=args.templates, site_url=args.site_url or os.environ.get("SITE_URL"), related=args.related)
+    catalog, _ = load_catalog(args.entries, site_names())
+    _, files = generate(catalog, templates=args.templates, site_url=args.site_url or os.environ.get("SITE_URL"), related=args.related)
     for name, text in files.items():
         write_text(os.path.join(args.out, name), text)
         print(os.path.join(args.out, name))
@@ -117,9 +124,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
-    from generator.fmt import run
+    from generator.fmt import format_list
 
-    changed, problems, summary = run(args.entries, args.files, args.check)
+    changed, problems, summary = format_list(args.entries, args.files, args.check)
     _print_problems(problems)
     for path_or_diff in changed:
         print(path_or_diff.rstrip("\n"))
@@ -156,11 +163,11 @@ def cmd_export_readme(args: argparse.Namespace) -> int:
 
 
 def cmd_check_links(args: argparse.Namespace) -> int:
-    from generator.linkcheck import Settings, run
+    from generator.linkcheck import LinkCheckSettings, check_links
 
     _, entries, _ = read_list(args.entries)  # links of every valid entry, even when others have errors
-    settings = Settings(workers=args.workers, timeout=args.timeout, delay=args.delay, retries=args.retries)
-    return run(entries, settings, args.report)
+    settings = LinkCheckSettings(workers=args.workers, timeout=args.timeout, delay=args.delay, retries=args.retries)
+    return check_links(entries, settings, args.report)
 
 
 def parser() -> argparse.ArgumentParser:

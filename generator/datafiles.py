@@ -14,12 +14,16 @@ from feedgen.feed import FeedGenerator
 from generator import indexes
 from generator.bibtex import bibliography
 from generator.catalog import Catalog
-from generator.model import Entry
+from generator.model import ENTRY_FIELDS, Entry
 from generator.render import page_name, page_url, prose
 
 _TAGS = re.compile(r"<[^>]+>")
-CSV_FIELDS = ("id", "title", "authors", "venue", "year", "date", "arxiv", "doi", "section", "also_in",
+# papers.csv's published column order (scripts read columns by position): the table's csv fields plus
+# the paper and code links and the permalink; a field added to the table later gets a column at the end
+_CSV_ORDER = ("id", "title", "authors", "venue", "year", "date", "arxiv", "doi", "section", "also_in",
               "keywords", "paper", "code", "url", "added", "digest")
+CSV_FIELDS = (*_CSV_ORDER, *(f.name for f in ENTRY_FIELDS if f.csv and f.name not in _CSV_ORDER))
+_CSV_ENTRY_FIELDS = tuple(f.name for f in ENTRY_FIELDS if f.csv)
 
 
 def permalink(entry: Entry, directory_urls: bool = True) -> str:
@@ -70,13 +74,15 @@ def papers_csv(catalog: Catalog, directory_urls: bool = True) -> str:
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for e in catalog.entries:
-        writer.writerow({
-            "id": e.id, "title": e.title, "authors": "; ".join(e.authors), "venue": e.venue or "", "year": e.year,
-            "date": e.date or "", "arxiv": e.arxiv or "", "doi": e.doi or "", "section": e.section,
-            "also_in": "; ".join(e.also_in), "keywords": "; ".join(e.keywords), "paper": e.link("paper") or "",
-            "code": e.link("code") or "", "url": permalink(e, directory_urls), "added": e.added or "", "digest": e.digest,
-        })
+        row = {name: _cell(getattr(e, name)) for name in _CSV_ENTRY_FIELDS}
+        writer.writerow({**row, "paper": e.link("paper") or "", "code": e.link("code") or "", "url": permalink(e, directory_urls)})
     return out.getvalue()
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, tuple):
+        return "; ".join(value)
+    return "" if value is None else value
 
 
 def atom_feed(catalog: Catalog, site_url: str, items: int, directory_urls: bool = True) -> str:

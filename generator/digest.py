@@ -46,10 +46,15 @@ _TEX_COMMANDS = (
     (re.compile(r"\\texttt\{([^{}]*)\}"), r"`\1`"),
     (re.compile(r"\\([%&#_])"), r"\1"),
 )
-_MATHML_TAGS = {
+# The MathML a digest may hold, and so all the sanitizer (generator.safety) lets through: a formula
+# with any other element or attribute is shown as TeX code instead.
+MATHML_TAGS = frozenset({
     "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msub", "msup", "msubsup", "mfrac", "msqrt", "mroot",
-    "munder", "mover", "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose", "semantics", "annotation",
-}
+    "munder", "mover", "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose", "semantics",
+})
+MATHML_ATTRIBUTES = {"math": frozenset({"display", "xmlns"}), "mo": frozenset({"stretchy", "fence"})}
+# Elements that hold text only: an HTML parser reads an element inside one as HTML, which the sanitizer drops with its text
+_MATHML_TOKENS = frozenset({"mi", "mn", "mo", "ms", "mtext"})
 _MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
 
 
@@ -179,9 +184,10 @@ def tex_to_mathml(tex: str) -> Markup:
         tree = etree.fromstring(mathml)
     except Exception:
         return fallback
-    if any(el.tag.removeprefix(_MATHML_NS) not in _MATHML_TAGS or set(el.attrib) - {"display", "xmlns", "stretchy", "fence"}
-           for el in tree.iter()):
-        return fallback
+    for element in tree.iter():
+        tag = element.tag.removeprefix(_MATHML_NS)
+        if tag not in MATHML_TAGS or set(element.attrib) - MATHML_ATTRIBUTES.get(tag, frozenset()) or (tag in _MATHML_TOKENS and len(element)):
+            return fallback
     return Markup(mathml)
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import yaml
 
 from generator.model import DRAFT_MARK, FIELDS
+from generator.validate import SCHEMA_DIR
 
-SCHEMA_DIR = os.path.join(os.path.dirname(__file__), "schema")
 WIDTH = 100
 
 

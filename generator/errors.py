@@ -25,6 +25,10 @@ class Problem:
         return f"{self.path}:{self.line}: {prefix}{self.message}"
 
 
+def errors_in(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
 class ListError(Exception):
     """Raised once, at the edge, when a list has errors; carries every problem found."""
 
@@ -34,8 +38,4 @@ class ListError(Exception):
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-
-def errors_in(problems: Iterable[Problem]) -> list[Problem]:
-    return [p for p in problems if p.severity == "error"]
+        return errors_in(self.problems)

@@ -26,7 +26,7 @@ LIST_SCHEMAS = {SECTIONS_FILE: "sections.schema.json", ALIASES_FILE: "keyword-al
 
 
 @dataclass(frozen=True)
-class Outcome:
+class FormatOutcome:
     path: str
     changed: bool
     problems: list[Problem]
@@ -94,7 +94,7 @@ def formatter_for(path: str, data: dict[str, Any]) -> Callable[[dict[str, Any], 
     return FORMATTERS[name] if name in FORMATTERS and "id" not in data else format_entry
 
 
-def render(path: str, data: dict[str, Any], comments: Iterable[str] = (), modeline: str | None = None) -> str:
+def canonical_text(path: str, data: dict[str, Any], comments: Iterable[str] = (), modeline: str | None = None) -> str:
     """A list file's canonical text: modeline, the kept top comments, then the data. A `modeline`
     that still reaches the right schema is kept (a list elsewhere may point at a URL)."""
     text = formatter_for(path, data)(data, path)
@@ -135,17 +135,17 @@ def read_for_rewrite(path: str) -> tuple[dict[str, Any] | None, list[str], str, 
     return loaded.data, leading_comments(text), text, []
 
 
-def format_file(path: str, check: bool = False) -> Outcome:
+def format_file(path: str, check: bool = False) -> FormatOutcome:
     """Re-emit one file in the canonical layout (only compare with `check`)."""
     data, comments, text, problems = read_for_rewrite(path)
     if data is None:
-        return Outcome(display_path(path), False, problems)
-    new = render(path, data, comments, first_modeline(text))
+        return FormatOutcome(display_path(path), False, problems)
+    new = canonical_text(path, data, comments, first_modeline(text))
     if new != text and not check:
         write_text(path, new)
     shown = display_path(path)
     diff = "".join(difflib.unified_diff(text.splitlines(True), new.splitlines(True), f"{shown} (yours)", f"{shown} (fmt)")) if check else ""
-    return Outcome(shown, new != text, [], diff)
+    return FormatOutcome(shown, new != text, [], diff)
 
 
 def list_paths(entries_dir: str) -> tuple[list[str], list[Problem]]:
@@ -157,17 +157,17 @@ def list_paths(entries_dir: str) -> tuple[list[str], list[Problem]]:
     return top + [path for path, _ in files], problems
 
 
-def format_paths(paths: Iterable[str], check: bool = False) -> list[Outcome]:
+def format_paths(paths: Iterable[str], check: bool = False) -> list[FormatOutcome]:
     outcomes = []
     for path in paths:
         if not path.endswith(".yaml") or not os.path.isfile(path):
-            outcomes.append(Outcome(display_path(path), False, [Problem(display_path(path), 0, "not a .yaml file of the list")]))
+            outcomes.append(FormatOutcome(display_path(path), False, [Problem(display_path(path), 0, "not a .yaml file of the list")]))
             continue
         outcomes.append(format_file(path, check))
     return outcomes
 
 
-def run(entries_dir: str, files: list[str], check: bool) -> tuple[list[str], list[Problem], str]:
+def format_list(entries_dir: str, files: list[str], check: bool) -> tuple[list[str], list[Problem], str]:
     """`fmt`: (the files changed or, with `check`, the diff of each file that would change, which
     names it; problems; a summary line with the command that fixes them)."""
     paths, problems = (files, []) if files else list_paths(entries_dir)

@@ -8,7 +8,8 @@ import jinja2
 
 from generator.catalog import Catalog
 from generator.datafiles import data_files
-from generator.render import FEED_ITEMS, render_pages
+from generator.pages import render_site
+from generator.render import FEED_ITEMS, Site
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 
@@ -26,15 +27,17 @@ def _template_error(exc: jinja2.TemplateError) -> RenderError:
 
 
 def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: bool = True,
-             site_url: str | None = None, related: int = 5, cache_dir: str | None = None) -> dict[str, str]:
-    """File name (relative to the docs folder) -> content, for every generated page and file."""
+             site_url: str | None = None, related: int = 5, cache_dir: str | None = None) -> tuple[Site, dict[str, str]]:
+    """File name (relative to the docs folder) -> content, for every generated page and file; and the
+    Site they were made from (its indexes also give the search records)."""
     neighbours = {}
     if related:
         from generator.related import related_papers  # numpy and scipy load only when related papers are on
 
         neighbours = related_papers(catalog, related, cache_dir)
+    site = Site(catalog, directory_urls, related=neighbours)
     try:
-        pages = render_pages(catalog, templates, directory_urls=directory_urls, related=neighbours)
+        pages = render_site(site, templates)
     except jinja2.TemplateError as exc:
         raise _template_error(exc) from None
-    return {**pages, **data_files(catalog, site_url or DEFAULT_SITE_URL, FEED_ITEMS, directory_urls)}
+    return site, {**pages, **data_files(catalog, site_url or DEFAULT_SITE_URL, FEED_ITEMS, directory_urls)}

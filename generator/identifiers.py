@@ -91,6 +91,17 @@ def slugify(text: str) -> str:
     return "-".join(ascii_words(text))
 
 
+# Family-name suffixes: "Martin Luther King Jr." is filed under "king".
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def without_name_suffixes(words: list[str]) -> list[str]:
+    """A name's lower-case ASCII words without the suffixes that end it (Jr., III); one word stays."""
+    while len(words) > 1 and words[-1] in NAME_SUFFIXES:
+        words = words[:-1]
+    return words
+
+
 def arxiv_sort_key(arxiv: str) -> tuple[int, int, int]:
     """(year, month, sequence) from an id: arXiv ids encode the month of first submission."""
     match = re.match(r"^(?:[a-z-]+(?:\.[A-Z]{2})?/)?([0-9]{2})([0-9]{2})\.?([0-9]+)$", arxiv)

@@ -21,25 +21,17 @@ from generator.errors import Problem
 from generator.identifiers import (
     arxiv_from_url,
     arxiv_sort_key,
-    ascii_words,
     doi_from_url,
     normalize_title,
     slugify,
 )
+from generator.ids import base_id, unique_id
 from generator.model import FIELDS
 from generator.readme_files import gather
+from generator.source import MAX_FILES_PER_FOLDER
 
-MAX_FOLDER = 1000  # GitHub lists at most 1,000 files in a folder
-MAX_ID = 80
 MAX_SLUG = 60
 
-# Words that say nothing about a paper, so an id skips them ("on-the-sparsity" -> "sparsity").
-STOP_WORDS = frozenset({
-    "a", "an", "the", "on", "of", "in", "to", "for", "and", "is", "are",
-    "do", "does", "how", "why", "what", "when", "can", "towards", "toward",
-})
-# Family-name suffixes: "Martin Luther King Jr." is filed under "king".
-_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _KEYWORD_LABELS = frozenset({"Key Word", "Key Words", "Keyword", "Keywords"})
 _DIGEST_SUMMARIES = frozenset({"digest", "abstract", "summary", "tl;dr", "tldr"})
 _MISSING = {
@@ -784,41 +776,13 @@ def _distinct(listings: list[_Listing], notes: _Notes) -> list[_Listing]:
     return papers
 
 
-def _family_name(author: str) -> str:
-    """The last word of a name, in ASCII letters and digits: "Allen-Zhu" -> "allenzhu"."""
-    words = ["".join(ascii_words(word)) for word in author.split()]
-    words = [w for w in words if w]
-    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
-        words.pop()
-    return words[-1] if words else ""
-
-
-def base_id(title: str, authors: list[str], year: int) -> str:
-    """`{family name of first author}{year}{first significant title word}`; without authors,
-    the first two significant title words around the year."""
-    words = ascii_words(title)
-    significant = [w for w in words if w not in STOP_WORDS] or words
-    family = _family_name(authors[0]) if authors else ""
-    if family:
-        head, tail = family, significant[:1]
-    else:
-        head, tail = (significant[0] if significant else "paper"), significant[1:2]
-    return f"{head}{year}{''.join(tail)}"[:MAX_ID]
-
-
 def _assign_ids(papers: list[_Listing]) -> list[str]:
     ids: list[str] = []
     taken: set[str] = set()
     for paper in papers:
         assert paper.year is not None
-        base = candidate = base_id(paper.title, paper.authors, paper.year)
-        count = 1
-        while candidate in taken:
-            count += 1
-            suffix = f"-{count}"
-            candidate = base[: MAX_ID - len(suffix)] + suffix
-        taken.add(candidate)
-        ids.append(candidate)
+        ids.append(unique_id(base_id(paper.title, paper.authors, paper.year), taken))
+        taken.add(ids[-1])
     return ids
 
 
@@ -873,7 +837,7 @@ def entry_path(out_dir: str, entry: dict[str, Any], section_size: int) -> str:
     """`OUT/<section>/<id>.yaml`, or `OUT/<section>/<year>/<id>.yaml` for a section too big
     for one folder."""
     folder = os.path.join(out_dir, entry["section"])
-    if section_size > MAX_FOLDER:
+    if section_size > MAX_FILES_PER_FOLDER:
         folder = os.path.join(folder, str(entry["year"]))
     return os.path.join(folder, f"{entry['id']}.yaml")
 

@@ -10,10 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator.catalog import Catalog, newest_first
-from generator.identifiers import ascii_words, normalize_title, slugify
+from generator.identifiers import ascii_words, normalize_title, slugify, without_name_suffixes
 from generator.model import Entry, Section
-
-_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 
 
 @dataclass(frozen=True)
@@ -82,9 +80,7 @@ def keyword_index(catalog: Catalog, anchors: dict[str, str] | None = None) -> li
 
 def family_sort_key(name: str) -> tuple[str, str]:
     """Family name first (the last word, skipping suffixes like Jr.), then the whole name."""
-    words = ascii_words(name)
-    while len(words) > 1 and words[-1] in _SUFFIXES:
-        words.pop()
+    words = without_name_suffixes(ascii_words(name))
     family = words[-1] if words else name.casefold()
     return (family, " ".join(words))
 

@@ -18,7 +18,6 @@ The report (Markdown, for a job summary or an issue) groups the addresses by wha
 
 from __future__ import annotations
 
-import email.utils
 import http.client
 import socket
 import ssl
@@ -36,6 +35,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 
 from generator import gfm
+from generator.arxiv import retry_after_seconds
 from generator.model import Entry
 
 USER_AGENT = "reading-list-link-check/1.0 (checks the links of a reading list once a week)"
@@ -48,7 +48,7 @@ _BROKEN_WITHOUT_ANSWER = frozenset({"host not found", "not a valid address"})
 
 
 @dataclass(frozen=True)
-class Settings:
+class LinkCheckSettings:
     workers: int = 8
     timeout: float = 20.0  # seconds per request
     delay: float = 1.0  # seconds between two requests to one host
@@ -77,7 +77,7 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class LinkOutcome:
     url: str
     category: str
     detail: str
@@ -186,23 +186,15 @@ def send(url: str, method: str, timeout: float) -> Answer:
         return Answer(None, "not a valid address")
 
 
-def retry_wait(answer: Answer, attempt: int, settings: Settings) -> float:
+def retry_wait(answer: Answer, attempt: int, settings: LinkCheckSettings) -> float:
     """Seconds before the next try: the server's Retry-After (seconds or a date), capped, else
     the back-off doubling with each attempt."""
-    value = (answer.retry_after or "").strip()
-    if value.isdigit():
-        return min(float(value), settings.max_wait)
-    if value:
-        try:
-            when = email.utils.parsedate_to_datetime(value).timestamp()
-            return max(0.0, min(when - time.time(), settings.max_wait))
-        except (TypeError, ValueError):
-            pass
-    return float(settings.backoff * 2**attempt)
+    seconds = retry_after_seconds(answer.retry_after, settings.max_wait)
+    return float(settings.backoff * 2**attempt) if seconds is None else seconds
 
 
 class Checker:
-    def __init__(self, settings: Settings, send: Callable[[str, str, float], Answer] = send) -> None:
+    def __init__(self, settings: LinkCheckSettings, send: Callable[[str, str, float], Answer] = send) -> None:
         self.settings = settings
         self.gate = HostGate(settings.delay)
         self.send = send
@@ -227,7 +219,7 @@ class Checker:
         answer, more = self.ask(url, "GET")
         return answer, count + more
 
-    def check(self, url: str) -> Outcome:
+    def check(self, url: str) -> LinkOutcome:
         current, permanent, requests = url, True, 0
         for _ in range(MAX_REDIRECTS + 1):
             answer, count = self.fetch(current)
@@ -236,16 +228,16 @@ class Checker:
                 permanent = permanent and answer.status in _PERMANENT
                 current = urllib.parse.urljoin(current, answer.location)
                 continue
-            return Outcome(url, categorize(answer, moved=current != url and permanent), describe(answer, url, current), current, requests)
-        return Outcome(url, "broken", f"more than {MAX_REDIRECTS} redirects", current, requests)
+            return LinkOutcome(url, categorize(answer, moved=current != url and permanent), describe(answer, url, current), current, requests)
+        return LinkOutcome(url, "broken", f"more than {MAX_REDIRECTS} redirects", current, requests)
 
-    def check_all(self, urls: Iterable[str]) -> dict[str, Outcome]:
+    def check_all(self, urls: Iterable[str]) -> dict[str, LinkOutcome]:
         """Every address, hosts in parallel; the hosts with most addresses start first."""
         by_host: dict[str, list[str]] = defaultdict(list)
         for url in dict.fromkeys(urls):
             by_host[host_of(url)].append(url)
         queues = sorted(by_host.values(), key=len, reverse=True)
-        outcomes: dict[str, Outcome] = {}
+        outcomes: dict[str, LinkOutcome] = {}
         with ThreadPoolExecutor(max_workers=max(1, self.settings.workers)) as pool:
             for results in pool.map(lambda queue: [self.check(u) for u in queue], queues):
                 outcomes.update((o.url, o) for o in results)
@@ -269,9 +261,9 @@ def describe(answer: Answer, url: str, final: str) -> str:
     return answer.detail
 
 
-def report(outcomes: dict[str, Outcome], uses: dict[str, list[Use]]) -> str:
+def report(outcomes: dict[str, LinkOutcome], uses: dict[str, list[Use]]) -> str:
     """The Markdown report: counts, then every address that is not plainly ok, by category."""
-    groups: dict[str, list[Outcome]] = {c: [] for c in CATEGORIES}
+    groups: dict[str, list[LinkOutcome]] = {c: [] for c in CATEGORIES}
     for url in sorted(outcomes):
         groups[outcomes[url].category].append(outcomes[url])
     places = sum(len(uses.get(u, [])) for u in outcomes)
@@ -296,12 +288,12 @@ def report(outcomes: dict[str, Outcome], uses: dict[str, list[Use]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def summary(outcomes: dict[str, Outcome]) -> str:
+def summary(outcomes: dict[str, LinkOutcome]) -> str:
     counts = {c: sum(1 for o in outcomes.values() if o.category == c) for c in CATEGORIES}
     return f"{len(outcomes)} addresses checked: " + ", ".join(f"{counts[c]} {c}" for c in CATEGORIES)
 
 
-def run(entries: list[Entry], settings: Settings, report_path: str | None = None) -> int:
+def check_links(entries: list[Entry], settings: LinkCheckSettings, report_path: str | None = None) -> int:
     """Check, write the report (to report_path, else stdout); 1 when any link is broken."""
     from generator.emit import write_text
 

@@ -16,9 +16,8 @@ from typing import Any
 
 from generator.emit import write_text
 from generator.errors import ListError, Problem
-from generator.fmt import first_modeline, read_for_rewrite, render
-from generator.importer import MAX_FOLDER
-from generator.source import ALIASES_FILE, MOVED_FILE, display_path, entry_files, read_info
+from generator.fmt import canonical_text, first_modeline, read_for_rewrite
+from generator.source import ALIASES_FILE, MAX_FILES_PER_FOLDER, MOVED_FILE, display_path, entry_files, read_info
 
 ALIASES_HEADER = [
     "# Reviewed spelling variants of key words: variant -> the canonical key word the site shows.",
@@ -42,7 +41,7 @@ def section_folder(entries_dir: str, section: str, year: int) -> str:
     """entries/<section>/, or its year subfolder once the section holds too many files for one folder."""
     folder = os.path.join(entries_dir, section)
     count = sum(len(files) for _, _, files in os.walk(folder))
-    if count + 1 > MAX_FOLDER or os.path.isdir(os.path.join(folder, str(year))):
+    if count + 1 > MAX_FILES_PER_FOLDER or os.path.isdir(os.path.join(folder, str(year))):
         folder = os.path.join(folder, str(year))
     return folder
 
@@ -54,7 +53,7 @@ def _rewrite(path: str, change: Callable[[dict[str, Any]], bool], target: str | 
         raise ListError(problems)
     if not change(data) and target is None:
         return False
-    write_text(target or path, render(target or path, data, comments, None if target else first_modeline(text)))
+    write_text(target or path, canonical_text(target or path, data, comments, None if target else first_modeline(text)))
     return True
 
 
@@ -68,7 +67,7 @@ class ListFile:
     modeline: str | None
 
     def write(self) -> None:
-        write_text(self.path, render(self.path, self.data, self.comments, self.modeline))
+        write_text(self.path, canonical_text(self.path, self.data, self.comments, self.modeline))
 
 
 def _list_file(entries_dir: str, name: str, key: str, header: list[str]) -> ListFile:

@@ -4,18 +4,75 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-# Pages the site generates besides the section pages: no section may take these slugs.
-RESERVED_SLUGS = frozenset({"index", "keywords", "authors", "years", "explorer", "whats-new", "stats", "assets", "search", "contributing"})
+from typing import Any, Literal
 
 DRAFT_MARK = "DRAFT: "  # how `python -m generator new` marks a digest drafted from the abstract
 
-# The field names, in the canonical order of an entry file and of `dump`.
-FIELDS = (
-    "id", "title", "authors", "venue", "year", "date", "arxiv", "doi",
-    "links", "keywords", "digest", "section", "also_in", "distinct_from", "added",
+Kind = Literal["text", "number", "list", "links", "markdown"]
+Required = Literal["yes", "expected", "no"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of an entry file.
+
+    `kind` says what the value is: "text" a string (None when left out), "number" an int, "list" a
+    list of strings (a tuple on Entry), "links" a mapping label -> URL (a tuple of pairs on Entry),
+    "markdown" prose ("" when left out, stripped). `required`: "yes" the schema requires it,
+    "expected" `check` asks for it, "no" optional. `description` is what an editor shows (the
+    schema's description, word for word). `csv`: a column of papers.csv. `from_folder`: the reader
+    takes it from the file's folder, so every Entry has it and a contributor never writes it.
+    """
+
+    name: str
+    kind: Kind
+    required: Required
+    description: str
+    csv: bool = True
+    from_folder: bool = False
+
+    @property
+    def always(self) -> bool:
+        """Every Entry has a value: papers.json keeps it even when empty."""
+        return self.required == "yes" or self.from_folder
+
+
+ENTRY_FIELDS: tuple[Field, ...] = (
+    Field("id", "text", "yes", "Stable, unique slug: the permalink anchor. Lower-case letters, digits and hyphens; never reused."),
+    Field("title", "text", "yes", "The title as published, without a trailing period or markup."),
+    Field("authors", "list", "expected", "Authors in the paper's order, one name per item."),
+    Field("venue", "text", "no", "Where it was published: 'ICLR 2022', 'Nature', 'PhD Thesis'. Leave out for preprints."),
+    Field("year", "number", "yes", "The year group the paper is listed under."),
+    Field("date", "text", "no", "First arXiv submission when known: YYYY-MM or YYYY-MM-DD."),
+    Field("arxiv", "text", "no", "arXiv identifier without version, as a quoted string: '2102.06062' or 'cs/0112017'."),
+    Field("doi", "text", "no", "Digital Object Identifier, without https://doi.org/: '10.1038/s41586-024-07566-y'."),
+    Field("links", "links", "expected",
+          "Label -> http(s) URL. 'paper' is expected, 'code' common; also project, blog, openreview, slides, video, book.", csv=False),
+    Field("keywords", "list", "expected", "Key words from the list's vocabulary."),
+    Field("digest", "markdown", "expected",
+          "1-5 sentences of Markdown: emphasis, inline code and http(s) links; no raw HTML, headings, lists or attribute lists."),
+    Field("section", "text", "no",
+          "The section's slug, only for files directly in entries/; a file in entries/<section>/ takes the folder's section.", from_folder=True),
+    Field("also_in", "list", "no", "Other sections that list this paper too."),
+    Field("distinct_from", "list", "no",
+          "Ids of listed papers with the same or nearly the same title that are other papers; each of them names this one back.", csv=False),
+    Field("added", "text", "no", "The day the paper joined the list: YYYY-MM-DD."),
 )
+"""The fields of an entry, in the canonical order of an entry file: the one list the others come
+from or are tested against (tests/test_fields.py).
+
+Adding a field (say `openreview`): add its row here and its attribute to `Entry`, in the kind's
+type; add its property to generator/schema/entry.schema.json with the row's description and the
+validation keywords (type, pattern, length), which stay JSON Schema's job; add its row to the table
+in CONTRIBUTING.md. The reader (`make_entry`), papers.json (`Entry.to_dict`), the canonical file
+layout (`FIELDS`, used by `fmt`, `new` and the importer) and papers.csv (a new column goes last)
+follow from the row. What gives the field a meaning still needs code: the templates that show it,
+BibTeX (generator/bibtex.py), duplicate detection (`duplicates.paper_keys`) for an identifier,
+`new` (`newentry.entry_data`) if arXiv gives it, and the README export and import if the format
+carries it.
+"""
+
+FIELDS = tuple(f.name for f in ENTRY_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -54,15 +111,15 @@ class Entry:
     def to_dict(self) -> dict[str, Any]:
         """The entry with the guide's field names; empty optional fields left out."""
         data: dict[str, Any] = {}
-        for name in FIELDS:
-            value = getattr(self, name)
-            if name == "links":
+        for spec in ENTRY_FIELDS:
+            value = getattr(self, spec.name)
+            if spec.kind == "links":
                 value = dict(value)
-            elif isinstance(value, tuple):
+            elif spec.kind == "list":
                 value = list(value)
-            if value in (None, "", [], {}) and name not in ("id", "title", "year", "section"):
+            if value in (None, "", [], {}) and not spec.always:
                 continue
-            data[name] = value
+            data[spec.name] = value
         return data
 
 

@@ -19,10 +19,10 @@ from generator.arxiv import ArxivPaper
 from generator.digest import is_http_url
 from generator.duplicates import Match, near_titles, same_paper
 from generator.emit import format_entry, write_text
-from generator.errors import ListError, Problem
-from generator.fmt import first_modeline, read_for_rewrite, render
+from generator.errors import ListError, Problem, errors_in
+from generator.fmt import canonical_text, first_modeline, read_for_rewrite
 from generator.identifiers import doi_from_url, normalize_arxiv, normalize_title
-from generator.importer import MAX_ID, base_id
+from generator.ids import base_id, unique_id
 from generator.maintain import section_folder
 from generator.model import DRAFT_MARK, Entry, ListInfo
 from generator.source import display_path, entry_files, read_list
@@ -91,16 +91,6 @@ def draft_digest(abstract: str) -> str:
     return DRAFT_MARK + _TAG.sub("< ", text)
 
 
-def unique_id(base: str, taken: set[str]) -> str:
-    """The importer's scheme: base, then base-2, base-3, ... until unused."""
-    candidate, count = base, 1
-    while candidate in taken:
-        count += 1
-        suffix = f"-{count}"
-        candidate = base[: MAX_ID - len(suffix)] + suffix
-    return candidate
-
-
 def entry_data(paper: Paper, paper_id: str, keywords: list[str], today: dt.date) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": paper_id, "title": paper.title, "authors": list(paper.authors), "year": paper.year, "date": paper.date,
@@ -114,7 +104,7 @@ def _read(entries_dir: str) -> tuple[ListInfo, list[Entry], set[str]]:
     """The list's info, valid entries, and every id in use (file names too: broken files keep theirs)."""
     info, entries, problems = read_list(entries_dir)
     if info is None:
-        raise ListError([p for p in problems if p.severity == "error"])
+        raise ListError(errors_in(problems))
     files, _ = entry_files(entries_dir)
     taken = {e.id for e in entries} | {os.path.splitext(os.path.basename(path))[0] for path, _ in files}
     taken |= {paper_id for ids in info.moved.values() for paper_id in ids}
@@ -155,7 +145,7 @@ def add_paper(
     write_text(path, format_entry(data, path))
     for other, other_data, comments, text in others:  # the back-reference that check asks for
         other_data["distinct_from"] = [*other_data.get("distinct_from", []), paper_id]
-        write_text(other.path, render(other.path, other_data, comments, first_modeline(text)))
+        write_text(other.path, canonical_text(other.path, other_data, comments, first_modeline(text)))
     _, _, problems = read_list(entries_dir)
     mine = [p for p in problems if p.path == display_path(path)]
     return Written(display_path(path), section, data, suggestion, paper, mine, known, entries_dir, distinct)

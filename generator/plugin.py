@@ -24,21 +24,18 @@ from generator.datafiles import html_text
 from generator.errors import ListError, Problem
 from generator.generate import RenderError, generate
 from generator.guide import site_guide
-from generator.render import page_name
+from generator.pages import BROWSE, GUIDE, HOME, SECTIONS, reserved_slugs, search_records
+from generator.render import Site
 from generator.safety import sanitize, scan_site
-from generator.search import SearchIndexer, SearchIndexError, page_record, search_records
+from generator.search import SearchIndexer, SearchIndexError, page_record
 from generator.source import load_catalog
 
 log = get_plugin_logger(__name__)
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')  # the toc extension's permalinks (¶)
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">')
-GUIDE = "contributing.md"  # the page the `contributing` option makes of CONTRIBUTING.md
 ERROR_HOME = "# The list has errors\n\nThe site is built again as soon as they are fixed.\n"
 
-BROWSE = (
-    ("Explorer", "explorer.md"), ("Key words", "keywords.md"), ("Authors", "authors.md"),
-    ("Years", "years.md"), ("What's new", "whats-new.md"), ("Statistics", "stats.md"),
-)
+
 
 
 class ReadingListConfig(Config):
@@ -104,7 +101,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.guide: str | None = None
         self.own_nav = False
         self.failure: str | None = None  # under `mkdocs serve`: why this build shows the last good pages
-        self.last_good: tuple[Catalog, dict[str, str]] | None = None
+        self.last_good: tuple[Site, dict[str, str]] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -122,7 +119,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             self.guide = None
         self.failure = None
         try:
-            self.catalog, notes = load_catalog(self.entries_dir)
+            self.catalog, notes = load_catalog(self.entries_dir, reserved_slugs())
         except ListError as exc:
             errors = exc.errors or exc.problems
             self._fail(config, f"{len(errors)} problem(s) in the list:\n" + "\n".join(map(str, errors)))
@@ -157,15 +154,17 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.warnings.count = 0
         logging.getLogger("mkdocs").addHandler(self.warnings)
 
-    def _nav(self, config: MkDocsConfig, catalog: Catalog | None) -> list[Any]:
-        """Home, the sections in the sections file's order, the indexes, the hand-written pages, then the guide."""
-        nav: list[Any] = [{"Home": "index.md"}]
-        generated = {"index.md", GUIDE}
-        if catalog is not None:
-            generated |= {page_name(s.slug) for s in catalog.sections} | {name for _, name in BROWSE}
+    def _nav(self, config: MkDocsConfig, site: Site | None) -> list[Any]:
+        """Home, the sections in the sections file's order, the pages of the registry's Browse rows,
+        the hand-written pages, then the guide."""
+        nav: list[Any] = [{"Home": HOME.name}]
+        generated = {HOME.name, GUIDE}
+        if site is not None:
+            sections = SECTIONS.names(site)
+            generated |= {name for name, _ in sections} | {page.name for page in BROWSE}
             nav += [
-                {"Sections": [{s.title: page_name(s.slug)} for s in catalog.sections]},
-                {"Browse": [{title: name} for title, name in BROWSE]},
+                {"Sections": [{section.title: name} for name, section in sections if section is not None]},
+                {"Browse": [{page.nav: page.name} for page in BROWSE]},
             ]
         for folder, dirs, names in os.walk(config.docs_dir):
             dirs.sort()
@@ -175,18 +174,17 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
                     nav.append(rel)
         return [*nav, GUIDE] if self.guide else nav
 
-    def _generate(self, config: MkDocsConfig) -> tuple[Catalog | None, dict[str, str]]:
-        """The catalog the site shows and its generated files: the list's, else (in a failed preview) the last good ones."""
+    def _generate(self, config: MkDocsConfig) -> tuple[Site | None, dict[str, str]]:
+        """The Site the pages show and its generated files: the list's, else (in a failed preview) the last good ones."""
         if self.failure is None:
             assert self.catalog is not None
             try:
-                generated = generate(self.catalog, templates=self.templates_dir, directory_urls=config.use_directory_urls,
+                self.last_good = generate(self.catalog, templates=self.templates_dir, directory_urls=config.use_directory_urls,
                                      site_url=config.site_url, related=self.config.related,
                                      cache_dir=self._resolve(config, self.config.cache_dir) if self.config.cache_dir else None)
             except RenderError as exc:
                 self._fail(config, str(exc))
             else:
-                self.last_good = (self.catalog, generated)
                 return self.last_good
         return self.last_good or (None, {"index.md": ERROR_HOME})
 
@@ -203,16 +201,17 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         return {GUIDE: site_guide(text, config.repo_url, source, root)}
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        catalog, generated = self._generate(config)
-        for name, text in {**generated, **self._guide_text(config)}.items():
+        site, generated = self._generate(config)
+        guide = self._guide_text(config)
+        for name, text in {**generated, **guide}.items():
             if files.get_file_from_path(name) is not None:
                 raise PluginError(f"{config.docs_dir}/{name} has the name of a generated file; rename or remove it")
             files.append(File.generated(config, name, content=text))
         self.generated = {name for name in generated if name.endswith(".md")}
         if self.own_nav:
-            config.nav = self._nav(config, catalog)
-        if self.config.pagefind and catalog is not None and self.failure is None:  # a failed preview goes without search
-            records = search_records(catalog, config.use_directory_urls)
+            config.nav = self._nav(config, site)
+        if self.config.pagefind and site is not None and self.failure is None:  # a failed preview goes without search
+            records = search_records(site, config.use_directory_urls)
             records.update(self._page_records(files, config))
             self.indexer = SearchIndexer(records, os.path.dirname(os.path.abspath(config.site_dir)))
         return files

@@ -18,10 +18,11 @@ VERSION = "2"  # of the similarity method: a new one invalidates cached results
 _cache: dict[str, dict[str, list[str]]] = {}
 
 
-def paper_text(entry: Entry) -> str:
-    """Title and key words count twice: they say what the paper is about most densely."""
+def paper_text(entry: Entry, title_weight: int = 2, keyword_weight: int = 2) -> str:
+    """What a listed paper is about: title and key words, each repeated (by default they count
+    twice: they say what the paper is about most densely), then the digest."""
     keywords = " ".join(entry.keywords)
-    return f"{entry.title} {entry.title} {keywords} {keywords} {entry.digest}"
+    return " ".join([entry.title] * title_weight + [keywords] * keyword_weight + [entry.digest])
 
 
 def related_ids(catalog: Catalog, count: int, cache_dir: str | None = None) -> dict[str, list[str]]:

@@ -50,6 +50,11 @@ def page_name(slug: str) -> str:
     return f"{slug}.md"
 
 
+def papers(count: int) -> str:
+    """'1 paper', '2 papers': the count every page and record says."""
+    return f"{count} paper" + ("" if count == 1 else "s")
+
+
 @cache
 def prose(text: str) -> Markup:
     """Digest Markdown to HTML, cached: `mkdocs serve` re-renders only what changed."""
@@ -129,12 +134,13 @@ def make_environment(override_dir: str | None = None) -> jinja2.Environment:
     env.filters["md_text"] = md_text
     env.filters["prose"] = prose
     env.filters["short_authors"] = indexes.short_authors
+    env.filters["papers"] = papers
     env.globals["page_name"] = page_name
     env.globals["cite"] = cite
     return env
 
 
-def _render(env: jinja2.Environment, site: Site, template: str, page: str, **context: object) -> str:
+def render_page(env: jinja2.Environment, site: Site, template: str, page: str, **context: object) -> str:
     catalog = site.catalog
     titles = {s.slug: s.title for s in catalog.sections}
 
@@ -148,31 +154,6 @@ def _render(env: jinja2.Environment, site: Site, template: str, page: str, **con
         catalog=catalog, info=catalog.info, site=site, page=page, link=site.linker(page), titles=titles,
         entry_html=entry_html, **context,
     )
-
-
-def render_pages(catalog: Catalog, override_dir: str | None = None, *, directory_urls: bool = True,
-                 related: dict[str, list[Entry]] | None = None) -> dict[str, str]:
-    """Every generated page: file name (relative to docs/) -> Markdown."""
-    env = make_environment(override_dir)
-    site = Site(catalog, directory_urls, related=related or {})
-    counts = {s.slug: len(catalog.in_section(s.slug)) for s in catalog.sections}
-    pages = {"index.md": _render(env, site, "home.md.j2", "index.md", counts=counts)}
-    for section in catalog.sections:
-        name = page_name(section.slug)
-        years = catalog.by_year(section.slug)
-        pages[name] = _render(env, site, "section.md.j2", name, section=section, years=years,
-                              count=sum(len(p) for _, p in years))
-    pages["explorer.md"] = _render(env, site, "explorer.md.j2", "explorer.md")
-    pages["keywords.md"] = _render(env, site, "keywords.md.j2", "keywords.md", groups=site.keyword_groups)
-    pages["authors.md"] = _render(env, site, "authors.md.j2", "authors.md", letters=indexes.by_letter(site.authors),
-                                  count=len(site.authors))
-    pages["years.md"] = _render(env, site, "years.md.j2", "years.md", years=indexes.year_index(catalog))
-    pages["whats-new.md"] = _render(env, site, "whats-new.md.j2", "whats-new.md",
-                                    days=indexes.additions_by_day(catalog, RECENT), count=RECENT, feed_items=FEED_ITEMS)
-    per_year = indexes.section_counts_by_year(catalog)
-    pages["stats.md"] = _render(env, site, "stats.md.j2", "stats.md", chart=stats_chart(catalog, per_year),
-                                top=indexes.top_keywords(site.keyword_groups, 30), per_year=per_year)
-    return pages
 
 
 def stats_chart(catalog: Catalog, per_year: tuple[list[int], dict[str, dict[int, int]]]) -> Markup:

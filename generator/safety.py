@@ -16,18 +16,15 @@ from html.parser import HTMLParser
 
 import nh3
 
+from generator.digest import MATHML_ATTRIBUTES, MATHML_TAGS
 from generator.errors import Problem
 
-MATHML = {
-    "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msub", "msup", "msubsup", "mfrac", "msqrt", "mroot",
-    "munder", "mover", "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose", "semantics",
-}
 SVG = {"svg", "g", "rect", "line", "text", "title"}
 TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "a", "div", "span", "em", "strong", "code", "pre", "br", "hr",
     "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td", "details", "summary",
     "figure", "button", "noscript", "blockquote", "sup", "sub",
-} | MATHML | SVG
+} | MATHML_TAGS | SVG
 ATTRIBUTES = {
     "*": {"class", "id", "title", "data-search-exclude", "aria-label", "role"},
     "a": {"href", "rel"},
@@ -35,10 +32,7 @@ ATTRIBUTES = {
     "div": {"data-root", "data-src", "data-bib"},
     "th": {"style"},
     "td": {"style"},
-    "math": {"display", "xmlns"},
-    "mo": {"stretchy", "fence", "separator", "lspace", "rspace"},
-    "mspace": {"width"},
-    "mstyle": {"displaystyle", "scriptlevel"},
+    **MATHML_ATTRIBUTES,
     "svg": {"viewbox", "viewBox", "xmlns"},
     "rect": {"x", "y", "width", "height"},
     "line": {"x1", "x2", "y1", "y2"},

@@ -22,10 +22,8 @@ from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
-from generator.catalog import Catalog
 from generator.datafiles import digest_text, html_text, permalink, plain_text
-from generator.indexes import keyword_anchors, keyword_index
-from generator.render import page_name, page_url
+from generator.render import Site, page_name, page_url, papers
 
 BUNDLE = "pagefind"
 ROOT = "article.md-content__inner"  # what Pagefind reads of a record document
@@ -57,27 +55,37 @@ def _record(url: str, title: str, lines: Iterable[str], *, kind: str, meta: dict
     ).format(tags=Markup(tags), title=title, body=Markup(body), weight=weight, kind=kind)
 
 
-def search_records(catalog: Catalog, directory_urls: bool = True) -> dict[str, str]:
-    """Record documents by file name: `paper/<id>.html`, `keyword/<anchor>.html`, `section/<slug>.html`."""
-    titles = {s.slug: s.title for s in catalog.sections}
+def paper_records(site: Site, directory_urls: bool = True) -> dict[str, str]:
+    """A record per paper, `paper/<id>.html`, whose hit opens the paper on its own section page."""
+    titles = {s.slug: s.title for s in site.catalog.sections}
     records: dict[str, str] = {}
-    for e in catalog.entries:
+    for e in site.catalog.entries:
         info = " · ".join(part for part in (", ".join(e.authors), e.venue or "", str(e.year), titles[e.section]) if part)
         records[f"paper/{e.id}.html"] = _record(
             permalink(e, directory_urls), e.title, [", ".join(e.authors), e.venue or "", " ".join(e.keywords), digest_text(e)],
             kind="paper", meta={"info": info})
-    keywords_url = page_url("keywords.md", directory_urls)
-    for group in keyword_index(catalog, keyword_anchors(catalog)):
-        count = len(group.entries)
-        records[f"keyword/{group.anchor}.html"] = _record(
-            f"{keywords_url}#{group.anchor}", group.keyword, [], kind="key word", weight=10,
-            meta={"info": f"Key word · {count} paper{'' if count == 1 else 's'}"})
-    for section in catalog.sections:
-        count = len(catalog.in_section(section.slug))
-        records[f"section/{section.slug}.html"] = _record(
-            page_url(page_name(section.slug), directory_urls), section.title, [plain_text(section.description)],
-            kind="section", weight=10, meta={"info": f"Section · {count} paper{'' if count == 1 else 's'}"})
     return records
+
+
+def keyword_records(site: Site, directory_urls: bool = True) -> dict[str, str]:
+    """A record per key word, `keyword/<anchor>.html`, whose hit opens its group on the key word page."""
+    keywords_url = page_url("keywords.md", directory_urls)
+    return {
+        f"keyword/{group.anchor}.html": _record(
+            f"{keywords_url}#{group.anchor}", group.keyword, [], kind="key word", weight=10,
+            meta={"info": f"Key word · {papers(len(group.entries))}"})
+        for group in site.keyword_groups
+    }
+
+
+def section_records(site: Site, directory_urls: bool = True) -> dict[str, str]:
+    """A record per section, `section/<slug>.html`, whose hit opens its page."""
+    return {
+        f"section/{section.slug}.html": _record(
+            page_url(page_name(section.slug), directory_urls), section.title, [plain_text(section.description)],
+            kind="section", weight=10, meta={"info": f"Section · {papers(len(site.catalog.in_section(section.slug)))}"})
+        for section in site.catalog.sections
+    }
 
 
 def page_record(url: str, title: str, page_html: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
+from collections.abc import Collection
 from dataclasses import replace
 
 from generator.catalog import Catalog, build_catalog
@@ -52,7 +53,7 @@ def _load(path: str) -> tuple[Loaded | None, list[Problem]]:
     return result
 
 
-def read_info(entries_dir: str) -> tuple[ListInfo | None, list[Problem]]:
+def read_info(entries_dir: str, reserved: Collection[str] = ()) -> tuple[ListInfo | None, list[Problem]]:
     path = os.path.join(entries_dir, SECTIONS_FILE)
     if not os.path.isfile(path):
         message = f"no {SECTIONS_FILE}: a list needs its sections file (title, sections: slug, title, description)"
@@ -60,7 +61,7 @@ def read_info(entries_dir: str) -> tuple[ListInfo | None, list[Problem]]:
     loaded, problems = _load(path)
     if loaded is None:
         return None, problems
-    return make_list_info(loaded)
+    return make_list_info(loaded, reserved)
 
 
 def entry_files(entries_dir: str) -> tuple[list[tuple[str, str | None]], list[Problem]]:
@@ -120,11 +121,12 @@ def read_extras(entries_dir: str, info: ListInfo, entries: list[Entry]) -> tuple
     return replace(info, aliases=aliases, moved=moved), problems
 
 
-def read_list(entries_dir: str) -> tuple[ListInfo | None, list[Entry], list[Problem]]:
-    """The list's info and valid entries, and every problem found on the way."""
+def read_list(entries_dir: str, reserved: Collection[str] = ()) -> tuple[ListInfo | None, list[Entry], list[Problem]]:
+    """The list's info and valid entries, and every problem found on the way. `reserved`: names the
+    site that shows the list takes for itself (generator.pages.reserved_slugs), which no section may use."""
     if not os.path.isdir(entries_dir):
         return None, [], [Problem(display_path(entries_dir), 0, "no such directory: point --entries at a folder of entry files")]
-    info, problems = read_info(entries_dir)
+    info, problems = read_info(entries_dir, reserved)
     files, file_problems = entry_files(entries_dir)
     problems += file_problems
     if info is None:
@@ -142,7 +144,7 @@ def read_list(entries_dir: str) -> tuple[ListInfo | None, list[Entry], list[Prob
             continue
         own = entry_problems(loaded, folder, info)
         problems += own
-        if not any(p.severity == "error" for p in own):
+        if not errors_in(own):
             entries.append(make_entry(loaded, folder or loaded.data["section"]))
     problems += list_problems(entries)
     info, extra_problems = read_extras(entries_dir, info, entries)
@@ -150,9 +152,9 @@ def read_list(entries_dir: str) -> tuple[ListInfo | None, list[Entry], list[Prob
     return info, entries, problems
 
 
-def load_catalog(entries_dir: str) -> tuple[Catalog, list[Problem]]:
+def load_catalog(entries_dir: str, reserved: Collection[str] = ()) -> tuple[Catalog, list[Problem]]:
     """The catalog of a list directory and its warnings; ListError when anything is wrong."""
-    info, entries, problems = read_list(entries_dir)
+    info, entries, problems = read_list(entries_dir, reserved)
     if info is None or errors_in(problems):
         raise ListError(problems)
     return build_catalog(info, entries), problems

@@ -23,11 +23,12 @@ import snowballstemmer  # type: ignore[import-untyped]  # ships no type informat
 
 from generator.catalog import canonical_keywords
 from generator.model import Entry, ListInfo
+from generator.related import paper_text
 from generator.similarity import TextIndex
 
 
 @dataclass(frozen=True)
-class Settings:
+class SuggestSettings:
     """The knobs the benchmark turned; the defaults are the best it found."""
 
     neighbours: int = 10  # papers that vote for key words
@@ -42,6 +43,7 @@ class Settings:
     prior_weight: float = 1.0  # how many papers the average over all key words counts as, in each one's precision
     phenomenon_share: float = 0.3  # the section's phenomenon is a key word when its words appear, or it has this share of the votes
     title_weight: int = 2  # times the title is repeated in a text: it says most about the paper
+    keyword_weight: int = 1  # times a listed paper's key words are repeated in its text
 
 
 @dataclass(frozen=True)
@@ -54,12 +56,7 @@ class Suggestion:
         return self.sections[0][0] if self.sections else None
 
 
-def paper_text(entry: Entry, settings: Settings) -> str:
-    """What a listed paper is about: title, key words and digest."""
-    return " ".join([entry.title] * settings.title_weight + list(entry.keywords) + [entry.digest])
-
-
-def new_paper_text(title: str, abstract: str, settings: Settings) -> str:
+def new_paper_text(title: str, abstract: str, settings: SuggestSettings) -> str:
     return " ".join([title] * settings.title_weight + [abstract])
 
 
@@ -170,10 +167,10 @@ class Statements:
 class Suggester:
     """Suggestions for new papers, from the valid entries of a list."""
 
-    def __init__(self, entries: Sequence[Entry], info: ListInfo, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
+    def __init__(self, entries: Sequence[Entry], info: ListInfo, settings: SuggestSettings | None = None) -> None:
+        self.settings = settings or SuggestSettings()
         self.entries = [canonical_keywords(e, info) for e in entries]
-        self.index = TextIndex([paper_text(e, self.settings) for e in self.entries])
+        self.index = TextIndex([paper_text(e, self.settings.title_weight, self.settings.keyword_weight) for e in self.entries])
         self.keyword_uses = Counter(k for e in self.entries for k in e.keywords)
         self.forms = {k: KeywordForm.of(k) for k in self.keyword_uses}
         self.section_titles = {s.slug: KeywordForm.of(s.title) for s in info.sections}

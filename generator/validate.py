@@ -12,7 +12,7 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -25,7 +25,7 @@ from generator.duplicates import distinct_from_problems, named_distinct, near_ti
 from generator.errors import Problem
 from generator.identifiers import normalize_title
 from generator.load import Loaded
-from generator.model import DRAFT_MARK, RESERVED_SLUGS, Entry, ListInfo, Section
+from generator.model import DRAFT_MARK, ENTRY_FIELDS, Entry, Field, ListInfo, Section
 
 SCHEMA_DIR = os.path.join(os.path.dirname(__file__), "schema")
 _SINGLE_LINE = ("title", "venue")
@@ -233,20 +233,26 @@ def entry_problems(loaded: Loaded, folder_section: str | None, info: ListInfo) -
         add("links" if "links" in data else "title", "no paper link; add links: paper: https://...", "warning")
     if not data.get("keywords"):
         add("keywords" if "keywords" in data else "title", "no key words; add a few from the list's vocabulary", "warning")
+    if not (isinstance(digest, str) and digest.strip()):
+        add("digest" if "digest" in data else "title", "no digest; add 1-5 sentences of your own on what the paper finds", "warning")
     return problems
 
 
 def make_entry(loaded: Loaded, section: str) -> Entry:
-    """An Entry from a mapping that passed `entry_problems` without errors."""
-    data = loaded.data
-    return Entry(
-        id=data["id"], title=data["title"], year=data["year"], section=section, path=loaded.path,
-        authors=tuple(data.get("authors") or ()), venue=data.get("venue"), date=data.get("date"),
-        arxiv=data.get("arxiv"), doi=data.get("doi"), links=tuple((data.get("links") or {}).items()),
-        keywords=tuple(data.get("keywords") or ()), digest=(data.get("digest") or "").strip(),
-        also_in=tuple(data.get("also_in") or ()), distinct_from=tuple(data.get("distinct_from") or ()), added=data.get("added"),
-        lines={_where(p): n for p, n in loaded.lines.items()},
-    )
+    """An Entry from a mapping that passed `entry_problems` without errors, field by field of the table."""
+    values: dict[str, Any] = {f.name: section if f.from_folder else _entry_value(f, loaded.data.get(f.name)) for f in ENTRY_FIELDS}
+    return Entry(**values, path=loaded.path, lines={_where(p): n for p, n in loaded.lines.items()})
+
+
+def _entry_value(spec: Field, value: Any) -> Any:
+    """A field's value as Entry holds it: lists as tuples, links as (label, URL) pairs, prose stripped."""
+    if spec.kind == "list":
+        return tuple(value or ())
+    if spec.kind == "links":
+        return tuple((value or {}).items())
+    if spec.kind == "markdown":
+        return (value or "").strip()
+    return value
 
 
 # anchors that section.md.j2 gives its own headings: an entry with one of these ids would take the heading's permalink
@@ -269,7 +275,8 @@ def _title_problems(loaded: Loaded, where: tuple[Any, ...], title: Any) -> list[
     return problems
 
 
-def make_list_info(loaded: Loaded) -> tuple[ListInfo | None, list[Problem]]:
+def make_list_info(loaded: Loaded, reserved: Collection[str] = ()) -> tuple[ListInfo | None, list[Problem]]:
+    """The sections file as ListInfo; `reserved`: the names of the site's own pages and folders."""
     problems = schema_problems(loaded, "sections.schema.json") + folded_problems(loaded, may_span=("description", "credits"))
     sections = loaded.data.get("sections")
     seen: dict[str, int] = {}
@@ -279,8 +286,9 @@ def make_list_info(loaded: Loaded) -> tuple[ListInfo | None, list[Problem]]:
             line = loaded.line_of(("sections", index))
             if slug in seen:
                 problems.append(Problem(loaded.path, line, f"sections[{index}]: slug '{slug}' is already used at line {seen[slug]}"))
-            if slug in RESERVED_SLUGS:
-                problems.append(Problem(loaded.path, line, f"sections[{index}]: slug '{slug}' is the name of a generated page; choose another"))
+            if slug in reserved:
+                problems.append(Problem(loaded.path, line, f"sections[{index}]: slug '{slug}' is the name of a page or folder of the site; "
+                                        "choose another"))
             seen.setdefault(slug, line)
     problems += _title_problems(loaded, ("title",), loaded.data.get("title"))
     for index, item in enumerate(sections if isinstance(sections, list) else []):

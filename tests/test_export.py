@@ -15,7 +15,8 @@ from cmarkgfm.cmark import Options
 from generator import gfm
 from generator.cli import main
 from generator.export import GENERATED, MAX_FILE_BYTES, export_readme
-from generator.importer import base_id, import_readme
+from generator.ids import base_id
+from generator.importer import import_readme
 from generator.model import Entry
 from generator.source import read_list
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.linkcheck import Answer, Checker, Settings, network_answer, retry_wait
+from generator.linkcheck import Answer, Checker, LinkCheckSettings, network_answer, retry_wait
 
-FAST = Settings(workers=4, timeout=2.0, delay=0.0, retries=2, backoff=0.01, max_wait=2.0)
+FAST = LinkCheckSettings(workers=4, timeout=2.0, delay=0.0, retries=2, backoff=0.01, max_wait=2.0)
 
 
 @dataclass
@@ -112,7 +112,7 @@ def server() -> Iterator[tuple[str, Log]]:
         httpd.server_close()
 
 
-def check(url: str, settings: Settings = FAST) -> tuple[str, str]:
+def check(url: str, settings: LinkCheckSettings = FAST) -> tuple[str, str]:
     outcome = Checker(settings).check(url)
     return outcome.category, outcome.detail
 
@@ -165,7 +165,7 @@ def test_redirects_temporary_permanent_and_looping(server: tuple[str, Log]) -> N
 
 def test_a_slow_server_times_out_and_a_closed_port_is_refused(server: tuple[str, Log]) -> None:
     base, _ = server
-    quick = Settings(workers=1, timeout=0.3, delay=0.0, retries=0, backoff=0.0)
+    quick = LinkCheckSettings(workers=1, timeout=0.3, delay=0.0, retries=0, backoff=0.0)
     assert check(f"{base}/slow", quick) == ("unverified", "timed out")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -187,18 +187,19 @@ def test_an_unknown_host_is_broken_and_not_retried() -> None:
 
 
 def test_retry_after_in_seconds_or_as_a_date_is_capped() -> None:
-    settings = Settings(backoff=0.5, max_wait=10.0)
+    settings = LinkCheckSettings(backoff=0.5, max_wait=10.0)
     assert retry_wait(Answer(429, "", retry_after="3"), 0, settings) == 3.0
     assert retry_wait(Answer(429, "", retry_after="3600"), 0, settings) == 10.0
     assert retry_wait(Answer(429, "", retry_after="Wed, 21 Oct 2015 07:28:00 GMT"), 0, settings) == 0.0
     assert retry_wait(Answer(503, ""), 2, settings) == 2.0  # no Retry-After: 0.5 s doubled twice
+    assert retry_wait(Answer(503, "", retry_after="²"), 0, settings) == 0.5  # a digit to str.isdigit, not to float: the back-off
 
 
 def test_one_request_at_a_time_per_host_with_a_delay_but_hosts_in_parallel(server: tuple[str, Log]) -> None:
     base, log = server
     port = base.rsplit(":", 1)[1]
     urls = [f"http://{host}:{port}/pause{i}" for host in ("127.0.0.1", "localhost") for i in range(3)]
-    outcomes = Checker(Settings(workers=2, timeout=5.0, delay=0.15, retries=0)).check_all(urls)
+    outcomes = Checker(LinkCheckSettings(workers=2, timeout=5.0, delay=0.15, retries=0)).check_all(urls)
     assert {o.category for o in outcomes.values()} == {"ok"}
     assert set(log.most_at_once.values()) == {1}  # never two requests at once to one host
     assert log.most_overall == 2  # but the two hosts were checked side by side

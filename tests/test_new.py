@@ -212,7 +212,7 @@ def test_new_writes_an_entry_that_validates(small_list: Path) -> None:
 def written_schema(folder: Path) -> str:
     import os
 
-    from generator.emit import SCHEMA_DIR
+    from generator.validate import SCHEMA_DIR
 
     return os.path.relpath(os.path.join(SCHEMA_DIR, "entry.schema.json"), folder).replace(os.sep, "/")
 

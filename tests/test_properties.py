@@ -24,7 +24,8 @@ from generator.digest import digest_problems, render_digest
 from generator.errors import ListError, Problem
 from generator.load import Loaded, load_bytes, load_text
 from generator.model import FIELDS, ListInfo, Section
-from generator.render import md_text, render_pages
+from generator.pages import render_pages
+from generator.render import md_text
 from generator.validate import entry_problems, make_entry, make_list_info
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,9 +15,10 @@ import pytest
 
 from generator.bibtex import bibtex, entry_type
 from generator.cli import main
-from generator.digest import render_digest
+from generator.digest import MATHML_TAGS, render_digest
 from generator.indexes import author_index, family_sort_key, keyword_index, recent_additions
 from generator.model import Entry
+from generator.safety import sanitize
 from generator.source import load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +57,49 @@ def test_math_and_tex_leftovers_in_digests() -> None:
     assert "<mi>N</mi>" in html and "<mo>&#x0003C;</mo>" in html
     assert "costs $5 and $10; \u201cgrokking\u201d and <em>tensor</em> 1% in <code>a$b$c</code>." in html
     assert "<script" not in render_digest(r"$\text{<script>alert(1)</script>}$")
+
+
+# Formulas as abstracts on arXiv write them
+ABSTRACT_MATH = [
+    r"\ell_2", r"O(1/\sqrt{n})", r"n^{-1/2}", r"n \to \infty", r"\Theta(n)", r"\epsilon", r"\mathbb{E}[\|\nabla L\|^2]", r"\tilde{O}(d^2)",
+    r"\sigma(Wx + b)", r"\frac{1}{\sqrt{d}}", r"x \in \mathbb{R}^d", r"\sum_{i=1}^n \alpha_i", r"\alpha \approx 0.5", r"L \propto N^{-\alpha}",
+    r"\sqrt[3]{n}", r"\|W\|_F", r"\langle x, y \rangle", r"\lim_{t\to\infty} f(t)", r"\lambda_{\max}", r"\arg\min_\theta L(\theta)",
+    r"\operatorname{tr}(A)", r"\begin{pmatrix}a & b\\ c & d\end{pmatrix}", r"\underbrace{a+b}_{c}", r"\phantom{x}", r"\text{if } x > 0",
+    r"\mathbf{x}", r"\bar{x}", r"e^{-\lambda t}", r"\partial L/\partial w", r"\mathop{\mathbb{E}}_{x}[f(x)]", r"\hat{\theta}_{\text{MLE}}",
+]
+
+
+class Markup(HTMLParser):
+    """Elements, attributes and text, in order: what a sanitizer could take away."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.events: list[tuple[str, ...]] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append((tag, *sorted(f"{k}={v}" for k, v in attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.events.append((f"/{tag}",))
+
+    def handle_data(self, data: str) -> None:
+        self.events.append(("text", data))
+
+
+@pytest.mark.parametrize("tex", ABSTRACT_MATH)
+def test_the_sanitizer_keeps_all_the_mathml_a_digest_holds(tex: str) -> None:
+    html = str(render_digest(f"Costs ${tex}$ at most."))
+    math = Markup(html).events
+    assert Markup(sanitize(html)).events == math
+    assert {event[0] for event in math if event[0].startswith("m")} <= MATHML_TAGS
+
+
+def test_math_the_sanitizer_would_empty_is_shown_as_tex() -> None:
+    # \mathop puts <mi> inside <mo>: an HTML parser reads it as HTML there, and the sanitizer drops it with its text
+    assert render_digest(r"$\mathop{\mathbb{E}}_{x}[f(x)]$") == "<p><code>\\mathop{\\mathbb{E}}_{x}[f(x)]</code></p>"
+    assert sum("<math" in render_digest(f"${tex}$") for tex in ABSTRACT_MATH) >= len(ABSTRACT_MATH) - 2
 
 
 def test_indexes_of_the_real_list() -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from generator.cli import main
 from generator.generate import generate
-from generator.render import render_pages
+from generator.pages import render_pages
 from generator.search import indexed_records
 from generator.source import load_catalog
 
@@ -145,7 +145,7 @@ def test_pages_command_writes_what_the_plugin_serves(small_list: Path, tmp_path:
     out = tmp_path / "pages"
     assert main(["pages", "--entries", str(small_list), "--out", str(out), "--related", "0"]) == 0
     catalog, _ = load_catalog(str(small_list))
-    expected = generate(catalog, related=0)
+    _, expected = generate(catalog, related=0)
     assert sorted(p.name for p in out.iterdir()) == sorted(expected) == [
         "authors.md", "explorer.json", "explorer.md", "feed.xml", "generalization.md", "index.md", "keywords.md",
         "memorization.md", "papers.bib", "papers.csv", "papers.json", "stats.md", "whats-new.md", "years.md",

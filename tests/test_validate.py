@@ -135,7 +135,7 @@ def test_check_command(small_list: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert err.splitlines() == [
         "entries/memorization/duplicate-key.yaml:4: duplicate key 'title' (first at line 3)",
         "entries/memorization/impossible-date.yaml:5: date: 2021-02-30 is not a real date",
-        "4 valid entries; 2 error(s), 4 warning(s)",
+        "4 valid entries; 2 error(s), 5 warning(s)",
     ]
 
 

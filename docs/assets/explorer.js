@@ -2,580 +2,548 @@
 // venue, code and free text. It builds its UI inside <div id="dlp-explorer" data-root data-src
 // data-bib> and keeps the filters in the address, so a filtered view can be shared.
 //
-// Plain JS, no dependency, no build step. Text from the data goes in through textContent and
-// setAttribute only; links are checked to be http(s) or relative before they are used.
+// An ES module (helpers shared with the other scripts in common.js), no dependency, no build step.
+// Text from the data goes in through textContent and setAttribute only; links are checked to be
+// http(s) or relative before they are used.
 //
 // The free-text filter is in ?text=, not ?q=: Material's search takes ?q= for itself (it opens the
 // search dialog with it and strips it from the address when the dialog closes).
-(function () {
-  "use strict";
+import { closest, element, fold } from "./common.js";
 
-  if (window.dlpExplorerLoaded) return; // the script evaluated twice must not subscribe twice
-  window.dlpExplorerLoaded = true;
+const LIMIT = 200; // papers rendered before "Show all": keeps every update a few milliseconds
+const CHUNK = 250; // papers "Show all" adds per frame: 10,000 at once would freeze the page for seconds
+const URL_DELAY = 300; // ms of quiet before the address is updated (Chromium throttles replaceState)
+const started = new WeakSet();
+const fetched = new Map(); // absolute URL -> Promise, shared across Material's instant navigation
+let instances = 0;
 
-  const LIMIT = 200; // papers rendered before "Show all": keeps every update a few milliseconds
-  const CHUNK = 250; // papers "Show all" adds per frame: 10,000 at once would freeze the page for seconds
-  const URL_DELAY = 300; // ms of quiet before the address is updated (Chromium throttles replaceState)
-  const started = new WeakSet();
-  const fetched = new Map(); // absolute URL -> Promise, shared across Material's instant navigation
-  let instances = 0;
+function words(text) {
+  const folded = fold(text);
+  return folded ? folded.split(" ") : [];
+}
 
-  // Letters that Unicode decomposition leaves alone but a reader types without their stroke
-  const FOLD = { "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h" };
-  const FOLDABLE = /[łøßæœđðþıħ]/g;
-  const MARKS = /\p{M}+/gu;
-  const NOT_WORD = /[^\p{L}\p{N}]+/gu;
-
-  // Lower case, no accents, words separated by single spaces: what the free-text filter compares
-  function fold(text) {
-    return String(text).normalize("NFKD").replace(MARKS, "").toLowerCase()
-      .replace(FOLDABLE, (c) => FOLD[c]).replace(NOT_WORD, " ").trim();
+// An http(s) or same-scheme relative address, resolved against `base`; anything else is refused
+function safeUrl(raw, base) {
+  if (typeof raw !== "string") {
+    return null;
   }
-
-  function words(text) {
-    const folded = fold(text);
-    return folded ? folded.split(" ") : [];
+  let url;
+  try {
+    url = new URL(raw, base);
+  } catch (_) {
+    return null;
   }
+  return url.protocol === "http:" || url.protocol === "https:" || url.protocol === window.location.protocol ? url : null;
+}
 
-  function element(tag, attributes, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes || {})) {
-      if (value === true) {
-        node.setAttribute(name, "");
-      } else if (value !== false && value !== null && value !== undefined) {
-        node.setAttribute(name, String(value));
+function load(url, parse) {
+  if (!fetched.has(url)) {
+    const promise = fetch(url).then((response) => {
+      if (!response.ok) {
+        throw new Error(`${response.status} ${response.statusText}`);
       }
-    }
-    for (const child of children) {
-      if (child !== null && child !== undefined) {
-        node.append(typeof child === "string" ? document.createTextNode(child) : child);
-      }
-    }
-    return node;
-  }
-
-  // An http(s) or same-scheme relative address, resolved against `base`; anything else is refused
-  function safeUrl(raw, base) {
-    if (typeof raw !== "string") {
-      return null;
-    }
-    let url;
-    try {
-      url = new URL(raw, base);
-    } catch (_) {
-      return null;
-    }
-    return url.protocol === "http:" || url.protocol === "https:" || url.protocol === window.location.protocol ? url : null;
-  }
-
-  function load(url, parse) {
-    if (!fetched.has(url)) {
-      const promise = fetch(url).then((response) => {
-        if (!response.ok) {
-          throw new Error(`${response.status} ${response.statusText}`);
-        }
-        return parse(response);
-      });
-      promise.catch(() => fetched.delete(url)); // let a later visit try again
-      fetched.set(url, promise);
-    }
-    return fetched.get(url);
-  }
-
-  function plural(n, one, many) {
-    return `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
-  }
-
-  // The entries of a .bib file by citation key; an entry starts with `@type{key,` at a line start
-  function bibEntries(text) {
-    const entries = new Map();
-    const start = /^@[A-Za-z]+\s*\{\s*([^,\s]+)\s*,/gm;
-    const found = [];
-    let match;
-    while ((match = start.exec(text)) !== null) {
-      found.push([match.index, match[1]]);
-    }
-    found.forEach(([index, key], i) => {
-      const end = i + 1 < found.length ? found[i + 1][0] : text.length;
-      entries.set(key, text.slice(index, end).trim() + "\n");
+      return parse(response);
     });
-    return entries;
+    promise.catch(() => fetched.delete(url)); // let a later visit try again
+    fetched.set(url, promise);
   }
+  return fetched.get(url);
+}
 
-  function prepare(data) {
-    const sections = Array.isArray(data.sections) ? data.sections : [];
-    const titles = new Map(sections.map((s) => [s.slug, s.title]));
-    const papers = (Array.isArray(data.papers) ? data.papers : []).map((p) => {
-      const authors = Array.isArray(p.authors) ? p.authors.map(String) : [];
-      const keywords = Array.isArray(p.keywords) ? p.keywords.map(String) : [];
-      return {
-        id: String(p.id),
-        title: String(p.title || ""),
-        authors,
-        venue: p.venue ? String(p.venue) : "",
-        year: Number(p.year),
-        sections: Array.isArray(p.sections) ? p.sections.map(String) : [],
-        keywords,
-        code: p.code === true,
-        url: typeof p.url === "string" ? p.url : "",
-        // computed once, so an update only compares strings
-        haystack: ` ${fold(p.title || "")} ${authors.map(fold).join(" ")} ${fold(p.digest || "")} `,
-        venueFolded: ` ${fold(p.venue || "")} `,
-        node: null,
-      };
-    });
-    const years = papers.map((p) => p.year).filter(Number.isFinite);
-    const keywordCounts = new Map();
-    const venueCounts = new Map();
-    const sectionCounts = new Map();
-    for (const paper of papers) {
-      for (const keyword of new Set(paper.keywords)) {
-        keywordCounts.set(keyword, (keywordCounts.get(keyword) || 0) + 1);
-      }
-      for (const slug of new Set(paper.sections)) {
-        sectionCounts.set(slug, (sectionCounts.get(slug) || 0) + 1);
-      }
-      if (paper.venue) {
-        venueCounts.set(paper.venue, (venueCounts.get(paper.venue) || 0) + 1);
-        const family = paper.venue.replace(/\s+(19|20)\d\d$/, "");
-        if (family !== paper.venue) {
-          venueCounts.set(family, (venueCounts.get(family) || 0) + 1);
-        }
-      }
-    }
-    const byName = (a, b) => a[0].localeCompare(b[0], "en", { sensitivity: "base" });
-    return {
-      sections,
-      titles,
-      papers,
-      minYear: years.length ? Math.min(...years) : new Date().getFullYear(),
-      maxYear: years.length ? Math.max(...years) : new Date().getFullYear(),
-      keywords: [...keywordCounts].sort(byName),
-      keywordByFolded: new Map([...keywordCounts.keys()].map((k) => [fold(k), k])),
-      venues: [...venueCounts].sort(byName),
-      sectionCounts,
-    };
+function plural(n, one, many) {
+  return `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
+}
+
+// The entries of a .bib file by citation key; an entry starts with `@type{key,` at a line start
+function bibEntries(text) {
+  const entries = new Map();
+  const start = /^@[A-Za-z]+\s*\{\s*([^,\s]+)\s*,/gm;
+  const found = [];
+  let match;
+  while ((match = start.exec(text)) !== null) {
+    found.push([match.index, match[1]]);
   }
+  found.forEach(([index, key], i) => {
+    const end = i + 1 < found.length ? found[i + 1][0] : text.length;
+    entries.set(key, text.slice(index, end).trim() + "\n");
+  });
+  return entries;
+}
 
-  function readState(search, data) {
-    const params = new URLSearchParams(search);
-    const year = (name, fallback) => {
-      const value = Number.parseInt(params.get(name) || "", 10);
-      return Number.isFinite(value) ? Math.min(Math.max(value, data.minYear), data.maxYear) : fallback;
-    };
-    const keywords = [];
-    for (const raw of params.getAll("kw")) {
-      const keyword = data.keywordByFolded.get(fold(raw)) || raw.trim();
-      if (keyword && !keywords.includes(keyword)) {
-        keywords.push(keyword);
-      }
-    }
-    const section = params.get("section") || "";
+function prepare(data) {
+  const sections = Array.isArray(data.sections) ? data.sections : [];
+  const titles = new Map(sections.map((s) => [s.slug, s.title]));
+  const papers = (Array.isArray(data.papers) ? data.papers : []).map((p) => {
+    const authors = Array.isArray(p.authors) ? p.authors.map(String) : [];
+    const keywords = Array.isArray(p.keywords) ? p.keywords.map(String) : [];
     return {
-      text: params.get("text") || "",
-      section: data.titles.has(section) ? section : "",
-      from: year("from", data.minYear),
-      to: year("to", data.maxYear),
+      id: String(p.id),
+      title: String(p.title || ""),
+      authors,
+      venue: p.venue ? String(p.venue) : "",
+      year: Number(p.year),
+      sections: Array.isArray(p.sections) ? p.sections.map(String) : [],
       keywords,
-      venue: params.get("venue") || "",
-      code: params.get("code") === "1",
+      code: p.code === true,
+      url: typeof p.url === "string" ? p.url : "",
+      // computed once, so an update only compares strings
+      haystack: ` ${fold(p.title || "")} ${authors.map(fold).join(" ")} ${fold(p.digest || "")} `,
+      venueFolded: ` ${fold(p.venue || "")} `,
+      node: null,
+    };
+  });
+  const years = papers.map((p) => p.year).filter(Number.isFinite);
+  const keywordCounts = new Map();
+  const venueCounts = new Map();
+  const sectionCounts = new Map();
+  for (const paper of papers) {
+    for (const keyword of new Set(paper.keywords)) {
+      keywordCounts.set(keyword, (keywordCounts.get(keyword) || 0) + 1);
+    }
+    for (const slug of new Set(paper.sections)) {
+      sectionCounts.set(slug, (sectionCounts.get(slug) || 0) + 1);
+    }
+    if (paper.venue) {
+      venueCounts.set(paper.venue, (venueCounts.get(paper.venue) || 0) + 1);
+      const family = paper.venue.replace(/\s+(19|20)\d\d$/, "");
+      if (family !== paper.venue) {
+        venueCounts.set(family, (venueCounts.get(family) || 0) + 1);
+      }
+    }
+  }
+  const byName = (a, b) => a[0].localeCompare(b[0], "en", { sensitivity: "base" });
+  return {
+    sections,
+    titles,
+    papers,
+    minYear: years.length ? Math.min(...years) : new Date().getFullYear(),
+    maxYear: years.length ? Math.max(...years) : new Date().getFullYear(),
+    keywords: [...keywordCounts].sort(byName),
+    keywordByFolded: new Map([...keywordCounts.keys()].map((k) => [fold(k), k])),
+    venues: [...venueCounts].sort(byName),
+    sectionCounts,
+  };
+}
+
+function readState(search, data) {
+  const params = new URLSearchParams(search);
+  const year = (name, fallback) => {
+    const value = Number.parseInt(params.get(name) || "", 10);
+    return Number.isFinite(value) ? Math.min(Math.max(value, data.minYear), data.maxYear) : fallback;
+  };
+  const keywords = [];
+  for (const raw of params.getAll("kw")) {
+    const keyword = data.keywordByFolded.get(fold(raw)) || raw.trim();
+    if (keyword && !keywords.includes(keyword)) {
+      keywords.push(keyword);
+    }
+  }
+  const section = params.get("section") || "";
+  return {
+    text: params.get("text") || "",
+    section: data.titles.has(section) ? section : "",
+    from: year("from", data.minYear),
+    to: year("to", data.maxYear),
+    keywords,
+    venue: params.get("venue") || "",
+    code: params.get("code") === "1",
+  };
+}
+
+function writeState(state, data) {
+  const params = new URLSearchParams();
+  if (state.text.trim()) params.set("text", state.text.trim());
+  if (state.section) params.set("section", state.section);
+  if (state.from !== data.minYear) params.set("from", String(state.from));
+  if (state.to !== data.maxYear) params.set("to", String(state.to));
+  for (const keyword of state.keywords) params.append("kw", keyword);
+  if (state.venue.trim()) params.set("venue", state.venue.trim());
+  if (state.code) params.set("code", "1");
+  const query = params.toString();
+  return query ? `?${query}` : "";
+}
+
+function matcher(state) {
+  const text = words(state.text);
+  const venue = words(state.venue);
+  const { section, from, to, keywords, code } = state;
+  return (paper) =>
+    paper.year >= from && paper.year <= to &&
+    (!code || paper.code) &&
+    (!section || paper.sections.includes(section)) &&
+    keywords.every((k) => paper.keywords.includes(k)) &&
+    venue.every((w) => paper.venueFolded.includes(w)) &&
+    text.every((w) => paper.haystack.includes(w));
+}
+
+class Explorer {
+  constructor(root) {
+    this.root = root;
+    this.prefix = `dlp-x${++instances}-`;
+    this.root.classList.add("dlp-explorer");
+    this.root.setAttribute("aria-busy", "true");
+    this.pageBase = window.location.href;
+    this.pagePath = window.location.pathname;
+    this.rootUrl = safeUrl(root.getAttribute("data-root") || "./", this.pageBase);
+    this.srcUrl = safeUrl(root.getAttribute("data-src") || "", this.pageBase);
+    this.bibUrl = safeUrl(root.getAttribute("data-bib") || "", this.pageBase);
+    this.rendering = 0; // bumped by every render, so that a "Show all" in progress stops
+    this.matches = [];
+    this.urlTimer = 0;
+    this.stats = { lastUpdateMs: 0, lastFilterMs: 0, updates: 0, times: [], prepareMs: 0, readyMs: 0 };
+    this.created = performance.now();
+    this.status = element("p", { class: "dlp-x-status", role: "status" }, "Loading the papers…");
+    this.root.replaceChildren(this.status);
+    if (!this.srcUrl || !this.rootUrl) {
+      this.fail("the explorer's data-src or data-root is not a usable address");
+      return;
+    }
+    load(this.srcUrl.href, (r) => r.json()).then(
+      (data) => {
+        const t0 = performance.now();
+        const prepared = prepare(data);
+        this.stats.prepareMs = performance.now() - t0;
+        this.start(prepared);
+      },
+      (error) => this.fail(`${this.srcUrl.href}: ${error.message}`),
+    );
+  }
+
+  fail(message) {
+    this.root.removeAttribute("aria-busy");
+    this.status.textContent = `Could not load the papers (${message}). Every paper is also on its section page.`;
+    this.status.classList.add("dlp-x-error");
+  }
+
+  id(name) {
+    return this.prefix + name;
+  }
+
+  start(data) {
+    this.data = data;
+    this.state = readState(window.location.search, data);
+    this.build();
+    this.show(this.state);
+    this.root.removeAttribute("aria-busy");
+    this.update({ url: false });
+    this.stats.readyMs = performance.now() - this.created;
+    window.dlpExplorer = this.hook(); // the one global: tests/browser and bench/bench_explorer.py read it
+  }
+
+  // For tests and bench/bench_explorer.py: timings measured inside the page, and the current result
+  hook() {
+    const explorer = this;
+    return {
+      get lastUpdateMs() { return explorer.stats.lastUpdateMs; },
+      get lastFilterMs() { return explorer.stats.lastFilterMs; },
+      get updates() { return explorer.stats.updates; },
+      get prepareMs() { return explorer.stats.prepareMs; },
+      get readyMs() { return explorer.stats.readyMs; },
+      times: () => explorer.stats.times.slice(),
+      get count() { return explorer.matches.length; },
+      get total() { return explorer.data.papers.length; },
+      ids: () => explorer.matches.map((p) => p.id),
+      state: () => JSON.parse(JSON.stringify(explorer.state)),
+      update: () => explorer.update(),
     };
   }
 
-  function writeState(state, data) {
-    const params = new URLSearchParams();
-    if (state.text.trim()) params.set("text", state.text.trim());
-    if (state.section) params.set("section", state.section);
-    if (state.from !== data.minYear) params.set("from", String(state.from));
-    if (state.to !== data.maxYear) params.set("to", String(state.to));
-    for (const keyword of state.keywords) params.append("kw", keyword);
-    if (state.venue.trim()) params.set("venue", state.venue.trim());
-    if (state.code) params.set("code", "1");
-    const query = params.toString();
-    return query ? `?${query}` : "";
-  }
-
-  function matcher(state) {
-    const text = words(state.text);
-    const venue = words(state.venue);
-    const { section, from, to, keywords, code } = state;
-    return (paper) =>
-      paper.year >= from && paper.year <= to &&
-      (!code || paper.code) &&
-      (!section || paper.sections.includes(section)) &&
-      keywords.every((k) => paper.keywords.includes(k)) &&
-      venue.every((w) => paper.venueFolded.includes(w)) &&
-      text.every((w) => paper.haystack.includes(w));
-  }
-
-  class Explorer {
-    constructor(root) {
-      this.root = root;
-      this.prefix = `dlp-x${++instances}-`;
-      this.root.classList.add("dlp-explorer");
-      this.root.setAttribute("aria-busy", "true");
-      this.pageBase = window.location.href;
-      this.pagePath = window.location.pathname;
-      this.rootUrl = safeUrl(root.getAttribute("data-root") || "./", this.pageBase);
-      this.srcUrl = safeUrl(root.getAttribute("data-src") || "", this.pageBase);
-      this.bibUrl = safeUrl(root.getAttribute("data-bib") || "", this.pageBase);
-      this.rendering = 0; // bumped by every render, so that a "Show all" in progress stops
-      this.matches = [];
-      this.urlTimer = 0;
-      this.stats = { lastUpdateMs: 0, lastFilterMs: 0, updates: 0, times: [], prepareMs: 0, readyMs: 0 };
-      this.created = performance.now();
-      this.status = element("p", { class: "dlp-x-status", role: "status" }, "Loading the papers…");
-      this.root.replaceChildren(this.status);
-      if (!this.srcUrl || !this.rootUrl) {
-        this.fail("the explorer's data-src or data-root is not a usable address");
-        return;
+  // The controls; every one with a label, every change followed by an update
+  build() {
+    const data = this.data;
+    const field = (cls, ...children) => element("div", { class: `dlp-x-field ${cls}` }, ...children);
+    const yearOptions = () => {
+      const options = [];
+      for (let year = data.maxYear; year >= data.minYear; year--) {
+        options.push(element("option", { value: year }, String(year)));
       }
-      load(this.srcUrl.href, (r) => r.json()).then(
-        (data) => {
-          const t0 = performance.now();
-          const prepared = prepare(data);
-          this.stats.prepareMs = performance.now() - t0;
-          this.start(prepared);
-        },
-        (error) => this.fail(`${this.srcUrl.href}: ${error.message}`),
-      );
-    }
+      return options;
+    };
 
-    fail(message) {
-      this.root.removeAttribute("aria-busy");
-      this.status.textContent = `Could not load the papers (${message}). Every paper is also on its section page.`;
-      this.status.classList.add("dlp-x-error");
-    }
+    this.text = element("input", {
+      id: this.id("text"), type: "search", autocomplete: "off", spellcheck: "false",
+      placeholder: "Words in titles, authors, digests",
+    });
+    this.section = element("select", { id: this.id("section") },
+      element("option", { value: "" }, `All sections (${data.papers.length})`),
+      ...data.sections.map((s) => element("option", { value: s.slug }, `${s.title} (${data.sectionCounts.get(s.slug) || 0})`)));
+    this.from = element("select", { id: this.id("from") }, ...yearOptions());
+    this.to = element("select", { id: this.id("to") }, ...yearOptions());
+    this.keyword = element("input", {
+      id: this.id("kw"), type: "text", list: this.id("kw-list"), autocomplete: "off", spellcheck: "false",
+      placeholder: "Add a key word", "aria-describedby": this.id("kw-help"),
+    });
+    const keywordList = element("datalist", { id: this.id("kw-list") },
+      ...data.keywords.map(([k, n]) => element("option", { value: k, label: plural(n, "paper", "papers") })));
+    this.venue = element("input", {
+      id: this.id("venue"), type: "text", list: this.id("venue-list"), autocomplete: "off", spellcheck: "false",
+      placeholder: "Any venue",
+    });
+    const venueList = element("datalist", { id: this.id("venue-list") },
+      ...data.venues.map(([v, n]) => element("option", { value: v, label: plural(n, "paper", "papers") })));
+    this.code = element("input", { id: this.id("code"), type: "checkbox" });
+    this.chips = element("ul", { class: "dlp-x-chips", "aria-label": "Chosen key words" });
+    this.count = element("p", { class: "dlp-x-count", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+    this.download = element("button", { type: "button", class: "dlp-x-button" }, "Download these as BibTeX");
+    this.clear = element("button", { type: "button", class: "dlp-x-button" }, "Clear filters");
+    this.list = element("ol", { class: "dlp-x-results", "aria-label": "Matching papers" });
+    this.more = element("button", { type: "button", class: "dlp-x-button dlp-x-more", hidden: true });
 
-    id(name) {
-      return this.prefix + name;
-    }
+    const form = element("form", { class: "dlp-x-filters", role: "search", "aria-label": "Filter the papers" },
+      field("dlp-x-field-text", element("label", { for: this.id("text") }, "Search"), this.text),
+      field("dlp-x-field-section", element("label", { for: this.id("section") }, "Section"), this.section),
+      field("dlp-x-field-years",
+        element("label", { for: this.id("from") }, "From year"), this.from,
+        element("label", { for: this.id("to") }, "to year"), this.to),
+      field("dlp-x-field-keywords", element("label", { for: this.id("kw") }, "Key words"), this.keyword, keywordList,
+        element("span", { id: this.id("kw-help"), class: "dlp-x-help" }, "Papers must have all chosen key words")),
+      field("dlp-x-field-venue", element("label", { for: this.id("venue") }, "Venue"), this.venue, venueList),
+      field("dlp-x-field-code", this.code, element("label", { for: this.id("code") }, "Has code")),
+    );
+    const bar = element("div", { class: "dlp-x-bar" }, this.count, element("span", { class: "dlp-x-actions" }, this.download, this.clear));
+    this.root.replaceChildren(form, this.chips, bar, this.list, this.more);
 
-    start(data) {
-      this.data = data;
-      this.state = readState(window.location.search, data);
-      this.build();
+    form.addEventListener("submit", (event) => event.preventDefault()); // there is nothing to submit
+    const changed = () => {
+      this.readControls();
+      this.update();
+    };
+    this.text.addEventListener("input", changed);
+    this.venue.addEventListener("input", changed);
+    this.section.addEventListener("change", changed);
+    this.code.addEventListener("change", changed);
+    this.from.addEventListener("change", () => {
+      if (Number(this.from.value) > Number(this.to.value)) this.to.value = this.from.value;
+      changed();
+    });
+    this.to.addEventListener("change", () => {
+      if (Number(this.to.value) < Number(this.from.value)) this.from.value = this.to.value;
+      changed();
+    });
+    // Picking from the datalist fires an input without inputType (or a replacement), typing an insertText:
+    // a typed key word waits for Enter, since it may be the start of a longer one
+    this.keyword.addEventListener("input", (event) => {
+      if (!event.inputType || event.inputType === "insertReplacementText") this.takeKeyword(false);
+    });
+    this.keyword.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        this.takeKeyword(true);
+      }
+    });
+    this.chips.addEventListener("click", (event) => {
+      const button = closest(event, "button[data-kw]");
+      if (button) this.removeKeyword(button.getAttribute("data-kw"));
+    });
+    this.root.addEventListener("click", (event) => {
+      const button = closest(event, ".dlp-x-results button[data-kw]");
+      if (button) this.addKeyword(button.getAttribute("data-kw"));
+    });
+    this.more.addEventListener("click", () => this.showAllPapers());
+    this.clear.addEventListener("click", () => {
+      this.state = readState("", this.data);
       this.show(this.state);
-      this.root.removeAttribute("aria-busy");
-      this.update({ url: false });
-      this.stats.readyMs = performance.now() - this.created;
-      window.dlpExplorer = this.hook();
-    }
-
-    // For tests and bench/bench_explorer.py: timings measured inside the page, and the current result
-    hook() {
-      const explorer = this;
-      return {
-        get lastUpdateMs() { return explorer.stats.lastUpdateMs; },
-        get lastFilterMs() { return explorer.stats.lastFilterMs; },
-        get updates() { return explorer.stats.updates; },
-        get prepareMs() { return explorer.stats.prepareMs; },
-        get readyMs() { return explorer.stats.readyMs; },
-        times: () => explorer.stats.times.slice(),
-        get count() { return explorer.matches.length; },
-        get total() { return explorer.data.papers.length; },
-        ids: () => explorer.matches.map((p) => p.id),
-        state: () => JSON.parse(JSON.stringify(explorer.state)),
-        update: () => explorer.update(),
-      };
-    }
-
-    // The controls; every one with a label, every change followed by an update
-    build() {
-      const data = this.data;
-      const field = (cls, ...children) => element("div", { class: `dlp-x-field ${cls}` }, ...children);
-      const yearOptions = () => {
-        const options = [];
-        for (let year = data.maxYear; year >= data.minYear; year--) {
-          options.push(element("option", { value: year }, String(year)));
-        }
-        return options;
-      };
-
-      this.text = element("input", {
-        id: this.id("text"), type: "search", autocomplete: "off", spellcheck: "false",
-        placeholder: "Words in titles, authors, digests",
-      });
-      this.section = element("select", { id: this.id("section") },
-        element("option", { value: "" }, `All sections (${data.papers.length})`),
-        ...data.sections.map((s) => element("option", { value: s.slug }, `${s.title} (${data.sectionCounts.get(s.slug) || 0})`)));
-      this.from = element("select", { id: this.id("from") }, ...yearOptions());
-      this.to = element("select", { id: this.id("to") }, ...yearOptions());
-      this.keyword = element("input", {
-        id: this.id("kw"), type: "text", list: this.id("kw-list"), autocomplete: "off", spellcheck: "false",
-        placeholder: "Add a key word", "aria-describedby": this.id("kw-help"),
-      });
-      const keywordList = element("datalist", { id: this.id("kw-list") },
-        ...data.keywords.map(([k, n]) => element("option", { value: k, label: plural(n, "paper", "papers") })));
-      this.venue = element("input", {
-        id: this.id("venue"), type: "text", list: this.id("venue-list"), autocomplete: "off", spellcheck: "false",
-        placeholder: "Any venue",
-      });
-      const venueList = element("datalist", { id: this.id("venue-list") },
-        ...data.venues.map(([v, n]) => element("option", { value: v, label: plural(n, "paper", "papers") })));
-      this.code = element("input", { id: this.id("code"), type: "checkbox" });
-      this.chips = element("ul", { class: "dlp-x-chips", "aria-label": "Chosen key words" });
-      this.count = element("p", { class: "dlp-x-count", role: "status", "aria-live": "polite", "aria-atomic": "true" });
-      this.download = element("button", { type: "button", class: "dlp-x-button" }, "Download these as BibTeX");
-      this.clear = element("button", { type: "button", class: "dlp-x-button" }, "Clear filters");
-      this.list = element("ol", { class: "dlp-x-results", "aria-label": "Matching papers" });
-      this.more = element("button", { type: "button", class: "dlp-x-button dlp-x-more", hidden: true });
-
-      const form = element("form", { class: "dlp-x-filters", role: "search", "aria-label": "Filter the papers" },
-        field("dlp-x-field-text", element("label", { for: this.id("text") }, "Search"), this.text),
-        field("dlp-x-field-section", element("label", { for: this.id("section") }, "Section"), this.section),
-        field("dlp-x-field-years",
-          element("label", { for: this.id("from") }, "From year"), this.from,
-          element("label", { for: this.id("to") }, "to year"), this.to),
-        field("dlp-x-field-keywords", element("label", { for: this.id("kw") }, "Key words"), this.keyword, keywordList,
-          element("span", { id: this.id("kw-help"), class: "dlp-x-help" }, "Papers must have all chosen key words")),
-        field("dlp-x-field-venue", element("label", { for: this.id("venue") }, "Venue"), this.venue, venueList),
-        field("dlp-x-field-code", this.code, element("label", { for: this.id("code") }, "Has code")),
-      );
-      const bar = element("div", { class: "dlp-x-bar" }, this.count, element("span", { class: "dlp-x-actions" }, this.download, this.clear));
-      this.root.replaceChildren(form, this.chips, bar, this.list, this.more);
-
-      form.addEventListener("submit", (event) => event.preventDefault()); // there is nothing to submit
-      const changed = () => {
-        this.readControls();
-        this.update();
-      };
-      this.text.addEventListener("input", changed);
-      this.venue.addEventListener("input", changed);
-      this.section.addEventListener("change", changed);
-      this.code.addEventListener("change", changed);
-      this.from.addEventListener("change", () => {
-        if (Number(this.from.value) > Number(this.to.value)) this.to.value = this.from.value;
-        changed();
-      });
-      this.to.addEventListener("change", () => {
-        if (Number(this.to.value) < Number(this.from.value)) this.from.value = this.to.value;
-        changed();
-      });
-      // Picking from the datalist fires an input without inputType (or a replacement), typing an insertText:
-      // a typed key word waits for Enter, since it may be the start of a longer one
-      this.keyword.addEventListener("input", (event) => {
-        if (!event.inputType || event.inputType === "insertReplacementText") this.takeKeyword(false);
-      });
-      this.keyword.addEventListener("keydown", (event) => {
-        if (event.key === "Enter") {
-          event.preventDefault();
-          this.takeKeyword(true);
-        }
-      });
-      this.chips.addEventListener("click", (event) => {
-        const button = event.target instanceof Element ? event.target.closest("button[data-kw]") : null;
-        if (button) this.removeKeyword(button.getAttribute("data-kw"));
-      });
-      this.root.addEventListener("click", (event) => {
-        const button = event.target instanceof Element ? event.target.closest(".dlp-x-results button[data-kw]") : null;
-        if (button) this.addKeyword(button.getAttribute("data-kw"));
-      });
-      this.more.addEventListener("click", () => this.showAllPapers());
-      this.clear.addEventListener("click", () => {
-        this.state = readState("", this.data);
-        this.show(this.state);
-        this.update();
-        this.text.focus();
-      });
-      this.download.addEventListener("click", () => this.downloadBibtex());
-    }
-
-    // Controls -> state (key words live only in the state: the chips show them)
-    readControls() {
-      this.state = {
-        ...this.state,
-        text: this.text.value,
-        section: this.section.value,
-        from: Number(this.from.value),
-        to: Number(this.to.value),
-        venue: this.venue.value,
-        code: this.code.checked,
-      };
-    }
-
-    // State -> controls
-    show(state) {
-      this.text.value = state.text;
-      this.section.value = state.section;
-      this.from.value = String(state.from);
-      this.to.value = String(state.to);
-      this.venue.value = state.venue;
-      this.code.checked = state.code;
-      this.renderChips();
-    }
-
-    takeKeyword(committed) {
-      const typed = fold(this.keyword.value);
-      if (!typed) return;
-      let keyword = this.data.keywordByFolded.get(typed);
-      if (!keyword && committed) {
-        // Enter on a partial key word takes it when only one key word contains it
-        const candidates = this.data.keywords.filter(([k]) => fold(k).includes(typed));
-        if (candidates.length === 1) keyword = candidates[0][0];
-      }
-      if (keyword) {
-        this.keyword.value = "";
-        this.addKeyword(keyword);
-      }
-    }
-
-    addKeyword(keyword) {
-      if (!keyword || this.state.keywords.includes(keyword)) return;
-      this.state = { ...this.state, keywords: [...this.state.keywords, keyword] };
-      this.renderChips();
       this.update();
-    }
+      this.text.focus();
+    });
+    this.download.addEventListener("click", () => this.downloadBibtex());
+  }
 
-    removeKeyword(keyword) {
-      const index = this.state.keywords.indexOf(keyword);
-      this.state = { ...this.state, keywords: this.state.keywords.filter((k) => k !== keyword) };
-      this.renderChips();
-      this.update();
-      // keep the keyboard where it was: on the next chip, else back in the key word input
-      const buttons = this.chips.querySelectorAll("button");
-      (buttons[Math.min(index, buttons.length - 1)] || this.keyword).focus();
-    }
+  // Controls -> state (key words live only in the state: the chips show them)
+  readControls() {
+    this.state = {
+      ...this.state,
+      text: this.text.value,
+      section: this.section.value,
+      from: Number(this.from.value),
+      to: Number(this.to.value),
+      venue: this.venue.value,
+      code: this.code.checked,
+    };
+  }
 
-    renderChips() {
-      this.chips.replaceChildren(...this.state.keywords.map((keyword) => element("li", {},
-        element("button", { type: "button", class: "dlp-x-chip", "data-kw": keyword, "aria-label": `Remove key word ${keyword}` },
-          element("span", {}, keyword), element("span", { class: "dlp-x-x", "aria-hidden": "true" }, "×")))));
-      this.chips.hidden = this.state.keywords.length === 0;
-    }
+  // State -> controls
+  show(state) {
+    this.text.value = state.text;
+    this.section.value = state.section;
+    this.from.value = String(state.from);
+    this.to.value = String(state.to);
+    this.venue.value = state.venue;
+    this.code.checked = state.code;
+    this.renderChips();
+  }
 
-    update(options) {
-      const t0 = performance.now();
-      this.matches = this.data.papers.filter(matcher(this.state));
-      const t1 = performance.now();
-      this.render();
-      if (!options || options.url !== false) this.scheduleUrl();
-      const t2 = performance.now();
-      this.stats.lastFilterMs = t1 - t0;
-      this.stats.lastUpdateMs = t2 - t0;
-      this.stats.updates += 1;
-      this.stats.times.push(this.stats.lastUpdateMs);
-      if (this.stats.times.length > 5000) this.stats.times.shift();
+  takeKeyword(committed) {
+    const typed = fold(this.keyword.value);
+    if (!typed) return;
+    let keyword = this.data.keywordByFolded.get(typed);
+    if (!keyword && committed) {
+      // Enter on a partial key word takes it when only one key word contains it
+      const candidates = this.data.keywords.filter(([k]) => fold(k).includes(typed));
+      if (candidates.length === 1) keyword = candidates[0][0];
     }
-
-    render() {
-      this.rendering += 1;
-      const total = this.data.papers.length;
-      const n = this.matches.length;
-      this.count.textContent = `${n.toLocaleString("en")} of ${plural(total, "paper", "papers")}`;
-      if (this.list.childElementCount > 2 * LIMIT) {
-        // after "Show all": a new list is much cheaper than taking thousands of items out one by one
-        const fresh = this.list.cloneNode(false);
-        this.list.replaceWith(fresh);
-        this.list = fresh;
-      }
-      this.list.removeAttribute("aria-busy");
-      this.list.replaceChildren(...this.matches.slice(0, LIMIT).map((paper) => this.node(paper)));
-      this.more.hidden = n <= LIMIT;
-      this.more.textContent = `Show all ${n.toLocaleString("en")}`;
-      this.download.disabled = n === 0;
-    }
-
-    // The rest of the matches, a chunk per frame; any update stops it
-    showAllPapers() {
-      const token = ++this.rendering;
-      const matches = this.matches;
-      let next = this.list.childElementCount;
-      this.more.hidden = true;
-      this.list.setAttribute("aria-busy", "true");
-      const step = () => {
-        if (token !== this.rendering) return;
-        const end = Math.min(next + CHUNK, matches.length);
-        this.list.append(...matches.slice(next, end).map((paper) => this.node(paper)));
-        next = end;
-        if (next < matches.length) {
-          window.requestAnimationFrame(step);
-        } else {
-          this.list.removeAttribute("aria-busy");
-        }
-      };
-      step();
-    }
-
-    // A paper's list item, built the first time it is shown and reused after
-    node(paper) {
-      if (paper.node) return paper.node;
-      const href = safeUrl(paper.url, this.rootUrl);
-      const title = href
-        ? element("a", { class: "dlp-x-title", href: href.href }, paper.title)
-        : element("span", { class: "dlp-x-title" }, paper.title);
-      const meta = [];
-      if (paper.authors.length) {
-        const shownAuthors = paper.authors.length > 12 ? [...paper.authors.slice(0, 10), `${paper.authors.length - 10} more`] : paper.authors;
-        meta.push(element("span", { class: "dlp-x-authors" }, shownAuthors.join(", ")));
-      }
-      if (paper.venue) meta.push(element("span", { class: "dlp-venue" }, paper.venue));
-      if (Number.isFinite(paper.year)) meta.push(element("span", { class: "dlp-x-year" }, String(paper.year)));
-      const sectionTitles = paper.sections.map((slug) => this.data.titles.get(slug) || slug);
-      if (sectionTitles.length) meta.push(element("span", { class: "dlp-x-section" }, sectionTitles.join(", ")));
-      if (paper.code) meta.push(element("span", { class: "dlp-x-has-code" }, "code"));
-      const byline = element("p", { class: "dlp-x-meta" });
-      meta.forEach((part, i) => {
-        if (i) byline.append(" · ");
-        byline.append(part);
-      });
-      const keywords = paper.keywords.length
-        ? element("p", { class: "dlp-x-keywords" }, ...paper.keywords.map((k) => element("button", {
-          type: "button", class: "dlp-keyword dlp-x-kw", "data-kw": k, title: `Add the key word filter ${k}`,
-        }, k)))
-        : null;
-      paper.node = element("li", { class: "dlp-x-paper" }, element("h3", { class: "dlp-x-heading" }, title), byline, keywords);
-      return paper.node;
-    }
-
-    scheduleUrl() {
-      window.clearTimeout(this.urlTimer);
-      this.urlTimer = window.setTimeout(() => this.writeUrl(), URL_DELAY);
-    }
-
-    writeUrl() {
-      // after instant navigation to another page the address is no longer the explorer's
-      if (!this.root.isConnected || window.location.pathname !== this.pagePath) return;
-      const query = writeState(this.state, this.data);
-      if (query !== window.location.search) {
-        history.replaceState(history.state, "", `${window.location.pathname}${query}${window.location.hash}`);
-      }
-    }
-
-    downloadBibtex() {
-      if (!this.bibUrl) return;
-      const ids = new Set(this.matches.map((p) => p.id));
-      const button = this.download;
-      button.disabled = true;
-      load(this.bibUrl.href, (r) => r.text()).then((text) => {
-        const entries = bibEntries(text);
-        const chosen = [...entries].filter(([key]) => ids.has(key)).map(([, entry]) => entry);
-        const blob = new Blob([chosen.join("\n")], { type: "application/x-bibtex;charset=utf-8" });
-        const url = URL.createObjectURL(blob);
-        const link = element("a", { href: url, download: "papers-filtered.bib" });
-        link.click(); // detached: Material's instant navigation never sees it
-        window.setTimeout(() => URL.revokeObjectURL(url), 10000);
-      }, (error) => {
-        this.status.textContent = `Could not load ${this.bibUrl.href} (${error.message}).`;
-        this.root.prepend(this.status);
-      }).finally(() => {
-        button.disabled = this.matches.length === 0;
-      });
+    if (keyword) {
+      this.keyword.value = "";
+      this.addKeyword(keyword);
     }
   }
 
-  function init() {
-    const root = document.getElementById("dlp-explorer");
-    if (!root || started.has(root)) return;
-    started.add(root);
-    new Explorer(root);
+  addKeyword(keyword) {
+    if (!keyword || this.state.keywords.includes(keyword)) return;
+    this.state = { ...this.state, keywords: [...this.state.keywords, keyword] };
+    this.renderChips();
+    this.update();
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init); // Material: the first page and every instant navigation
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
+  removeKeyword(keyword) {
+    const index = this.state.keywords.indexOf(keyword);
+    this.state = { ...this.state, keywords: this.state.keywords.filter((k) => k !== keyword) };
+    this.renderChips();
+    this.update();
+    // keep the keyboard where it was: on the next chip, else back in the key word input
+    const buttons = this.chips.querySelectorAll("button");
+    (buttons[Math.min(index, buttons.length - 1)] || this.keyword).focus();
   }
-})();
+
+  renderChips() {
+    this.chips.replaceChildren(...this.state.keywords.map((keyword) => element("li", {},
+      element("button", { type: "button", class: "dlp-x-chip", "data-kw": keyword, "aria-label": `Remove key word ${keyword}` },
+        element("span", {}, keyword), element("span", { class: "dlp-x-x", "aria-hidden": "true" }, "×")))));
+    this.chips.hidden = this.state.keywords.length === 0;
+  }
+
+  update(options) {
+    const t0 = performance.now();
+    this.matches = this.data.papers.filter(matcher(this.state));
+    const t1 = performance.now();
+    this.render();
+    if (!options || options.url !== false) this.scheduleUrl();
+    const t2 = performance.now();
+    this.stats.lastFilterMs = t1 - t0;
+    this.stats.lastUpdateMs = t2 - t0;
+    this.stats.updates += 1;
+    this.stats.times.push(this.stats.lastUpdateMs);
+    if (this.stats.times.length > 5000) this.stats.times.shift();
+  }
+
+  render() {
+    this.rendering += 1;
+    const total = this.data.papers.length;
+    const n = this.matches.length;
+    this.count.textContent = `${n.toLocaleString("en")} of ${plural(total, "paper", "papers")}`;
+    if (this.list.childElementCount > 2 * LIMIT) {
+      // after "Show all": a new list is much cheaper than taking thousands of items out one by one
+      const fresh = this.list.cloneNode(false);
+      this.list.replaceWith(fresh);
+      this.list = fresh;
+    }
+    this.list.removeAttribute("aria-busy");
+    this.list.replaceChildren(...this.matches.slice(0, LIMIT).map((paper) => this.node(paper)));
+    this.more.hidden = n <= LIMIT;
+    this.more.textContent = `Show all ${n.toLocaleString("en")}`;
+    this.download.disabled = n === 0;
+  }
+
+  // The rest of the matches, a chunk per frame; any update stops it
+  showAllPapers() {
+    const token = ++this.rendering;
+    const matches = this.matches;
+    let next = this.list.childElementCount;
+    this.more.hidden = true;
+    this.list.setAttribute("aria-busy", "true");
+    const step = () => {
+      if (token !== this.rendering) return;
+      const end = Math.min(next + CHUNK, matches.length);
+      this.list.append(...matches.slice(next, end).map((paper) => this.node(paper)));
+      next = end;
+      if (next < matches.length) {
+        window.requestAnimationFrame(step);
+      } else {
+        this.list.removeAttribute("aria-busy");
+      }
+    };
+    step();
+  }
+
+  // A paper's list item, built the first time it is shown and reused after
+  node(paper) {
+    if (paper.node) return paper.node;
+    const href = safeUrl(paper.url, this.rootUrl);
+    const title = href
+      ? element("a", { class: "dlp-x-title", href: href.href }, paper.title)
+      : element("span", { class: "dlp-x-title" }, paper.title);
+    const meta = [];
+    if (paper.authors.length) {
+      const shownAuthors = paper.authors.length > 12 ? [...paper.authors.slice(0, 10), `${paper.authors.length - 10} more`] : paper.authors;
+      meta.push(element("span", { class: "dlp-x-authors" }, shownAuthors.join(", ")));
+    }
+    if (paper.venue) meta.push(element("span", { class: "dlp-venue" }, paper.venue));
+    if (Number.isFinite(paper.year)) meta.push(element("span", { class: "dlp-x-year" }, String(paper.year)));
+    const sectionTitles = paper.sections.map((slug) => this.data.titles.get(slug) || slug);
+    if (sectionTitles.length) meta.push(element("span", { class: "dlp-x-section" }, sectionTitles.join(", ")));
+    if (paper.code) meta.push(element("span", { class: "dlp-x-has-code" }, "code"));
+    const byline = element("p", { class: "dlp-x-meta" });
+    meta.forEach((part, i) => {
+      if (i) byline.append(" · ");
+      byline.append(part);
+    });
+    const keywords = paper.keywords.length
+      ? element("p", { class: "dlp-x-keywords" }, ...paper.keywords.map((k) => element("button", {
+        type: "button", class: "dlp-keyword dlp-x-kw", "data-kw": k, title: `Add the key word filter ${k}`,
+      }, k)))
+      : null;
+    paper.node = element("li", { class: "dlp-x-paper" }, element("h3", { class: "dlp-x-heading" }, title), byline, keywords);
+    return paper.node;
+  }
+
+  scheduleUrl() {
+    window.clearTimeout(this.urlTimer);
+    this.urlTimer = window.setTimeout(() => this.writeUrl(), URL_DELAY);
+  }
+
+  writeUrl() {
+    // after instant navigation to another page the address is no longer the explorer's
+    if (!this.root.isConnected || window.location.pathname !== this.pagePath) return;
+    const query = writeState(this.state, this.data);
+    if (query !== window.location.search) {
+      history.replaceState(history.state, "", `${window.location.pathname}${query}${window.location.hash}`);
+    }
+  }
+
+  downloadBibtex() {
+    if (!this.bibUrl) return;
+    const ids = new Set(this.matches.map((p) => p.id));
+    const button = this.download;
+    button.disabled = true;
+    load(this.bibUrl.href, (r) => r.text()).then((text) => {
+      const entries = bibEntries(text);
+      const chosen = [...entries].filter(([key]) => ids.has(key)).map(([, entry]) => entry);
+      const blob = new Blob([chosen.join("\n")], { type: "application/x-bibtex;charset=utf-8" });
+      const url = URL.createObjectURL(blob);
+      const link = element("a", { href: url, download: "papers-filtered.bib" });
+      link.click(); // detached: Material's instant navigation never sees it
+      window.setTimeout(() => URL.revokeObjectURL(url), 10000);
+    }, (error) => {
+      this.status.textContent = `Could not load ${this.bibUrl.href} (${error.message}).`;
+      this.root.prepend(this.status);
+    }).finally(() => {
+      button.disabled = this.matches.length === 0;
+    });
+  }
+}
+
+function init() {
+  const root = document.getElementById("dlp-explorer");
+  if (!root || started.has(root)) return;
+  started.add(root);
+  new Explorer(root);
+}
+
+// A module runs once per document, so this subscribes once; `started` keeps a page from starting twice
+if (window.document$ && typeof window.document$.subscribe === "function") {
+  window.document$.subscribe(init); // Material: the first page and every instant navigation
+} else if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", init);
+} else {
+  init();
+}

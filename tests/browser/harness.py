@@ -85,14 +85,16 @@ def dump(entries: Path = ROOT / "entries") -> list[dict[str, Any]]:
     return papers
 
 
-# The explorer's folding, written again in Python: lower case, no accents, words only
-_FOLD = {"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"}
+# Letters that Unicode decomposition leaves alone but a reader types without their stroke
+_STROKED = {"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"}
 
 
 def fold(text: str) -> str:
+    """docs/assets/common.js `fold` (the explorer's and the search's) in Python: NFKD, every combining
+    mark dropped, lower case, stroked letters spelled plain, words only, separated by single spaces."""
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).lower()
-    bare = "".join(_FOLD.get(c, c) for c in bare)
+    bare = "".join(_STROKED.get(c, c) for c in bare)
     return " ".join("".join(c if c.isalnum() else " " for c in bare).split())
 
 

@@ -1,0 +1,129 @@
+"""The generated pages of the site, in one table: everything else about them is derived from it.
+
+Each row says a page's file, its title under "Browse" in the navigation, its template, the function
+that builds the template's context, the line the home page shows for it, and which search records
+point into it. From the table come the render loop (render.render_pages), the navigation
+(plugin._nav), the home page's list of pages (home.md.j2), the section slugs a list may not use
+(`reserved_slugs`, checked by validate) and the search records (search.search_records).
+
+A new index page is one row here, one template in templates/ and one context function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from generator import indexes
+from generator.catalog import Catalog
+from generator.model import Entry, Section
+from generator.render import FEED_ITEMS, RECENT, Site, make_environment, page_name, render_page, stats_chart
+from generator.search import BUNDLE, keyword_records, paper_records, section_records
+
+Context = Callable[[Site, Section | None], dict[str, object]]
+Records = Callable[[Site, bool], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page, or with `per_section` one page per section, named by its slug."""
+
+    name: str  # the file under docs/ ("keywords.md"); "{slug}.md" for per_section pages
+    template: str
+    context: Context
+    nav: str | None = None  # its title under "Browse"; None: the home page and the sections have places of their own
+    summary: str = ""  # what the home page says of it, after the link (Markdown of ours, never of the list)
+    records: Records | None = None  # the search records whose hits open this page
+    per_section: bool = False
+
+    def names(self, site: Site) -> list[tuple[str, Section | None]]:
+        """(file name, section) of each page this row makes."""
+        if self.per_section:
+            return [(page_name(section.slug), section) for section in site.catalog.sections]
+        return [(self.name, None)]
+
+
+def _home(site: Site, _: Section | None) -> dict[str, object]:
+    return {"counts": {s.slug: len(site.catalog.in_section(s.slug)) for s in site.catalog.sections}, "browse": BROWSE}
+
+
+def _section(site: Site, section: Section | None) -> dict[str, object]:
+    assert section is not None
+    years = site.catalog.by_year(section.slug)
+    return {"section": section, "years": years, "count": sum(len(papers) for _, papers in years)}
+
+
+def _explorer(site: Site, _: Section | None) -> dict[str, object]:
+    return {}
+
+
+def _keywords(site: Site, _: Section | None) -> dict[str, object]:
+    return {"groups": site.keyword_groups}
+
+
+def _authors(site: Site, _: Section | None) -> dict[str, object]:
+    return {"letters": indexes.by_letter(site.authors), "count": len(site.authors)}
+
+
+def _years(site: Site, _: Section | None) -> dict[str, object]:
+    return {"years": indexes.year_index(site.catalog)}
+
+
+def _whats_new(site: Site, _: Section | None) -> dict[str, object]:
+    return {"days": indexes.additions_by_day(site.catalog, RECENT), "count": RECENT, "feed_items": FEED_ITEMS}
+
+
+def _stats(site: Site, _: Section | None) -> dict[str, object]:
+    per_year = indexes.section_counts_by_year(site.catalog)
+    return {"chart": stats_chart(site.catalog, per_year), "top": indexes.top_keywords(site.keyword_groups, 30), "per_year": per_year}
+
+
+HOME = Page("index.md", "home.md.j2", _home)
+SECTIONS = Page("{slug}.md", "section.md.j2", _section, records=lambda site, urls: {**section_records(site, urls), **paper_records(site, urls)},
+                per_section=True)
+BROWSE = (
+    Page("explorer.md", "explorer.md.j2", _explorer, nav="Explorer",
+         summary="combine filters: section, years, key words, venue, code and free text"),
+    Page("keywords.md", "keywords.md.j2", _keywords, nav="Key words", summary="every key word with its papers",
+         records=keyword_records),
+    Page("authors.md", "authors.md.j2", _authors, nav="Authors", summary="every author, by family name"),
+    Page("years.md", "years.md.j2", _years, nav="Years", summary="the papers of each year"),
+    Page("whats-new.md", "whats-new.md.j2", _whats_new, nav="What's new",
+         summary="the latest additions, also as an [Atom feed](feed.xml)"),
+    Page("stats.md", "stats.md.j2", _stats, nav="Statistics", summary="papers per year and section, and the most used key words"),
+)
+PAGES = (HOME, SECTIONS, *BROWSE)
+
+GUIDE = "contributing.md"  # the plugin's page of the repository's CONTRIBUTING.md (its `contributing` option)
+# folders of the built site that are not pages of this table: a section of that name would lose its page
+SITE_FOLDERS = ("assets", "search", BUNDLE)
+
+
+def reserved_slugs() -> frozenset[str]:
+    """Names a section's slug may not take: each is the address of another page or folder of the site."""
+    pages = [page.name for page in PAGES if not page.per_section] + [GUIDE]
+    return frozenset(name.removesuffix(".md") for name in pages) | set(SITE_FOLDERS)
+
+
+def render_pages(catalog: Catalog, override_dir: str | None = None, *, directory_urls: bool = True,
+                 related: dict[str, list[Entry]] | None = None) -> dict[str, str]:
+    """Every generated page: file name (relative to docs/) -> Markdown."""
+    return render_site(Site(catalog, directory_urls, related=related or {}), override_dir)
+
+
+def render_site(site: Site, override_dir: str | None = None) -> dict[str, str]:
+    """The pages of every row of the table, for a Site made once per build."""
+    env = make_environment(override_dir)
+    return {
+        name: render_page(env, site, page.template, name, **page.context(site, section))
+        for page in PAGES for name, section in page.names(site)
+    }
+
+
+def search_records(site: Site, directory_urls: bool = True) -> dict[str, str]:
+    """Every search record of the generated pages, by record file name."""
+    records: dict[str, str] = {}
+    for page in PAGES:
+        if page.records is not None:
+            records.update(page.records(site, directory_urls))
+    return records
