@@ -57,11 +57,11 @@ from common import (  # first: it makes `generator` importable from a checkout
     write_results,
 )
 
-from generator.catalog import newest_first
-from generator.emit import format_entry
-from generator.load import load_bytes
-from generator.render import page_name
-from generator.source import SECTIONS_FILE, read_info, read_list
+from generator.list.catalog import newest_first
+from generator.list.emit import format_entry
+from generator.list.load import load_bytes
+from generator.list.source import SECTIONS_FILE, read_info, read_list
+from generator.site.render import page_name
 
 TARGET_OVERHEAD = 0.30  # plugin build at most 30% slower than the floor
 TARGET_RELOAD = 1.0  # seconds from saving an entry to the served page showing it
@@ -133,7 +133,7 @@ import json, os, sys, time
 t0 = time.perf_counter()
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
-import generator.plugin
+import generator.site.plugin
 t1 = time.perf_counter()
 entries, config_file, plugin_name, out, site_dir = sys.argv[1:6]
 config = load_config(config_file, site_dir=site_dir)

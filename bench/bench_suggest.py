@@ -45,14 +45,14 @@ from typing import Any
 
 from common import write_json  # first: it makes `generator` importable from a checkout
 
-from generator.catalog import canonical_keywords
-from generator.duplicates import near_title_pairs
-from generator.identifiers import normalize_title
+from generator.commands.suggest import Suggester, SuggestSettings, finding_sentences, sentences, stem
+from generator.list.catalog import canonical_keywords
+from generator.list.duplicates import near_title_pairs
+from generator.list.identifiers import normalize_title
+from generator.list.source import read_list
 from generator.model import Entry, ListInfo
-from generator.related import paper_text
-from generator.similarity import TextIndex
-from generator.source import read_list
-from generator.suggest import Suggester, SuggestSettings, finding_sentences, sentences, stem
+from generator.site.related import paper_text
+from generator.text.similarity import TextIndex
 
 KEYWORD_COUNTS = (1, 3, 5)
 

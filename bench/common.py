@@ -30,9 +30,9 @@ for _path in (REPO, REPO / "tests" / "browser"):  # `generator` without installi
 
 from harness import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
-from generator.emit import format_entry, write_text  # noqa: E402
-from generator.identifiers import arxiv_from_url, doi_from_url  # noqa: E402
-from generator.source import entry_files, read_list  # noqa: E402
+from generator.list.emit import format_entry, write_text  # noqa: E402
+from generator.list.identifiers import arxiv_from_url, doi_from_url  # noqa: E402
+from generator.list.source import entry_files, read_list  # noqa: E402
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -127,7 +127,7 @@ def _plugin_items(config: dict[str, Any]) -> list[tuple[str, Any]]:
 
 def plugin_options() -> set[str]:
     """The option names the plugin's config knows (older versions have no cache_dir)."""
-    from generator.plugin import ReadingListConfig
+    from generator.site.plugin import ReadingListConfig
 
     return {name for name, _ in ReadingListConfig._schema}
 

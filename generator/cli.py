@@ -9,10 +9,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from generator.emit import write_text
 from generator.errors import ListError, Problem, errors_in
-from generator.generate import generate
-from generator.source import load_catalog, read_list
+from generator.list.emit import write_text
+from generator.list.source import load_catalog, read_list
+from generator.site.generate import generate
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
@@ -22,13 +22,13 @@ def _print_problems(problems: Sequence[Problem]) -> None:
 
 def site_names() -> frozenset[str]:
     """The names the site takes for its own pages and folders: what `check` accepts must build."""
-    from generator.pages import reserved_slugs
+    from generator.site.pages import reserved_slugs
 
     return reserved_slugs()
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from generator.changed import changed_files, in_scope, outside
+    from generator.commands.changed import changed_files, in_scope, outside
 
     files = list(args.files)
     if args.changed is not None:
@@ -39,7 +39,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     elif args.strict:
         problems = in_scope(problems, [p.path for p in problems], strict=True)
     if args.format == "github":  # annotations on the pull request's files and lines
-        from generator.annotations import as_annotations
+        from generator.commands.annotations import as_annotations
 
         for line in as_annotations(problems):
             print(line)
@@ -61,7 +61,7 @@ def cmd_dump(args: argparse.Namespace) -> int:
 
 
 def cmd_import_readme(args: argparse.Namespace) -> int:
-    from generator.importer import import_readme
+    from generator.commands.importer import import_readme
 
     result = import_readme(args.source, args.out, follow_links=args.follow_links)
     _print_problems(result.notes + result.skipped)
@@ -115,7 +115,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from generator.newentry import new_entry, report
+    from generator.commands.newentry import new_entry, report
 
     written = new_entry(args.entries, args.arxiv, title=args.title, url=args.url, authors=args.authors, year=args.year,
                         atom_file=args.atom_file, section=args.section, distinct_from=args.distinct_from)
@@ -124,7 +124,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
-    from generator.fmt import format_list
+    from generator.commands.fmt import format_list
 
     changed, problems, summary = format_list(args.entries, args.files, args.check)
     _print_problems(problems)
@@ -135,21 +135,21 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 
 def cmd_rename_keyword(args: argparse.Namespace) -> int:
-    from generator.maintain import rename_keyword
+    from generator.commands.maintain import rename_keyword
 
     print(rename_keyword(args.entries, args.old, args.new))
     return 0
 
 
 def cmd_move(args: argparse.Namespace) -> int:
-    from generator.maintain import move
+    from generator.commands.maintain import move
 
     print(move(args.entries, args.id, args.section))
     return 0
 
 
 def cmd_export_readme(args: argparse.Namespace) -> int:
-    from generator.export import MAX_FILE_BYTES, export_readme, oversized
+    from generator.commands.export import MAX_FILE_BYTES, export_readme, oversized
 
     written = export_readme(args.entries, args.out)
     for path in written:
@@ -163,7 +163,7 @@ def cmd_export_readme(args: argparse.Namespace) -> int:
 
 
 def cmd_check_links(args: argparse.Namespace) -> int:
-    from generator.linkcheck import LinkCheckSettings, check_links
+    from generator.commands.linkcheck import LinkCheckSettings, check_links
 
     _, entries, _ = read_list(args.entries)  # links of every valid entry, even when others have errors
     settings = LinkCheckSettings(workers=args.workers, timeout=args.timeout, delay=args.delay, retries=args.retries)

@@ -67,7 +67,7 @@ validation keywords (type, pattern, length), which stay JSON Schema's job; add i
 in CONTRIBUTING.md. The reader (`make_entry`), papers.json (`Entry.to_dict`), the canonical file
 layout (`FIELDS`, used by `fmt`, `new` and the importer) and papers.csv (a new column goes last)
 follow from the row. What gives the field a meaning still needs code: the templates that show it,
-BibTeX (generator/bibtex.py), duplicate detection (`duplicates.paper_keys`) for an identifier,
+BibTeX (generator/site/bibtex.py), duplicate detection (`duplicates.paper_keys`) for an identifier,
 `new` (`newentry.entry_data`) if arXiv gives it, and the README export and import if the format
 carries it.
 """

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.duplicates import near_title_pairs, near_titles
-from generator.emit import format_entry
-from generator.identifiers import arxiv_from_url, normalize_arxiv, normalize_title
-from generator.source import read_list
+from generator.list.duplicates import near_title_pairs, near_titles
+from generator.list.emit import format_entry
+from generator.list.identifiers import arxiv_from_url, normalize_arxiv, normalize_title
+from generator.list.source import read_list
 
 
 def errors(entries: Path) -> list[str]:

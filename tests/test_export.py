@@ -12,13 +12,13 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from generator import gfm
 from generator.cli import main
-from generator.export import GENERATED, MAX_FILE_BYTES, export_readme
-from generator.ids import base_id
-from generator.importer import import_readme
+from generator.commands import gfm
+from generator.commands.export import GENERATED, MAX_FILE_BYTES, export_readme
+from generator.commands.ids import base_id
+from generator.commands.importer import import_readme
+from generator.list.source import read_list
 from generator.model import Entry
-from generator.source import read_list
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRIES = ROOT / "entries"

@@ -11,16 +11,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.bibtex import bibtex
-from generator.catalog import Catalog
-from generator.datafiles import CSV_FIELDS, papers_csv
-from generator.duplicates import paper_keys
-from generator.emit import format_entry
+from generator.commands.newentry import Paper, entry_data
 from generator.errors import errors_in
-from generator.load import load_text
+from generator.list.catalog import Catalog
+from generator.list.duplicates import paper_keys
+from generator.list.emit import format_entry
+from generator.list.load import load_text
+from generator.list.validate import entry_problems, load_schema, make_entry
 from generator.model import ENTRY_FIELDS, FIELDS, Entry, ListInfo, Section
-from generator.newentry import Paper, entry_data
-from generator.validate import entry_problems, load_schema, make_entry
+from generator.site.bibtex import bibtex
+from generator.site.datafiles import CSV_FIELDS, papers_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = load_schema("entry.schema.json")

@@ -17,10 +17,10 @@ import pytest
 import yaml
 from pre_commit.clientlib import load_config
 
-from generator.annotations import annotation
 from generator.cli import main, parser
+from generator.commands.annotations import annotation
 from generator.errors import Problem
-from generator.source import read_list
+from generator.list.source import read_list
 
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.guide import repository_url, site_guide
+from generator.site.guide import repository_url, site_guide
 
 REPO = "https://github.com/someone/a-list"
 

@@ -27,10 +27,10 @@ import yaml
 from hostile.corpus import LIST_FILES, Case, all_cases, base_list, list_with
 
 from generator.cli import main
-from generator.digest import digest_problems, render_digest
-from generator.load import load_bytes
-from generator.search import indexed_records
-from generator.source import NOTICE_FILES
+from generator.list.load import load_bytes
+from generator.list.source import NOTICE_FILES
+from generator.site.search import indexed_records
+from generator.text.digest import digest_problems, render_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = str(ROOT / "mkdocs.yml")
@@ -346,7 +346,7 @@ def test_the_scan_fails_a_build_with_a_hostile_hand_written_page(small_list: Pat
 def test_the_scan_sees_each_vector(name: str) -> None:
     from markdown import Markdown
 
-    from generator.safety import scan_page
+    from generator.site.safety import scan_page
 
     source = (BACKSTOP / "docs" / name).read_text(encoding="utf-8")
     body = Markdown(extensions=["attr_list", "md_in_html", "tables"]).convert(source)

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from generator import importer
-from generator.importer import ImportResult, entry_path, import_readme, parse_readme, write_import
-from generator.load import load_text
+from generator.commands import importer
+from generator.commands.importer import ImportResult, entry_path, import_readme, parse_readme, write_import
+from generator.list.load import load_text
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "sources" / "awesome-deep-phenomena" / "README.md"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.linkcheck import Answer, Checker, LinkCheckSettings, network_answer, retry_wait
+from generator.commands.linkcheck import Answer, Checker, LinkCheckSettings, network_answer, retry_wait
 
 FAST = LinkCheckSettings(workers=4, timeout=2.0, delay=0.0, retries=2, backoff=0.01, max_wait=2.0)
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.catalog import build_catalog
 from generator.cli import main
-from generator.source import read_list
+from generator.list.catalog import build_catalog
+from generator.list.source import read_list
 
 
 def run(small_list: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str], str]:

@@ -14,10 +14,10 @@ from typing import ClassVar
 import pytest
 import yaml
 
-from generator.arxiv import fetch_atom, parse_atom, read_paper, retry_after
 from generator.cli import main
-from generator.newentry import draft_digest, new_entry
-from generator.source import read_list
+from generator.commands.arxiv import fetch_atom, parse_atom, read_paper, retry_after
+from generator.commands.newentry import draft_digest, new_entry
+from generator.list.source import read_list
 
 FEEDS = Path(__file__).parent / "fixtures" / "arxiv"
 TODAY = dt.date(2024, 5, 2)
@@ -212,7 +212,7 @@ def test_new_writes_an_entry_that_validates(small_list: Path) -> None:
 def written_schema(folder: Path) -> str:
     import os
 
-    from generator.validate import SCHEMA_DIR
+    from generator.list.validate import SCHEMA_DIR
 
     return os.path.relpath(os.path.join(SCHEMA_DIR, "entry.schema.json"), folder).replace(os.sep, "/")
 
@@ -355,7 +355,7 @@ def test_check_reports_near_identical_titles_unless_ids_tell_them_apart(small_li
 
 
 def test_near_identical_titles_are_found_whichever_end_differs() -> None:
-    from generator.duplicates import near_title_pairs
+    from generator.list.duplicates import near_title_pairs
 
     titles = [
         "understanding deep learning requires rethinking generalization",

@@ -1,4 +1,4 @@
-"""The page registry (generator/pages.py): the navigation, the home page's list, the reserved slugs,
+"""The page registry (generator/site/pages.py): the navigation, the home page's list, the reserved slugs,
 the render loop and the search records all follow its rows."""
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.pages import BROWSE, GUIDE, HOME, PAGES, SECTIONS, SITE_FOLDERS, render_pages, reserved_slugs, search_records
-from generator.render import Site, page_url
-from generator.source import load_catalog
+from generator.list.source import load_catalog
+from generator.model import Section
+from generator.site import pages
+from generator.site.pages import BROWSE, GUIDE, HOME, PAGES, SECTIONS, SITE_FOLDERS, Page, render_pages, reserved_slugs, search_records
+from generator.site.render import Site, page_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,3 +74,25 @@ def test_the_built_navigation_follows_the_registry(small_list: Path, tmp_path: P
     for page in PAGES:
         for name in ([f"{s}.md" for s in ("memorization", "generalization")] if page.per_section else [page.name]):
             assert (site / page_url(name, True) / "index.html").is_file(), name
+
+
+def test_a_new_index_page_is_one_row_one_template_one_function(small_list: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The promise of the registry, kept: a "Venues" page, added as a row (with its function) and a
+    template, is rendered, in the navigation, on the home page and a reserved slug; nothing else changes."""
+    def venues(site: Site, _: Section | None) -> dict[str, object]:
+        return {"venues": sorted({e.venue for e in site.catalog.entries if e.venue})}
+
+    row = Page("venues.md", "venues.md.j2", venues, nav="Venues", summary="every venue with its papers")
+    monkeypatch.setattr(pages, "BROWSE", (*pages.BROWSE, row))
+    monkeypatch.setattr(pages, "PAGES", (*pages.PAGES, row))
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "venues.md.j2").write_text("# Venues\n\n{% for venue in venues %}\n- {{ venue | md_text }}\n{% endfor %}\n", encoding="utf-8")
+    assert "venues" in reserved_slugs()
+    site = tmp_path / "site"
+    assert main(["build", "--config-file", str(ROOT / "mkdocs.yml"), "--entries", str(small_list), "--site-dir", str(site),
+                 "--templates", str(templates)]) == 0
+    assert "<li>ACL 2022</li>" in (site / "venues" / "index.html").read_text(encoding="utf-8")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert '<a href="venues/">Venues</a>: every venue with its papers' in home
+    assert re.search(r'<a href="venues/" class="md-nav__link">\s*<span class="md-ellipsis">\s*Venues', home)

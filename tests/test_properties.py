@@ -19,14 +19,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.catalog import build_catalog
-from generator.digest import digest_problems, render_digest
 from generator.errors import ListError, Problem
-from generator.load import Loaded, load_bytes, load_text
+from generator.list.catalog import build_catalog
+from generator.list.load import Loaded, load_bytes, load_text
+from generator.list.validate import entry_problems, make_entry, make_list_info
 from generator.model import FIELDS, ListInfo, Section
-from generator.pages import render_pages
-from generator.render import md_text
-from generator.validate import entry_problems, make_entry, make_list_info
+from generator.site.pages import render_pages
+from generator.site.render import md_text
+from generator.text.digest import digest_problems, render_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 BOUNDED = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)

@@ -13,13 +13,13 @@ from urllib.parse import urldefrag, urljoin
 import feedparser
 import pytest
 
-from generator.bibtex import bibtex, entry_type
 from generator.cli import main
-from generator.digest import MATHML_TAGS, render_digest
-from generator.indexes import author_index, family_sort_key, keyword_index, recent_additions
+from generator.list.source import load_catalog
 from generator.model import Entry
-from generator.safety import sanitize
-from generator.source import load_catalog
+from generator.site.bibtex import bibtex, entry_type
+from generator.site.indexes import author_index, family_sort_key, keyword_index, recent_additions
+from generator.site.safety import sanitize
+from generator.text.digest import MATHML_TAGS, render_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.importer import parse_readme
+from generator.commands.importer import parse_readme
+from generator.list.source import entry_files, read_list
 from generator.model import DRAFT_MARK
-from generator.search import indexed_records
-from generator.source import entry_files, read_list
+from generator.site.search import indexed_records
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRIES = ROOT / "entries"

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from generator.errors import ListError
-from generator.source import load_catalog
+from generator.list.source import load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 

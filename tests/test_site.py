@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.generate import generate
-from generator.pages import render_pages
-from generator.search import indexed_records
-from generator.source import load_catalog
+from generator.list.source import load_catalog
+from generator.site.generate import generate
+from generator.site.pages import render_pages
+from generator.site.search import indexed_records
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = str(ROOT / "mkdocs.yml")
@@ -206,7 +206,7 @@ def test_builds_are_atomic(small_list: Path, tmp_path: Path, capsys: pytest.Capt
     assert main(["build", "--config-file", str(config), "--entries", str(small_list), "--site-dir", str(site)]) == 1
     assert "Aborted with 1 warnings in strict mode!" in capsys.readouterr().err  # a strict-mode warning
     with monkeypatch.context() as patch:
-        patch.setattr("generator.search.pagefind_binary", lambda: "/bin/false")
+        patch.setattr("generator.site.search.pagefind_binary", lambda: "/bin/false")
         assert build(small_list, site) == 1  # the search index fails
     assert "search index: pagefind failed (exit 1):" in capsys.readouterr().err
     after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}

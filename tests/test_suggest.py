@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.arxiv import parse_atom
-from generator.newentry import draft_digest
-from generator.similarity import TextIndex
-from generator.source import read_list
-from generator.suggest import KeywordForm, Stems, Suggester, finding_sentences, names_phenomenon, sentence_kind, sentences, stem
+from generator.commands.arxiv import parse_atom
+from generator.commands.newentry import draft_digest
+from generator.commands.suggest import KeywordForm, Stems, Suggester, finding_sentences, names_phenomenon, sentence_kind, sentences, stem
+from generator.list.source import read_list
+from generator.text.similarity import TextIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 FEEDS = ROOT / "tests" / "fixtures" / "arxiv"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.source import load_catalog, read_list
+from generator.list.source import load_catalog, read_list
 
 CASES = Path(__file__).parent / "cases" / "entries"
 EXPECT = re.compile(r"^# expect: (.*)$", re.MULTILINE)

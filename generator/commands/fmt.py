@@ -16,10 +16,10 @@ from typing import Any
 
 import yaml
 
-from generator.emit import format_entry, format_sections, schema_comment, write_text
 from generator.errors import Problem
-from generator.load import load_bytes
-from generator.source import ALIASES_FILE, MOVED_FILE, SECTIONS_FILE, display_path, entry_files
+from generator.list.emit import format_entry, format_sections, schema_comment, write_text
+from generator.list.load import load_bytes
+from generator.list.source import ALIASES_FILE, MOVED_FILE, SECTIONS_FILE, display_path, entry_files
 
 MODELINE = "# yaml-language-server:"
 LIST_SCHEMAS = {SECTIONS_FILE: "sections.schema.json", ALIASES_FILE: "keyword-aliases.schema.json", MOVED_FILE: "moved.schema.json"}

@@ -8,11 +8,10 @@ import stat
 from collections.abc import Collection
 from dataclasses import replace
 
-from generator.catalog import Catalog, build_catalog
 from generator.errors import ListError, Problem, errors_in
-from generator.load import Loaded, load_bytes
-from generator.model import Entry, ListInfo
-from generator.validate import (
+from generator.list.catalog import Catalog, build_catalog
+from generator.list.load import Loaded, load_bytes
+from generator.list.validate import (
     alias_problems,
     entry_problems,
     keyword_variant_warnings,
@@ -21,6 +20,7 @@ from generator.validate import (
     make_list_info,
     moved_problems,
 )
+from generator.model import Entry, ListInfo
 
 SECTIONS_FILE = "sections.yaml"
 ALIASES_FILE = "keyword-aliases.yaml"
@@ -123,7 +123,7 @@ def read_extras(entries_dir: str, info: ListInfo, entries: list[Entry]) -> tuple
 
 def read_list(entries_dir: str, reserved: Collection[str] = ()) -> tuple[ListInfo | None, list[Entry], list[Problem]]:
     """The list's info and valid entries, and every problem found on the way. `reserved`: names the
-    site that shows the list takes for itself (generator.pages.reserved_slugs), which no section may use."""
+    site that shows the list takes for itself (generator.site.pages.reserved_slugs), which no section may use."""
     if not os.path.isdir(entries_dir):
         return None, [], [Problem(display_path(entries_dir), 0, "no such directory: point --entries at a folder of entry files")]
     info, problems = read_info(entries_dir, reserved)

@@ -9,8 +9,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.catalog import Catalog, newest_first
-from generator.identifiers import ascii_words, normalize_title, slugify, without_name_suffixes
+from generator.list.catalog import Catalog, newest_first
+from generator.list.identifiers import ascii_words, normalize_title, slugify, without_name_suffixes
 from generator.model import Entry, Section
 
 

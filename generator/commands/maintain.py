@@ -3,7 +3,7 @@
 `rename-keyword` rewrites a key word in every entry and records `OLD: NEW` in keyword-aliases.yaml,
 so links to the old key word still resolve; `move` moves an entry to another section and records its
 id under the old one in moved.yaml, so the old `section/#id` anchor still leads to the paper.
-Files are re-emitted by the formatter (generator.fmt): the diff shows only the edit.
+Files are re-emitted by the formatter (generator.commands.fmt): the diff shows only the edit.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.emit import write_text
+from generator.commands.fmt import canonical_text, first_modeline, read_for_rewrite
 from generator.errors import ListError, Problem
-from generator.fmt import canonical_text, first_modeline, read_for_rewrite
-from generator.source import ALIASES_FILE, MAX_FILES_PER_FOLDER, MOVED_FILE, display_path, entry_files, read_info
+from generator.list.emit import write_text
+from generator.list.source import ALIASES_FILE, MAX_FILES_PER_FOLDER, MOVED_FILE, display_path, entry_files, read_info
 
 ALIASES_HEADER = [
     "# Reviewed spelling variants of key words: variant -> the canonical key word the site shows.",

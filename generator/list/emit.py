@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
+from generator.list.validate import SCHEMA_DIR
 from generator.model import DRAFT_MARK, FIELDS
-from generator.validate import SCHEMA_DIR
 
 WIDTH = 100
 

@@ -3,7 +3,7 @@ with -2, -3, ... The importer, `new` and the maintainers' commands all derive id
 
 from __future__ import annotations
 
-from generator.identifiers import ascii_words, without_name_suffixes
+from generator.list.identifiers import ascii_words, without_name_suffixes
 
 MAX_ID = 80
 

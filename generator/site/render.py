@@ -18,11 +18,11 @@ from functools import cache
 import jinja2
 from markupsafe import Markup
 
-from generator import indexes
-from generator.bibtex import cite
-from generator.catalog import Catalog
-from generator.digest import render_digest
-from generator.identifiers import normalize_title
+from generator.site import indexes
+from generator.site.bibtex import cite
+from generator.list.catalog import Catalog
+from generator.text.digest import render_digest
+from generator.list.identifiers import normalize_title
 from generator.model import Entry
 
 TEMPLATE_DIR = os.path.join(os.path.dirname(__file__), "templates")
@@ -157,7 +157,7 @@ def render_page(env: jinja2.Environment, site: Site, template: str, page: str, *
 
 
 def stats_chart(catalog: Catalog, per_year: tuple[list[int], dict[str, dict[int, int]]]) -> Markup:
-    from generator.charts import stacked_bars
+    from generator.site.charts import stacked_bars
 
     years, counts = per_year
     series = [(s.title, [counts[s.slug].get(y, 0) for y in years]) for s in catalog.sections]

@@ -46,7 +46,7 @@ _TEX_COMMANDS = (
     (re.compile(r"\\texttt\{([^{}]*)\}"), r"`\1`"),
     (re.compile(r"\\([%&#_])"), r"\1"),
 )
-# The MathML a digest may hold, and so all the sanitizer (generator.safety) lets through: a formula
+# The MathML a digest may hold, and so all the sanitizer (generator.site.safety) lets through: a formula
 # with any other element or attribute is shown as TeX code instead.
 MATHML_TAGS = frozenset({
     "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msub", "msup", "msubsup", "mfrac", "msqrt", "mroot",

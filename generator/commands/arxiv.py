@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from generator.identifiers import normalize_arxiv
+from generator.list.identifiers import normalize_arxiv
 
 API_URL = "http://export.arxiv.org/api/query"
 TIMEOUT = 10.0  # seconds for one request

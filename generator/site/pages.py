@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from generator import indexes
-from generator.catalog import Catalog
+from generator.site import indexes
+from generator.list.catalog import Catalog
 from generator.model import Entry, Section
-from generator.render import FEED_ITEMS, RECENT, Site, make_environment, page_name, render_page, stats_chart
-from generator.search import BUNDLE, keyword_records, paper_records, section_records
+from generator.site.render import FEED_ITEMS, RECENT, Site, make_environment, page_name, render_page, stats_chart
+from generator.site.search import BUNDLE, keyword_records, paper_records, section_records
 
 Context = Callable[[Site, Section | None], dict[str, object]]
 Records = Callable[[Site, bool], dict[str, str]]

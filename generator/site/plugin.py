@@ -19,16 +19,17 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils.meta import get_data
 
-from generator.catalog import Catalog
-from generator.datafiles import html_text
 from generator.errors import ListError, Problem
-from generator.generate import RenderError, generate
-from generator.guide import site_guide
-from generator.pages import BROWSE, GUIDE, HOME, SECTIONS, reserved_slugs, search_records
-from generator.render import Site
-from generator.safety import sanitize, scan_site
-from generator.search import SearchIndexer, SearchIndexError, page_record
-from generator.source import load_catalog
+from generator.list.catalog import Catalog
+from generator.list.source import load_catalog
+from generator.site import pages
+from generator.site.datafiles import html_text
+from generator.site.generate import RenderError, generate
+from generator.site.guide import site_guide
+from generator.site.pages import GUIDE
+from generator.site.render import Site
+from generator.site.safety import sanitize, scan_site
+from generator.site.search import SearchIndexer, SearchIndexError, page_record
 
 log = get_plugin_logger(__name__)
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')  # the toc extension's permalinks (¶)
@@ -119,7 +120,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             self.guide = None
         self.failure = None
         try:
-            self.catalog, notes = load_catalog(self.entries_dir, reserved_slugs())
+            self.catalog, notes = load_catalog(self.entries_dir, pages.reserved_slugs())
         except ListError as exc:
             errors = exc.errors or exc.problems
             self._fail(config, f"{len(errors)} problem(s) in the list:\n" + "\n".join(map(str, errors)))
@@ -157,14 +158,14 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
     def _nav(self, config: MkDocsConfig, site: Site | None) -> list[Any]:
         """Home, the sections in the sections file's order, the pages of the registry's Browse rows,
         the hand-written pages, then the guide."""
-        nav: list[Any] = [{"Home": HOME.name}]
-        generated = {HOME.name, GUIDE}
+        nav: list[Any] = [{"Home": pages.HOME.name}]
+        generated = {pages.HOME.name, GUIDE}
         if site is not None:
-            sections = SECTIONS.names(site)
-            generated |= {name for name, _ in sections} | {page.name for page in BROWSE}
+            sections = pages.SECTIONS.names(site)
+            generated |= {name for name, _ in sections} | {page.name for page in pages.BROWSE}
             nav += [
                 {"Sections": [{section.title: name} for name, section in sections if section is not None]},
-                {"Browse": [{page.nav: page.name} for page in BROWSE]},
+                {"Browse": [{page.nav: page.name} for page in pages.BROWSE]},
             ]
         for folder, dirs, names in os.walk(config.docs_dir):
             dirs.sort()
@@ -211,7 +212,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         if self.own_nav:
             config.nav = self._nav(config, site)
         if self.config.pagefind and site is not None and self.failure is None:  # a failed preview goes without search
-            records = search_records(site, config.use_directory_urls)
+            records = pages.search_records(site, config.use_directory_urls)
             records.update(self._page_records(files, config))
             self.indexer = SearchIndexer(records, os.path.dirname(os.path.abspath(config.site_dir)))
         return files
@@ -233,7 +234,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         return records
 
     def on_page_markdown(self, text: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        if self.config.pagefind and page.file.src_uri in self.generated:  # search reads the papers from their own records (generator/search.py)
+        if self.config.pagefind and page.file.src_uri in self.generated:  # search reads the papers from their own records (generator/site/search.py)
             page.meta["search"] = {"exclude": True}
         return text
 

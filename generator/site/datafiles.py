@@ -11,11 +11,11 @@ import re
 
 from feedgen.feed import FeedGenerator
 
-from generator import indexes
-from generator.bibtex import bibliography
-from generator.catalog import Catalog
+from generator.site import indexes
+from generator.site.bibtex import bibliography
+from generator.list.catalog import Catalog
 from generator.model import ENTRY_FIELDS, Entry
-from generator.render import page_name, page_url, prose
+from generator.site.render import page_name, page_url, prose
 
 _TAGS = re.compile(r"<[^>]+>")
 # papers.csv's published column order (scripts read columns by position): the table's csv fields plus

@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from typing import NamedTuple
 
 from generator.errors import Problem
-from generator.identifiers import arxiv_from_doi, arxiv_from_url, doi_from_url, normalize_doi, normalize_title
+from generator.list.identifiers import arxiv_from_doi, arxiv_from_url, doi_from_url, normalize_doi, normalize_title
 from generator.model import Entry
 
 TITLE_RATIO = 0.93

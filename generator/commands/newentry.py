@@ -1,7 +1,7 @@
 """`python -m generator new`: the first of three steps for a contributor (new, edit, pull request).
 
 It writes a complete entry file a contributor only has to read and finish: facts from arXiv, a
-section and key words suggested from the list (generator.suggest), and a digest drafted from the
+section and key words suggested from the list (generator.commands.suggest), and a digest drafted from the
 abstract and marked `DRAFT: ` so that `check` reminds them to write it in their own words.
 """
 
@@ -15,18 +15,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.arxiv import ArxivPaper
-from generator.digest import is_http_url
-from generator.duplicates import Match, near_titles, same_paper
-from generator.emit import format_entry, write_text
+from generator.commands.arxiv import ArxivPaper
+from generator.commands.fmt import canonical_text, first_modeline, read_for_rewrite
+from generator.commands.ids import base_id, unique_id
+from generator.commands.maintain import section_folder
+from generator.commands.suggest import Suggester, Suggestion, finding_sentences
 from generator.errors import ListError, Problem, errors_in
-from generator.fmt import canonical_text, first_modeline, read_for_rewrite
-from generator.identifiers import doi_from_url, normalize_arxiv, normalize_title
-from generator.ids import base_id, unique_id
-from generator.maintain import section_folder
+from generator.list.duplicates import Match, near_titles, same_paper
+from generator.list.emit import format_entry, write_text
+from generator.list.identifiers import doi_from_url, normalize_arxiv, normalize_title
+from generator.list.source import display_path, entry_files, read_list
 from generator.model import DRAFT_MARK, Entry, ListInfo
-from generator.source import display_path, entry_files, read_list
-from generator.suggest import Suggester, Suggestion, finding_sentences
+from generator.text.digest import is_http_url
 
 DRAFT_SENTENCES = 2  # findings picked for the draft (a third joins two short ones)
 KEYWORDS = 3  # suggested key words written to the file: the benchmark's precision falls past three
@@ -203,7 +203,7 @@ def new_entry(
     distinct_from: Sequence[str] = (),
 ) -> Written:
     """`new`: from an arXiv id or URL (or a saved API answer), or from --title and --url."""
-    from generator.arxiv import read_paper  # urllib and the XML parser only load for `new`
+    from generator.commands.arxiv import read_paper  # urllib and the XML parser only load for `new`
 
     today = today or dt.date.today()
     if title is not None or url is not None:

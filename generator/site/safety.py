@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 
 import nh3
 
-from generator.digest import MATHML_ATTRIBUTES, MATHML_TAGS
+from generator.text.digest import MATHML_ATTRIBUTES, MATHML_TAGS
 from generator.errors import Problem
 
 SVG = {"svg", "g", "rect", "line", "text", "title"}

@@ -16,19 +16,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.emit import format_entry, format_sections, write_text
+from generator.commands.ids import base_id, unique_id
+from generator.commands.readme_files import gather
 from generator.errors import Problem
-from generator.identifiers import (
+from generator.list.emit import format_entry, format_sections, write_text
+from generator.list.identifiers import (
     arxiv_from_url,
     arxiv_sort_key,
     doi_from_url,
     normalize_title,
     slugify,
 )
-from generator.ids import base_id, unique_id
+from generator.list.source import MAX_FILES_PER_FOLDER
 from generator.model import FIELDS
-from generator.readme_files import gather
-from generator.source import MAX_FILES_PER_FOLDER
 
 MAX_SLUG = 60
 

@@ -19,15 +19,15 @@ from typing import Any
 import jsonschema
 import jsonschema_rs
 
-from generator.digest import MAX_LENGTH as MAX_DIGEST
-from generator.digest import digest_problems, invisible_character, is_http_url
-from generator.duplicates import distinct_from_problems, named_distinct, near_title_problems, paper_keys, two_papers
 from generator.errors import Problem
-from generator.identifiers import normalize_title
-from generator.load import Loaded
+from generator.list.duplicates import distinct_from_problems, named_distinct, near_title_problems, paper_keys, two_papers
+from generator.list.identifiers import normalize_title
+from generator.list.load import Loaded
 from generator.model import DRAFT_MARK, ENTRY_FIELDS, Entry, Field, ListInfo, Section
+from generator.text.digest import MAX_LENGTH as MAX_DIGEST
+from generator.text.digest import digest_problems, invisible_character, is_http_url
 
-SCHEMA_DIR = os.path.join(os.path.dirname(__file__), "schema")
+SCHEMA_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "schema")  # generator/schema/: 542 entry files and editors point there
 _SINGLE_LINE = ("title", "venue")
 _LIST_OF_LINES = ("authors", "keywords")
 

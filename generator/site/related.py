@@ -1,6 +1,6 @@
 """Related papers: the most similar papers of the list by text, computed once per content.
 
-The similarity is TF-IDF over titles, key words and digests (generator.similarity). The result is
+The similarity is TF-IDF over titles, key words and digests (generator.text.similarity). The result is
 cached by a hash of those texts, so `mkdocs serve` recomputes it only when one of them changed.
 """
 
@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 
-from generator.catalog import Catalog
+from generator.list.catalog import Catalog
 from generator.model import Entry
 
 MIN_SCORE = 0.05  # below this, "related" would be noise
@@ -35,7 +35,7 @@ def related_ids(catalog: Catalog, count: int, cache_dir: str | None = None) -> d
         return _cache[key]
     found = _read_cache(cache_dir, key)
     if found is None:
-        from generator.similarity import TextIndex  # numpy and scipy load only when the result is not cached
+        from generator.text.similarity import TextIndex  # numpy and scipy load only when the result is not cached
 
         neighbours = TextIndex(texts).neighbours(count) if len(texts) > 1 else [[] for _ in texts]
         found = {ids[i]: [ids[j] for j, score in near if score >= MIN_SCORE] for i, near in enumerate(neighbours)}

@@ -34,8 +34,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
-from generator import gfm
-from generator.arxiv import retry_after_seconds
+from generator.commands import gfm
+from generator.commands.arxiv import retry_after_seconds
 from generator.model import Entry
 
 USER_AGENT = "reading-list-link-check/1.0 (checks the links of a reading list once a week)"
@@ -295,7 +295,7 @@ def summary(outcomes: dict[str, LinkOutcome]) -> str:
 
 def check_links(entries: list[Entry], settings: LinkCheckSettings, report_path: str | None = None) -> int:
     """Check, write the report (to report_path, else stdout); 1 when any link is broken."""
-    from generator.emit import write_text
+    from generator.list.emit import write_text
 
     uses = link_uses(entries)
     outcomes = Checker(settings).check_all(uses)

@@ -1,6 +1,6 @@
 """The section and key words to propose for a new paper, and the sentences of its abstract to draft a digest from.
 
-A new paper is compared with every paper of the list by text (generator.similarity). Its nearest
+A new paper is compared with every paper of the list by text (generator.text.similarity). Its nearest
 papers vote for their sections and key words, each vote weighted by how similar the paper is. A key
 word is proposed only when it is grounded: its words appear, by stem ("memorized" states
 "Memorization"), in the new paper's title or abstract, or it names the phenomenon of the suggested
@@ -21,10 +21,10 @@ from functools import lru_cache
 
 import snowballstemmer  # type: ignore[import-untyped]  # ships no type information
 
-from generator.catalog import canonical_keywords
+from generator.list.catalog import canonical_keywords
 from generator.model import Entry, ListInfo
-from generator.related import paper_text
-from generator.similarity import TextIndex
+from generator.site.related import paper_text
+from generator.text.similarity import TextIndex
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from itertools import groupby
 
-from generator.identifiers import arxiv_sort_key
+from generator.list.identifiers import arxiv_sort_key
 from generator.model import Entry, ListInfo, Section
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from generator.errors import Problem
-from generator.source import display_path
+from generator.list.source import display_path
 
 # tried in order when --changed names no base: the remote's default branch, then the usual names
 DEFAULT_BASES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")

@@ -6,10 +6,10 @@ import traceback
 
 import jinja2
 
-from generator.catalog import Catalog
-from generator.datafiles import data_files
-from generator.pages import render_site
-from generator.render import FEED_ITEMS, Site
+from generator.list.catalog import Catalog
+from generator.site.datafiles import data_files
+from generator.site.pages import render_site
+from generator.site.render import FEED_ITEMS, Site
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 
@@ -32,7 +32,7 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
     Site they were made from (its indexes also give the search records)."""
     neighbours = {}
     if related:
-        from generator.related import related_papers  # numpy and scipy load only when related papers are on
+        from generator.site.related import related_papers  # numpy and scipy load only when related papers are on
 
         neighbours = related_papers(catalog, related, cache_dir)
     site = Site(catalog, directory_urls, related=neighbours)
