@@ -61,7 +61,7 @@ def cmd_dump(args: argparse.Namespace) -> int:
 
 
 def cmd_import_readme(args: argparse.Namespace) -> int:
-    from generator.commands.importer import import_readme
+    from generator.commands.readme_import import import_readme
 
     result = import_readme(args.source, args.out, follow_links=args.follow_links)
     _print_problems(result.notes + result.skipped)

@@ -16,7 +16,7 @@ from generator.cli import main
 from generator.commands import gfm
 from generator.commands.export import GENERATED, MAX_FILE_BYTES, export_readme
 from generator.commands.ids import base_id
-from generator.commands.importer import import_readme
+from generator.commands.readme_import import import_readme
 from generator.list.source import read_list
 from generator.model import Entry
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from generator.commands import importer
-from generator.commands.importer import ImportResult, entry_path, import_readme, parse_readme, write_import
+from generator.commands.readme_import import ImportResult, entry_path, import_readme, parse_readme, write_import
+from generator.commands.readme_import import files as import_files
 from generator.list.load import load_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -736,7 +736,7 @@ def test_write_real_list_round_trips_and_validates(real: ImportResult, tmp_path:
 def test_big_sections_are_split_by_year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert entry_path("out", {"id": "a2024b", "section": "s", "year": 2024}, 1000) == os.path.join("out", "s", "a2024b.yaml")
     assert entry_path("out", {"id": "a2024b", "section": "s", "year": 2024}, 1001) == os.path.join("out", "s", "2024", "a2024b.yaml")
-    monkeypatch.setattr(importer, "MAX_FILES_PER_FOLDER", 1)
+    monkeypatch.setattr(import_files, "MAX_FILES_PER_FOLDER", 1)
     result = _years_as(["### 2024"], ["### 2023"])
     written = write_import(result, str(tmp_path / "out"))
     assert [os.path.relpath(p, tmp_path / "out") for p in written] == [

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.commands.importer import parse_readme
+from generator.commands.readme_import import parse_readme
 from generator.list.source import entry_files, read_list
 from generator.model import DRAFT_MARK
 from generator.site.search import indexed_records

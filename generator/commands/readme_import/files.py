@@ -1,19 +1,28 @@
-"""A README split into files, read as one: the README and the local Markdown files its list items
-link to (its table of contents), in the order of the links.
+"""The files on either side of the parse: the README read as one text, the entry files written.
 
-`export-readme` writes a short README whose contents link to one file per section; `import-readme
---follow-links` reads that README back through here. The files are joined into one text for the
-parser, and every problem it reports is moved back to the file and line it came from.
+Reading: the README and the local Markdown files its list items link to (its table of contents),
+in the order of the links. `export-readme` writes a short README whose contents link to one file
+per section; `import-readme --follow-links` reads that README back through here. The files are
+joined into one text for the parser, and every problem it reports is moved back to the file and
+line it came from.
+
+Writing: sections.yaml and one file per paper, never into a folder that already holds YAML.
+import_readme does all three: gather, parse_readme, write_import.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
+from typing import Any
 from urllib.parse import unquote
 
+from generator.commands.readme_import.whole import ImportResult, parse_readme
 from generator.errors import Problem
+from generator.list.emit import format_entry, format_sections, write_text
+from generator.list.source import MAX_FILES_PER_FOLDER
 
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 _LINK_TARGET = re.compile(r"\]\((?P<target>[^()\s]+)\)")
@@ -92,3 +101,52 @@ def gather(readme_path: str, follow_links: bool) -> Gathered:
         # a blank line between files, so no listing runs on into the next file
         lines += [*part.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n"), ""]
     return Gathered(readme_path, "\n".join(lines), tuple(starts))
+
+
+def _refuse_used_folder(out_dir: str) -> None:
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+        raise ValueError(f"{out_dir} is a file; give a folder to import into")
+    for folder, _, files in os.walk(out_dir):
+        yaml_files = sorted(f for f in files if f.endswith((".yaml", ".yml")))
+        if yaml_files:
+            example = os.path.join(folder, yaml_files[0])
+            raise ValueError(f"{out_dir} already holds YAML files (e.g. {example}); import into an empty folder so no entry is overwritten")
+
+
+def entry_path(out_dir: str, entry: dict[str, Any], section_size: int) -> str:
+    """`OUT/<section>/<id>.yaml`, or `OUT/<section>/<year>/<id>.yaml` for a section too big
+    for one folder."""
+    folder = os.path.join(out_dir, entry["section"])
+    if section_size > MAX_FILES_PER_FOLDER:
+        folder = os.path.join(folder, str(entry["year"]))
+    return os.path.join(folder, f"{entry['id']}.yaml")
+
+
+def write_import(result: ImportResult, out_dir: str) -> list[str]:
+    """Write sections.yaml and one file per paper; refuse a folder that already holds YAML."""
+    _refuse_used_folder(out_dir)
+    if not result.entries:
+        raise ValueError("no paper listings found; nothing to write")
+    sections_path = os.path.join(out_dir, "sections.yaml")
+    write_text(sections_path, format_sections(result.info, sections_path))
+    written = [sections_path]
+    sizes = Counter(entry["section"] for entry in result.entries)
+    for entry in result.entries:
+        path = entry_path(out_dir, entry, sizes[entry["section"]])
+        data = {k: v for k, v in entry.items() if k != "section"}  # the folder says the section
+        write_text(path, format_entry(data, path))
+        written.append(path)
+    return written
+
+
+def import_readme(src_path: str, out_dir: str, *, follow_links: bool = False) -> ImportResult:
+    """Read a README (UTF-8), parse it, and write its entries under out_dir. With follow_links,
+    the local Markdown files its list items link to are read as if they followed it (a README
+    split into section files, as export-readme writes one); problems name the file they are in."""
+    _refuse_used_folder(out_dir)
+    document = gather(src_path, follow_links)
+    result = parse_readme(document.text, src_path)
+    result.notes = [document.locate(p) for p in result.notes]
+    result.skipped = [document.locate(p) for p in result.skipped]
+    write_import(result, out_dir)
+    return result
