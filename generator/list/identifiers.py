@@ -6,6 +6,8 @@ import re
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
+from generator.text.digest import fold_lookalikes, lookalike_host
+
 _ARXIV_BARE = r"(?P<id>[0-9]{4}\.[0-9]{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/[0-9]{7})"
 _ARXIV_ID = rf"{_ARXIV_BARE}(?:v[0-9]+)?"
 _ARXIV_PATH = re.compile(rf"^/(?:abs|pdf|html|format|ps)/{_ARXIV_ID}(?:\.pdf)?/?$", re.IGNORECASE)
@@ -31,11 +33,16 @@ def _arxiv_id(match: re.Match[str] | None) -> str | None:
 
 
 def arxiv_from_url(url: str) -> str | None:
-    """The versionless arXiv id an arxiv.org URL, or a doi.org URL of an arXiv DOI, points at."""
-    parts = urlsplit(url.strip())
-    if parts.hostname in _DOI_HOSTS:
+    """The versionless arXiv id an arxiv.org URL, or a doi.org URL of an arXiv DOI, points at; a look-alike
+    host (`аrxiv.org` with a Cyrillic а) counts as the host it imitates: one paper, however its link is spelled."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    host = lookalike_host(url)
+    if host in _DOI_HOSTS:
         return arxiv_from_doi(unquote(parts.path).lstrip("/"))
-    if parts.hostname not in _ARXIV_HOSTS:
+    if host not in _ARXIV_HOSTS:
         return None
     return _arxiv_id(_ARXIV_PATH.match(parts.path))
 
@@ -52,7 +59,7 @@ def normalize_arxiv(value: str) -> str | None:
     value = value.strip().removeprefix("<").removesuffix(">").strip()
     if value[:4].lower() == "doi:":
         value = value[4:].strip()
-    if _NO_SCHEME.match(value):
+    if _NO_SCHEME.match(value) or (not value.isascii() and _NO_SCHEME.match(fold_lookalikes(value.split("/")[0]) + "/")):
         value = f"https://{value}"
     if "://" in value:
         return arxiv_from_url(value)
@@ -61,8 +68,11 @@ def normalize_arxiv(value: str) -> str | None:
 
 def doi_from_url(url: str) -> str | None:
     """The DOI of a doi.org URL or of a publisher URL of the form .../doi/[abs/]10.x/y."""
-    parts = urlsplit(url.strip())
-    if parts.hostname in _DOI_HOSTS:
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if lookalike_host(url) in _DOI_HOSTS:
         path = unquote(parts.path).lstrip("/")
         return normalize_doi(path) if path.startswith("10.") else None
     match = _DOI_IN_PATH.search(unquote(parts.path))

@@ -12,7 +12,7 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -25,11 +25,19 @@ from generator.list.identifiers import normalize_title
 from generator.list.load import Loaded
 from generator.model import DRAFT_MARK, ENTRY_FIELDS, Entry, Field, ListInfo, Section
 from generator.text.digest import MAX_LENGTH as MAX_DIGEST
-from generator.text.digest import digest_problems, invisible_character, is_http_url
+from generator.text.digest import (
+    blank_character,
+    digest_problems,
+    invisible_character,
+    is_http_url,
+    link_host_problem,
+    shows_blank,
+    unencodable_character,
+)
 
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "schema")  # generator/schema/: 542 entry files and editors point there
-_SINGLE_LINE = ("title", "venue")
-_LIST_OF_LINES = ("authors", "keywords")
+# names, titles and key words: a reader must see them, so nothing in them may show as blank space
+_SHOWN_WHOLE = ("title", "venue", "authors", "keywords")
 
 
 @cache
@@ -92,6 +100,10 @@ def schema_problems(loaded: Loaded, schema_name: str) -> list[Problem]:
             message = f"{field}: must be {_type_name(error.validator_value)}, not {_kind(error.instance)}"
             if field == "year" and isinstance(error.instance, str) and error.instance.strip().isdigit():
                 message += " (write it without quotes: year: 2024)"
+        elif kind == "pattern" and _ends_with_line_break(error.instance, error.validator_value):
+            message = f"{field}: {error.instance!r} ends with a line break; write the value on its field's line (no '|' block, no \\n)"
+        elif kind == "pattern" and "propertyNames" in error.schema_path and field != "links":
+            message = f"{field}: the key {error.instance!r} is not valid: {_KEY_RULES.get(field, 'one line of text')}"
         elif kind == "pattern" and "propertyNames" in error.schema_path:
             message = f"{field}: link label {error.instance!r} must be a lower-case word such as paper, code, project"
         elif kind == "pattern" and field.startswith("links."):
@@ -110,7 +122,24 @@ def schema_problems(loaded: Loaded, schema_name: str) -> list[Problem]:
         else:
             message = f"{field}: {error.message}" if field else error.message
         problems.append(Problem(loaded.path, line, message))
+    if not problems:  # the validators disagree (a regular expression read two ways): the fast one's words, never a pass
+        for rs_error in fast_validator(schema_name).iter_errors(loaded.data):
+            where = tuple(rs_error.instance_path)
+            problems.append(Problem(loaded.path, loaded.line_of(where), f"{_where(where)}: {rs_error.message}" if where else rs_error.message))
     return problems
+
+
+# what a key of a free-form mapping must be, by mapping
+_KEY_RULES = {"moved": "a section slug: lower-case letters, digits and hyphens", "aliases": "a key word on one line"}
+
+
+def _ends_with_line_break(value: Any, pattern: Any) -> bool:
+    """True for text the pattern would take without its final line break (`id: |` blocks keep one): a
+    JSON Schema pattern's $ is ECMA-262's, the end of the text, and the schema's patterns say `(?!\n)$` so that
+    Python's $, which also matches before a final line break, agrees."""
+    if not (isinstance(value, str) and isinstance(pattern, str) and value.endswith(("\n", "\r"))):
+        return False
+    return re.search(pattern, value.rstrip("\r\n")) is not None
 
 
 def _first_repeat(values: list[Any]) -> str:
@@ -158,6 +187,67 @@ def _get(data: Any, where: tuple[Any, ...]) -> str:
     return str(data)
 
 
+def today() -> dt.date:
+    """The date in the earliest time zone (UTC+14), so that no contributor's today is in the future; tests replace it."""
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=14))).date()
+
+
+def _future(text: str) -> bool:
+    """True for a real YYYY-MM or YYYY-MM-DD later than today (a month that has not begun)."""
+    return _real_date(text) and dt.date.fromisoformat(text if len(text) == 10 else f"{text}-01") > today()
+
+
+_FUTURE_FIX = {"date": "write the paper's first submission", "added": "write the day the paper joined the list"}
+
+
+def _label(where: Iterable[Any]) -> str:
+    """_where, with a key that holds hidden or blank characters written as a Python string (aliases['Memo\\u200drization'])."""
+    text = ""
+    for part in where:
+        if isinstance(part, str) and not (part.isprintable() and blank_character(part) is None):
+            text += f"[{part!a}]"
+        else:
+            text += _where([part]) if not text or isinstance(part, int) else f".{part}"
+    return text
+
+
+def text_problems(loaded: Loaded, markdown: Collection[str] = (), blank: Callable[[tuple[Any, ...]], bool] = lambda where: False,
+                  keys: bool = False, reported: Collection[Problem] = ()) -> list[Problem]:
+    """Every text of a file, keys too when `keys`, as a reader and an XML writer need it: no invisible or control
+    character (a Markdown field in `markdown` says so itself), no noncharacter or lone surrogate, and where `blank(path)`
+    (names, titles, key words) nothing that shows as empty space. A field the schema already refused (`reported`) is left out."""
+    refused = {p.message.split(": ", 1)[0] for p in reported} | {p.message.split(" is not valid", 1)[0] for p in reported}
+    problems: list[Problem] = []
+
+    def check(text: str, where: tuple[Any, ...], label: str) -> None:
+        if label in refused:
+            return
+        found = []
+        if not (where and where[-1] in markdown) and (invisible := invisible_character(text)):
+            found.append(f"invisible or control character {invisible}; remove it")
+        if unencodable := unencodable_character(text):
+            found.append(f"{unencodable}, which no page or feed can hold; remove it")
+        if blank(where) and (shown_blank := blank_character(text)):
+            found.append(f"nothing shows: {shown_blank} is an empty-looking character; write the text itself" if shows_blank(text)
+                         else f"{shown_blank} shows as empty space; remove it")
+        problems.extend(Problem(loaded.path, loaded.line_of(where), f"{label}: {message}") for message in found)
+
+    def visit(value: Any, where: tuple[Any, ...]) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if keys and isinstance(key, str) and f"{_label(where)}: the key {key!r}" not in refused:  # else propertyNames said so
+                    check(key, (*where, key), f"{_label(where)} key {key!a}")
+                visit(item, (*where, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(item, (*where, index))
+        elif isinstance(value, str):
+            check(value, where, _label(where))
+
+    visit(loaded.data, ())
+    return problems
+
+
 def _real_date(text: str) -> bool:
     try:
         dt.date.fromisoformat(text if len(text) == 10 else f"{text}-01")
@@ -179,18 +269,16 @@ def entry_problems(loaded: Loaded, folder_section: str | None, info: ListInfo) -
         value = data.get(field)
         if isinstance(value, str) and len(value) in (7, 10) and value[:4].isdigit() and not _real_date(value):
             add(field, f"{field}: {value} is not a real date")
-    for field in _SINGLE_LINE + _LIST_OF_LINES:
-        values = data.get(field)
-        for index, value in enumerate(values if isinstance(values, list) else [values]):
-            bad = invisible_character(value) if isinstance(value, str) else None
-            if bad:
-                where = (field, index) if isinstance(values, list) else (field,)
-                problems.append(Problem(loaded.path, loaded.line_of(where), f"{_where(where)}: invisible or control character {bad}; remove it"))
+        elif isinstance(value, str) and len(value) in (7, 10) and value[:4].isdigit() and _future(value):
+            add(field, f"{field}: {value} is in the future; {_FUTURE_FIX[field]}, today at the latest")
+    problems += text_problems(loaded, markdown=("digest",), blank=lambda where: where[0] in _SHOWN_WHOLE, reported=problems)
     links = data.get("links")
     if isinstance(links, dict):
         for label, url in links.items():
             if isinstance(url, str) and not is_http_url(url) and url.lower().startswith(("http://", "https://")):
                 problems.append(Problem(loaded.path, loaded.line_of(("links", label)), f"links.{label}: not a valid http(s) URL: {url!r}"))
+            elif isinstance(url, str) and is_http_url(url) and (elsewhere := link_host_problem(url)):
+                problems.append(Problem(loaded.path, loaded.line_of(("links", label)), f"links.{label}: {elsewhere}"))
     digest = data.get("digest")
     if isinstance(digest, str):
         for message in digest_problems(digest) if len(digest) <= MAX_DIGEST else []:  # the schema says it is too long
@@ -207,7 +295,7 @@ def entry_problems(loaded: Loaded, folder_section: str | None, info: ListInfo) -
         message = "missing section: put the file in entries/<section>/ (or add section: for a file directly in entries/)"
         problems.append(Problem(loaded.path, 1, message))
     for where, slug in [(("section",), section)] + [(("also_in", i), s) for i, s in enumerate(data.get("also_in") or [])]:
-        if isinstance(slug, str) and slug not in known and (where[0] != "section" or folder_section is None):
+        if isinstance(slug, str) and slug.rstrip("\r\n") not in known and (where[0] != "section" or folder_section is None):
             message = f"{_where(where)}: unknown section '{slug}'; known: {', '.join(known)}"
             problems.append(Problem(loaded.path, loaded.line_of(where), message))
     own = folder_section or section
@@ -215,7 +303,7 @@ def entry_problems(loaded: Loaded, folder_section: str | None, info: ListInfo) -
         add("also_in", f"also_in: '{own}' is the paper's own section")
     entry_id = data.get("id")
     stem = os.path.splitext(os.path.basename(loaded.path))[0]
-    if isinstance(entry_id, str) and entry_id != stem:
+    if isinstance(entry_id, str) and entry_id.rstrip("\r\n") != stem:  # a final line break is the schema's to report
         add("id", f"id '{entry_id}' does not match the file name '{stem}.yaml'; rename the file to {entry_id}.yaml")
     if isinstance(entry_id, str) and _PAGE_ANCHOR.fullmatch(entry_id):
         add("id", f"id '{entry_id}' is the anchor of a heading on the section page; choose another (the family name, year and a title word)")
@@ -266,9 +354,6 @@ def _title_problems(loaded: Loaded, where: tuple[Any, ...], title: Any) -> list[
     if not isinstance(title, str):
         return []
     problems, line = [], loaded.line_of(where)
-    bad = invisible_character(title)
-    if bad:
-        problems.append(Problem(loaded.path, line, f"{_where(where)}: invisible or control character {bad}; remove it"))
     if where != ("title",) and (special := _HTML_SPECIAL.search(title)):
         message = f"{_where(where)}: the character {special.group()} is not allowed in a section title (every page's navigation shows it as it is)"
         problems.append(Problem(loaded.path, line, message))
@@ -290,6 +375,7 @@ def make_list_info(loaded: Loaded, reserved: Collection[str] = ()) -> tuple[List
                 problems.append(Problem(loaded.path, line, f"sections[{index}]: slug '{slug}' is the name of a page or folder of the site; "
                                         "choose another"))
             seen.setdefault(slug, line)
+    problems += text_problems(loaded, markdown=("description", "credits"), blank=lambda where: where[-1] == "title", reported=problems)
     problems += _title_problems(loaded, ("title",), loaded.data.get("title"))
     for index, item in enumerate(sections if isinstance(sections, list) else []):
         problems += _title_problems(loaded, ("sections", index, "title"), item.get("title") if isinstance(item, dict) else None)
@@ -378,6 +464,7 @@ def keyword_variant_warnings(entries: list[Entry], aliases: Mapping[str, str] | 
 def alias_problems(loaded: Loaded) -> tuple[dict[str, str], list[Problem]]:
     """keyword-aliases.yaml: a mapping of variant -> canonical key word, no chains."""
     problems = schema_problems(loaded, "keyword-aliases.schema.json") + folded_problems(loaded)
+    problems += text_problems(loaded, blank=lambda where: True, keys=True, reported=problems)  # key words, as on entries
     if problems:
         return {}, problems
     aliases: dict[str, str] = dict(loaded.data.get("aliases") or {})
@@ -394,6 +481,7 @@ def alias_problems(loaded: Loaded) -> tuple[dict[str, str], list[Problem]]:
 def moved_problems(loaded: Loaded, info: ListInfo, entries: list[Entry]) -> tuple[dict[str, tuple[str, ...]], list[Problem]]:
     """moved.yaml: section slug -> ids of papers of the list that used to be listed there."""
     problems = schema_problems(loaded, "moved.schema.json")
+    problems += text_problems(loaded, keys=True, reported=problems)
     if problems:
         return {}, problems
     known = [s.slug for s in info.sections]

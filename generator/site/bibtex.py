@@ -1,8 +1,24 @@
 """BibTeX for every paper: stable keys (the entry id), types from the venue, LaTeX-escaped text.
 
-bibtexparser builds and writes the entries and pylatexenc (through bibtexparser's
-LatexEncodingMiddleware) escapes the text fields; identifiers and URLs are added after the
-escaping, because BibTeX wants them verbatim.
+Every value is written so that no text of an entry can leave it (entries come from strangers' pull
+requests; the file goes into readers' LaTeX documents):
+
+- brace-balanced by construction, as BibTeX counts braces (a backslash does not escape one): a
+  brace of the text is written `\\{`/`\\}` where it pairs with another, `{\\textbraceleft}` or
+  `{\\textbraceright}` where it does not;
+- one line: line breaks and tabs become spaces, so no line of a value starts with `@` (the
+  explorer cuts papers.bib into entries at each line that does) and no value spans lines;
+- no TeX command but the ones we write: text goes through pylatexenc's encoder (`\\` becomes
+  `{\\textbackslash}`, `^` `{\\textasciicircum}`, which also ends TeX's `^^5c` spelling of a
+  backslash); `$...$` math is kept only when it is the safe subset (`safe_math`), else it is text;
+- an author is one author: a word `and` inside a name (which BibTeX would split at) is `{and}`
+  (any case), a name `others` is `{others}`;
+- identifiers and URLs (eprint, doi, url) are verbatim but for `\\ { } ^`, spaces and line
+  breaks, which are percent-encoded (DOIs and URLs allow exactly that spelling);
+- characters no reader's file should hold (C0/C1 controls, noncharacters, lone surrogates) are
+  dropped.
+
+bibtexparser writes the entries.
 """
 
 from __future__ import annotations
@@ -12,11 +28,11 @@ from functools import cache
 
 import bibtexparser
 from bibtexparser.library import Library
-from bibtexparser.middlewares import LatexEncodingMiddleware
 from bibtexparser.middlewares.parsestack import default_unparse_stack
 from bibtexparser.model import Block, Field
 from bibtexparser.model import Entry as BibEntry
 from bibtexparser.writer import BibtexFormat
+from pylatexenc.latexencode import UnicodeToLatexEncoder  # type: ignore[import-untyped]
 
 from generator.model import Entry
 
@@ -26,9 +42,41 @@ CONFERENCES = frozenset({
     "ICASSP", "ICCV", "ICLR", "ICML", "IJCAI", "IJCNN", "Interspeech", "KDD", "LoG", "MIDL", "MLSys",
     "NAACL", "NeurIPS", "NIPS", "SIGIR", "UAI", "WACV", "WWW",
 })
+# Math commands a `$...$` in a title, venue or name may use: symbols, fonts, accents, operators.
+# Nothing that reads or writes files, defines, expands or changes catcodes (\input, \include, \def,
+# \catcode, \write, \immediate, \openout, \read, \csname, \expandafter, \usepackage, ...).
+MATH_COMMANDS = frozenset("""
+    alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi varpi
+    rho varrho sigma varsigma tau upsilon phi varphi chi psi omega
+    Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega
+    mathbb mathcal mathrm mathbf mathit mathsf mathtt mathfrak boldsymbol text textrm textit textbf operatorname
+    frac dfrac tfrac sqrt binom hat widehat tilde widetilde bar overline underline vec dot ddot
+    log ln exp sin cos tan sinh cosh tanh max min arg sup inf lim limsup liminf det dim ker Pr deg
+    sum prod int oint bigcup bigcap
+    le leq ge geq ne neq approx sim simeq asymp cong equiv propto ll gg subset subseteq supset supseteq
+    in notin ni to mapsto rightarrow leftarrow Rightarrow Leftarrow leftrightarrow iff implies gets mid
+    parallel perp not
+    cdot times div pm mp circ ast star otimes oplus odot wedge vee cap cup setminus
+    infty ell partial nabla forall exists emptyset varnothing ldots cdots dots vdots ddots prime top bot
+    langle rangle lfloor rfloor lceil rceil lvert rvert lVert rVert
+    left right big Big bigl bigr Bigl Bigr quad qquad
+""".split())
+_MATH_SYMBOLS = frozenset(",;:! {}|")  # \, \; \: \! \  \{ \} \|
+_MATH_CHARACTERS = re.compile(r"[A-Za-z0-9 +\-*/=<>()\[\]|',.;:!?^_~@{}\\]*")
+_MATH = re.compile(r"(?<!\\)\$([^$]+)\$")
+_CONTROL_SEQUENCE = re.compile(r"\\([A-Za-z]+|.?)", re.DOTALL)
 _PROCEEDINGS_WORDS = re.compile(r"\b(conference|workshop|symposium|proceedings of the \d|meeting)\b", re.IGNORECASE)
 _PLAIN_LATEX = re.compile(r"[A-Za-z0-9 ,.:;!?()'/+=@*<>\[\]-]*")
 _THESIS = re.compile(r"\bthesis\b", re.IGNORECASE)
+# what splitlines() and JavaScript's `^` in multiline mode take for a line break, and tabs
+_LINE_BREAKS = re.compile("[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+# C0 and C1 controls (line breaks and tabs are spaces by then), lone surrogates, noncharacters
+UNWRITABLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
+_AND = re.compile(r"(?<![^\s~])and(?![^\s~])", re.IGNORECASE)
+_KEY = re.compile(r"[^A-Za-z0-9_.:-]")
+_VERBATIM = re.compile(r"[\\{}^\s]")
+_ENCODER = UnicodeToLatexEncoder(conversion_rules=["defaults"])  # pylatexenc warns about characters it keeps as they are
 _FORMAT = BibtexFormat()  # type: ignore[no-untyped-call]
 _FORMAT.indent = "  "
 
@@ -43,54 +91,116 @@ def entry_type(entry: Entry) -> str:
     return "article" if venue else "misc"
 
 
-def _text_fields(entry: Entry, kind: str) -> list[Field]:
-    fields = [Field("title", entry.title)]
-    if entry.authors:
-        fields.append(Field("author", " and ".join(entry.authors)))
-    if kind == "inproceedings" and entry.venue:
-        fields.append(Field("booktitle", entry.venue))
-    elif kind == "article" and entry.venue:
-        fields.append(Field("journal", entry.venue))
-    elif entry.venue:
-        fields.append(Field("howpublished", entry.venue))
-    fields.append(Field("year", str(entry.year)))
-    return fields
+def safe_math(formula: str) -> bool:
+    """True when the text between two `$` is math a reader's LaTeX can take as it is: printable ASCII
+    without `% # & $ "` or TeX's `^^` notation, braces balanced both as BibTeX counts them (every
+    brace) and as TeX does (unescaped ones), every command in MATH_COMMANDS or one of `\\, \\; \\: \\! \\  \\{ \\} \\|`."""
+    if not _MATH_CHARACTERS.fullmatch(formula) or "^^" in formula:
+        return False
+    for match in _CONTROL_SEQUENCE.finditer(formula):
+        name = match.group(1)
+        if name not in MATH_COMMANDS and not (len(name) == 1 and name in _MATH_SYMBOLS):
+            return False
+    unescaped = _CONTROL_SEQUENCE.sub(lambda m: "" if m.group(1) in ("{", "}") else m.group(), formula)
+    return _balanced(formula) and _balanced(unescaped)
 
 
-def _verbatim(url: str) -> str:
-    """URLs keep their characters; braces, which would end a BibTeX value, are percent-encoded."""
-    return url.replace("{", "%7B").replace("}", "%7D")
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
-def _verbatim_fields(entry: Entry) -> list[Field]:
-    fields = []
+def _encode(text: str) -> list[str]:
+    """Text (not math) as LaTeX, with each of its braces left as `{`/`}` items for `latex_text` to pair."""
+    pieces: list[str] = []
+    for part in re.split(r"([{}])", text):
+        if part in ("{", "}"):
+            pieces.append(part)
+        elif part:
+            pieces.append(part if _PLAIN_LATEX.fullmatch(part) else _ENCODER.unicode_to_latex(part))
+    return pieces
+
+
+def latex_text(text: str) -> str:
+    """A title, venue or name as a one-line, brace-balanced BibTeX value (the module's rules)."""
+    text = UNWRITABLE.sub("", _LINE_BREAKS.sub(" ", text))
+    if _PLAIN_LATEX.fullmatch(text):  # most titles: nothing to encode, and the encoder is slow
+        return text
+    pieces: list[str] = []
+    kept: set[int] = set()  # indexes of pieces that are math, written as they are
+    start = 0
+    for match in _MATH.finditer(text):
+        if safe_math(match.group(1)):
+            pieces += _encode(text[start:match.start()])
+            kept.add(len(pieces))
+            pieces.append(match.group())
+            start = match.end()
+    pieces += _encode(text[start:])
+    opened: list[int] = []
+    paired: set[int] = set()
+    for index, piece in enumerate(pieces):
+        if index in kept:
+            continue
+        if piece == "{":
+            opened.append(index)
+        elif piece == "}" and opened:
+            paired |= {opened.pop(), index}
+    out = []
+    for index, piece in enumerate(pieces):
+        if index in kept or piece not in ("{", "}"):
+            out.append(piece)
+        elif index in paired:
+            out.append("\\" + piece)
+        else:
+            out.append("{\\textbraceleft}" if piece == "{" else "{\\textbraceright}")
+    return "".join(out)
+
+
+def author_name(name: str) -> str:
+    """One name as one BibTeX author: a word `and` in it is braced, so no parser splits the name there, and
+    a name `others` (which BibTeX styles print as "et al.") too."""
+    text = _AND.sub(lambda m: "{" + m.group() + "}", latex_text(name))
+    return "{" + text + "}" if text.strip().lower() == "others" else text
+
+
+def verbatim(text: str) -> str:
+    """An identifier or URL: its characters as they are but for `\\ { } ^` and white space, percent-encoded,
+    so that a value cannot end early, hold a TeX command, or break a line."""
+    text = UNWRITABLE.sub("", text)
+    return _VERBATIM.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), text)
+
+
+def _fields(entry: Entry, kind: str) -> list[Field]:
+    fields = [Field("title", latex_text(entry.title))]
+    names = [author_name(name) for name in entry.authors]
+    if any(n.strip() for n in names):
+        fields.append(Field("author", " and ".join(n for n in names if n.strip())))
+    if entry.venue:
+        name = {"inproceedings": "booktitle", "article": "journal"}.get(kind, "howpublished")
+        fields.append(Field(name, latex_text(entry.venue)))
+    fields.append(Field("year", str(int(entry.year))))
     if entry.arxiv:
-        fields += [Field("eprint", entry.arxiv), Field("archivePrefix", "arXiv")]
+        fields += [Field("eprint", verbatim(entry.arxiv)), Field("archivePrefix", "arXiv")]
     if entry.doi:
-        fields.append(Field("doi", _verbatim(entry.doi)))
+        fields.append(Field("doi", verbatim(entry.doi)))
     url = entry.link("paper")
     if url:
-        fields.append(Field("url", _verbatim(url)))
+        fields.append(Field("url", verbatim(url)))
     return fields
 
 
-def _needs_latex(fields: list[Field]) -> bool:
-    """Text with a LaTeX special character or anything beyond ASCII: most titles have neither."""
-    return any(not _PLAIN_LATEX.fullmatch(str(f.value)) for f in fields)
+def citation_key(entry: Entry) -> str:
+    """The entry id (a slug, by the schema); anything else that could end the key is a hyphen."""
+    return _KEY.sub("-", entry.id) or "entry"
 
 
 def bibtex_library(entries: list[Entry] | tuple[Entry, ...]) -> Library:
-    bib_entries = [BibEntry(entry_type(e), e.id, _text_fields(e, entry_type(e))) for e in entries]
-    special: list[Block] = [b for b in bib_entries if _needs_latex(b.fields)]
-    if special:  # the encoder is slow: run it only where there is something to encode
-        encoded = {b.key: b for b in LatexEncodingMiddleware(keep_math=True, enclose_urls=False).transform(Library(special)).entries}
-        bib_entries = [encoded.get(b.key, b) for b in bib_entries]
-    blocks: list[Block] = list(bib_entries)
-    library = Library(blocks)
-    for bib, entry in zip(library.entries, entries, strict=True):
-        for field in _verbatim_fields(entry):
-            bib.set_field(field)
-    return library
+    blocks: list[Block] = [BibEntry(entry_type(e), citation_key(e), _fields(e, entry_type(e))) for e in entries]
+    return Library(blocks)
 
 
 def bibtex(entries: list[Entry] | tuple[Entry, ...]) -> str:

@@ -10,14 +10,21 @@ import json
 import re
 
 from feedgen.feed import FeedGenerator
+from mkdocs.plugins import get_plugin_logger
 
-from generator.site import indexes
-from generator.site.bibtex import bibliography
 from generator.list.catalog import Catalog
 from generator.model import ENTRY_FIELDS, Entry
+from generator.site import indexes
+from generator.site.bibtex import UNWRITABLE, bibliography
 from generator.site.render import page_name, page_url, prose
 
+log = get_plugin_logger(__name__)
 _TAGS = re.compile(r"<[^>]+>")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# what a spreadsheet may read as the start of a formula (OWASP's CSV Injection page: = + - @ TAB CR; NUL and
+# LF too; the full-width forms, which some spreadsheets take for the ASCII ones), after any leading white space
+_FORMULA_START = re.compile(r"[\s\x00]*[=+\-@\uff1d\uff0b\uff0d\uff20\t\r\n\x00]")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 # papers.csv's published column order (scripts read columns by position): the table's csv fields plus
 # the paper and code links and the permalink; a field added to the table later gets a column at the end
 _CSV_ORDER = ("id", "title", "authors", "venue", "year", "date", "arxiv", "doi", "section", "also_in",
@@ -58,25 +65,39 @@ def explorer_json(catalog: Catalog, directory_urls: bool = True) -> str:
             for e in catalog.entries
         ],
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _utf8_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def _utf8_text(text: str) -> str:
+    """Text UTF-8 can hold: a lone surrogate (which no valid UTF-8 holds) becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def papers_json(catalog: Catalog, directory_urls: bool = True) -> str:
     """The whole list with the guide's field names, plus each paper's permalink."""
-    return json.dumps(
+    return _utf8_text(json.dumps(
         [{**e.to_dict(), "url": permalink(e, directory_urls)} for e in catalog.entries], ensure_ascii=False, indent=1
-    ) + "\n"
+    )) + "\n"
 
 
 def papers_csv(catalog: Catalog, directory_urls: bool = True) -> str:
-    """One row per paper; lists joined with '; ', so a spreadsheet opens it as it is."""
+    """One row per paper; lists joined with '; ', so a spreadsheet opens it as it is.
+
+    No cell is a formula (CSV injection, OWASP): a text cell whose first character, after any white
+    space, is `= + - @`, a full-width one of these, TAB, CR, LF or NUL gets a single quote in front,
+    which spreadsheets read as "this is text". A plain number (`-3`, `+2.5`) stays as it is: it is no
+    formula and means what it says. None of our own columns starts so (ids, years, dates, arXiv ids,
+    DOIs and URLs begin with a letter or digit): only text from an entry (a title, a name, a venue,
+    a key word, a digest) can be quoted.
+    """
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for e in catalog.entries:
         row = {name: _cell(getattr(e, name)) for name in _CSV_ENTRY_FIELDS}
-        writer.writerow({**row, "paper": e.link("paper") or "", "code": e.link("code") or "", "url": permalink(e, directory_urls)})
-    return out.getvalue()
+        row = {**row, "paper": e.link("paper") or "", "code": e.link("code") or "", "url": permalink(e, directory_urls)}
+        writer.writerow({name: inert_cell(value) for name, value in row.items()})
+    return _utf8_text(out.getvalue())
 
 
 def _cell(value: object) -> object:
@@ -85,14 +106,27 @@ def _cell(value: object) -> object:
     return "" if value is None else value
 
 
+def inert_cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text, never runs (papers_csv says the rule)."""
+    if isinstance(value, str) and _FORMULA_START.match(value) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def atom_feed(catalog: Catalog, site_url: str, items: int, directory_urls: bool = True) -> str:
-    """The latest additions as an Atom feed, one item per paper with its digest."""
+    """The latest additions as an Atom feed, one item per paper with its digest.
+
+    XML 1.0 cannot hold every character (C0 controls but TAB, LF and CR; U+FFFE, U+FFFF; lone
+    surrogates) and lxml refuses to write them: such a character, and any other control or
+    noncharacter, is left out of the feed with a warning that names the file and line (a strict
+    build fails on it), never a crash."""
     base = site_url if site_url.endswith("/") else site_url + "/"
     recent = indexes.recent_additions(catalog, items)
+    list_title = _xml_text(catalog.info.title, "sections.yaml: title")
     feed = FeedGenerator()
     feed.id(base)
-    feed.title(f"{catalog.info.title}: new papers")
-    feed.subtitle(f"The latest additions to {catalog.info.title}.")
+    feed.title(f"{list_title}: new papers")
+    feed.subtitle(f"The latest additions to {list_title}.")
     feed.link(href=base, rel="alternate")
     feed.link(href=f"{base}feed.xml", rel="self")
     feed.language("en")
@@ -102,19 +136,36 @@ def atom_feed(catalog: Catalog, site_url: str, items: int, directory_urls: bool 
         item = feed.add_entry()
         url = base + permalink(entry, directory_urls)
         item.id(url)
-        item.title(entry.title)
+        item.title(_entry_text(entry, "title", entry.title) or entry.id)  # Atom requires a title
         item.link(href=url)
         added = _moment(indexes.added_on(entry, catalog) or newest)
         item.published(added)
         item.updated(added)
-        for name in entry.authors:
-            item.author(name=name)
-        for keyword in entry.keywords:
-            item.category(term=keyword)
+        authors = [_entry_text(entry, f"authors[{i}]", name) for i, name in enumerate(entry.authors)]
+        for name in authors:
+            if name.strip():
+                item.author(name=name)
+        for i, keyword in enumerate(entry.keywords):
+            if term := _entry_text(entry, f"keywords[{i}]", keyword).strip():
+                item.category(term=term)
         if entry.digest:
-            item.content(str(prose(entry.digest)), type="html")
-        item.summary(f"{indexes.short_authors(entry.authors)}. {entry.venue or entry.year}.")
+            item.content(UNWRITABLE.sub("", str(prose(_entry_text(entry, "digest", entry.digest)))), type="html")
+        venue = _entry_text(entry, "venue", entry.venue) if entry.venue else ""
+        item.summary(f"{indexes.short_authors(tuple(a for a in authors if a.strip()))}. {venue or entry.year}.")
     return str(feed.atom_str(pretty=True).decode("utf-8"))
+
+
+def _entry_text(entry: Entry, field: str, text: str) -> str:
+    return _xml_text(text, f"{entry.path}:{entry.line(field)}: {field}")
+
+
+def _xml_text(text: str, where: str) -> str:
+    """`text` without the characters XML 1.0 (or a reader) cannot take; a warning at `where` for each field that had one."""
+    bad = UNWRITABLE.search(text)
+    if bad is None:
+        return text
+    log.warning(f"{where}: the character U+{ord(bad.group()):04X} cannot go into feed.xml and is left out of it; remove it from the entry")
+    return UNWRITABLE.sub("", text)
 
 
 def _moment(day: str) -> dt.datetime:

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from generator.site import indexes
 from generator.list.catalog import Catalog
 from generator.model import Entry, Section
+from generator.site import indexes
 from generator.site.render import FEED_ITEMS, RECENT, Site, make_environment, page_name, render_page, stats_chart
 from generator.site.search import BUNDLE, keyword_records, paper_records, section_records
 

@@ -18,12 +18,12 @@ from functools import cache
 import jinja2
 from markupsafe import Markup
 
-from generator.site import indexes
-from generator.site.bibtex import cite
 from generator.list.catalog import Catalog
-from generator.text.digest import render_digest
 from generator.list.identifiers import normalize_title
 from generator.model import Entry
+from generator.site import indexes
+from generator.site.bibtex import cite
+from generator.text.digest import render_digest
 
 TEMPLATE_DIR = os.path.join(os.path.dirname(__file__), "templates")
 RECENT = 50  # papers on the What's new page

@@ -16,8 +16,8 @@ from html.parser import HTMLParser
 
 import nh3
 
-from generator.text.digest import MATHML_ATTRIBUTES, MATHML_TAGS
 from generator.errors import Problem
+from generator.text.digest import MATHML_ATTRIBUTES, MATHML_TAGS
 
 SVG = {"svg", "g", "rect", "line", "text", "title"}
 TAGS = {
