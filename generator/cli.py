@@ -6,7 +6,9 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from generator.errors import ListError, Problem, errors_in
@@ -14,10 +16,29 @@ from generator.list.emit import write_text
 from generator.list.source import load_catalog, read_list
 from generator.site.generate import generate
 
+CHECK_LIMIT = 20  # problems of one kind `check` prints; --all prints every one
 
-def _print_problems(problems: Sequence[Problem]) -> None:
+
+def problem_kind(problem: Problem) -> tuple[str, str]:
+    """What problems of one kind share: the message with file paths and numbers blanked, up to the
+    first quoted value or clause (`'`, `"`, `(`, `;`): "nearly the same title as FILE ", "distinct_from[N]: no paper has the id "."""
+    text = re.sub(r"\d+", "N", re.sub(r"[^\s'\"(),;]+\.ya?ml\b", "FILE", problem.message))
+    return problem.severity, re.split(r"['\"(;]", text, maxsplit=1)[0]
+
+
+def _print_problems(problems: Sequence[Problem], limit: int | None = None) -> None:
+    """Every problem as path:line: message, sorted; with a limit, at most that many of one kind
+    (problem_kind), then one line saying how many more."""
+    counts = Counter(problem_kind(p) for p in problems) if limit is not None else Counter()
+    shown: Counter[tuple[str, str]] = Counter()
     for problem in sorted(problems):
-        print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
+        stream = sys.stderr if problem.severity == "error" else sys.stdout
+        kind = problem_kind(problem) if limit is not None else ("", "")
+        shown[kind] += 1
+        if limit is None or shown[kind] <= limit:
+            print(problem, file=stream)
+        if limit is not None and shown[kind] == limit and counts[kind] > limit:
+            print(f"... and {counts[kind] - limit} more like this (python -m generator check --all shows every one)", file=stream)
 
 
 def site_names() -> frozenset[str]:
@@ -43,8 +64,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         for line in as_annotations(problems):
             print(line)
-    else:
-        _print_problems(problems)
+    else:  # github: all of them; GitHub shows 10 error annotations per step, but the log keeps every line
+        _print_problems(problems, None if args.all else CHECK_LIMIT)
     errors = errors_in(problems)
     warnings = len(problems) - len(errors)
     named = args.changed is not None or files
@@ -188,7 +209,9 @@ def parser() -> argparse.ArgumentParser:
                      help="also the list's .yaml files added or changed since git BASE (default: origin/HEAD, origin/main, main)")
     sub.add_argument("--strict", action="store_true", help="warnings in the reported files are errors (exit 1)")
     sub.add_argument("--format", choices=("text", "github"), default="text",
-                     help="github: print problems as GitHub Actions annotations")
+                     help="github: print problems as GitHub Actions annotations (all of them)")
+    sub.add_argument("--all", action="store_true",
+                     help=f"print every problem (default: at most {CHECK_LIMIT} of one kind, then how many more)")
     command("dump", cmd_dump, "print all entries as one JSON array")
     sub = command("import-readme", cmd_import_readme, "turn an awesome-list README into entry files")
     sub.add_argument("source", metavar="SRC.md")

@@ -5,6 +5,7 @@ Pure functions over the catalog; anchors are unique slugs so every index entry i
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,15 +37,30 @@ class Author:
         return first if first.isalpha() else "#"
 
 
+def script_words(text: str) -> list[str]:
+    """Lower-case words of any script (NFKC; letters, digits and their combining marks): a slug for
+    a name whose ASCII words are none ("王小明", "Дмитрий"), so such names do not all share one anchor."""
+    chars = (c if c.isalnum() or unicodedata.category(c).startswith("M") else " " for c in unicodedata.normalize("NFKC", text).casefold())
+    return "".join(chars).split()
+
+
 def unique_anchors(prefix: str, names: Iterable[str]) -> dict[str, str]:
-    """A stable, unique anchor per name: `prefix-slug`, then `-2`, `-3` in the given order."""
+    """A stable, unique anchor per name: `prefix-slug`, then `-2`, `-3` in the given order.
+
+    Linear: each base remembers the next suffix to try, so a thousand names with one slug cost a
+    thousand probes, not half a million. The anchors are those of probing from `-2` every time:
+    a suffix passed over was taken then and is taken still."""
     anchors: dict[str, str] = {}
     used: set[str] = set()
+    next_suffix: dict[str, int] = {}
     for name in names:
-        base = f"{prefix}-{slugify(name) or 'x'}"
-        anchor, n = base, 2
-        while anchor in used:
-            anchor, n = f"{base}-{n}", n + 1
+        base = f"{prefix}-{slugify(name) or '-'.join(script_words(name)) or 'x'}"
+        anchor, n = base, next_suffix.get(base, 2)
+        if anchor in used:
+            while (anchor := f"{base}-{n}") in used:
+                n += 1
+            n += 1
+        next_suffix[base] = n
         used.add(anchor)
         anchors[name] = anchor
     return anchors
