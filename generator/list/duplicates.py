@@ -95,22 +95,28 @@ def near_title_pairs(titles: Sequence[str], skip: Callable[[int, int], bool] | N
                 if ratio >= TITLE_RATIO:
                     found.add(pair)
                     yield (*pair, ratio)
-        # words inserted: titles may differ in length by more than a typo allows. Each shorter title
-        # is compared in the block of its rarest word only: every longer title with all its words is there
-        by_length: dict[int, list[int]] = defaultdict(list)
-        for i in members:
-            by_length[len(sequences[i])].append(i)
-        for i in members:
-            if rare[i][0] != word or len(sequences[i]) < MIN_SHARED:
+        for i, j in _longer_by_a_word_or_two(word, members, rare, sequences, words):
+            if not words_inserted(sequences[i], sequences[j]):
                 continue
-            for extra in range(1, MAX_INSERTED + 1):
-                for j in by_length.get(len(sequences[i]) + extra, ()):
-                    if not words[i] <= words[j] or not words_inserted(sequences[i], sequences[j]):
-                        continue
-                    pair = (min(i, j), max(i, j))
-                    if pair not in found and (skip is None or not skip(*pair)):
-                        found.add(pair)
-                        yield (*pair, SequenceMatcher(None, titles[i], titles[j], autojunk=False).ratio())
+            pair = (min(i, j), max(i, j))
+            if pair not in found and (skip is None or not skip(*pair)):
+                found.add(pair)
+                yield (*pair, SequenceMatcher(None, titles[i], titles[j], autojunk=False).ratio())
+
+
+def _longer_by_a_word_or_two(word: str, members: Sequence[int], rare: Sequence[Sequence[str]], sequences: Sequence[list[str]],
+                             words: Sequence[frozenset[str]]) -> Iterator[tuple[int, int]]:
+    """(shorter, longer) titles of a block that could be one another with words inserted. Titles may
+    differ in length by more than a typo allows, so each shorter title is compared in the block of its
+    rarest word only: every longer title that has all its words is there."""
+    by_length: dict[int, list[int]] = defaultdict(list)
+    for i in members:
+        by_length[len(sequences[i])].append(i)
+    for i in members:
+        if rare[i][0] != word or len(sequences[i]) < MIN_SHARED:
+            continue
+        for extra in range(1, MAX_INSERTED + 1):
+            yield from ((i, j) for j in by_length.get(len(sequences[i]) + extra, ()) if words[i] <= words[j])
 
 
 def near_title_clusters(titles: Sequence[str], skip: Callable[[int, int], bool] | None = None) -> list[list[int]]:
@@ -164,17 +170,9 @@ def near_title_clusters(titles: Sequence[str], skip: Callable[[int, int], bool] 
                     if near(i, j, inserted=False):
                         break
             _regroup(clusters, j, find)
-        # words inserted, as in near_title_pairs: each shorter title in the block of its rarest word only
-        by_length: dict[int, list[int]] = defaultdict(list)
-        for i in members:
-            by_length[len(sequences[i])].append(i)
-        for i in members:
-            if rare[i][0] != word or len(sequences[i]) < MIN_SHARED:
-                continue
-            for extra in range(1, MAX_INSERTED + 1):
-                for j in by_length.get(len(sequences[i]) + extra, ()):
-                    if find(i) != find(j) and words[i] <= words[j]:
-                        near(i, j, inserted=True)
+        for i, j in _longer_by_a_word_or_two(word, members, rare, sequences, words):
+            if find(i) != find(j):
+                near(i, j, inserted=True)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(titles)):
         groups[find(i)].append(i)
