@@ -35,6 +35,7 @@ from bibtexparser.writer import BibtexFormat
 from pylatexenc.latexencode import UnicodeToLatexEncoder  # type: ignore[import-untyped]
 
 from generator.model import Entry
+from generator.text.digest import UNWRITABLE
 
 # Venues whose papers appear in proceedings; anything else with a venue is a journal article.
 CONFERENCES = frozenset({
@@ -70,9 +71,6 @@ _PLAIN_LATEX = re.compile(r"[A-Za-z0-9 ,.:;!?()'/+=@*<>\[\]-]*")
 _THESIS = re.compile(r"\bthesis\b", re.IGNORECASE)
 # what splitlines() and JavaScript's `^` in multiline mode take for a line break, and tabs
 _LINE_BREAKS = re.compile("[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
-# C0 and C1 controls (line breaks and tabs are spaces by then), lone surrogates, noncharacters
-UNWRITABLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
 _AND = re.compile(r"(?<![^\s~])and(?![^\s~])", re.IGNORECASE)
 _KEY = re.compile(r"[^A-Za-z0-9_.:-]")
 _VERBATIM = re.compile(r"[\\{}^\s]")

@@ -15,8 +15,9 @@ from mkdocs.plugins import get_plugin_logger
 from generator.list.catalog import Catalog
 from generator.model import ENTRY_FIELDS, Entry
 from generator.site import indexes
-from generator.site.bibtex import UNWRITABLE, bibliography
+from generator.site.bibtex import bibliography
 from generator.site.render import page_name, page_url, prose
+from generator.text.digest import UNWRITABLE
 
 log = get_plugin_logger(__name__)
 _TAGS = re.compile(r"<[^>]+>")

@@ -83,18 +83,22 @@ def invisible_character(text: str) -> str | None:
     return None
 
 
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+# What no file a reader downloads can hold, in one place: `check` refuses UNENCODABLE in every field
+# (unencodable_character); the writers (bibtex, the feed) drop UNWRITABLE, which adds the C0 and C1
+# controls but TAB, LF and CR, as a backstop for text that never went through `check`.
+UNENCODABLE = re.compile(f"[\ud800-\udfff{_NONCHARACTERS}]")
+UNWRITABLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
+
+
 def unencodable_character(text: str) -> str | None:
     """`noncharacter U+FFFE` or `lone surrogate U+D800` for the first character no XML file (a feed, the
     sitemap) can hold, else None."""
-    if text.isprintable():  # both are unassigned or surrogate code points: never printable
+    found = UNENCODABLE.search(text)
+    if found is None:
         return None
-    for char in text:
-        code = ord(char)
-        if 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
-            return f"noncharacter U+{code:04X}"
-        if 0xD800 <= code <= 0xDFFF:
-            return f"lone surrogate U+{code:04X}"
-    return None
+    code = ord(found.group())
+    return f"lone surrogate U+{code:04X}" if 0xD800 <= code <= 0xDFFF else f"noncharacter U+{code:04X}"
 
 
 # Letters and marks that a page shows as nothing or as empty space: the Hangul fillers, the braille
