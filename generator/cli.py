@@ -49,7 +49,7 @@ def site_names() -> frozenset[str]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from generator.commands.changed import changed_files, in_scope, outside
+    from generator.commands.changed import changed_files, in_scope, outside, strict
 
     files = list(args.files)
     if args.changed is not None:
@@ -58,7 +58,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if files or args.changed is not None:
         problems = outside(args.files, args.entries) + in_scope(problems, files, args.strict)
     elif args.strict:
-        problems = in_scope(problems, [p.path for p in problems], strict=True)
+        problems = [strict(p) for p in problems]
     if args.format == "github":  # annotations on the pull request's files and lines
         from generator.commands.annotations import as_annotations
 

@@ -6,6 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+
+def papers(count: int) -> str:
+    """'1 paper', '2 papers': the count every message, page and search record says."""
+    return f"{count} paper" + ("" if count == 1 else "s")
+
+
 DRAFT_MARK = "DRAFT: "  # how `python -m generator new` marks a digest drafted from the abstract
 
 Kind = Literal["text", "number", "list", "links", "markdown"]

@@ -134,6 +134,14 @@ def entry_files(draw: st.DrawFn) -> list[tuple[str, dict[str, Any]]]:
     return files
 
 
+def checked_list(directory: str, files: list[tuple[str, dict[str, Any]]]) -> tuple[str, bool]:
+    """The fixture list plus `files`, written under `directory`, and whether `check` accepts it."""
+    entries = str(write_list(Path(directory), files))
+    accepted = main(["check", "--entries", entries]) == 0
+    event(f"check {'accepts' if accepted else 'refuses'}")
+    return entries, accepted
+
+
 def write_list(directory: Path, files: list[tuple[str, dict[str, Any]]]) -> Path:
     entries = directory / "entries"
     shutil.copytree(FIXTURE_LIST, entries)
@@ -152,9 +160,7 @@ CONFIGS = {next(iter(e)): next(iter(e.values())) for e in SITE_MARKDOWN if isins
 @given(entry_files())
 def test_what_check_accepts_renders_and_passes_the_scan(files: list[tuple[str, dict[str, Any]]]) -> None:
     with tempfile.TemporaryDirectory() as directory:
-        entries = str(write_list(Path(directory), files))
-        accepted = main(["check", "--entries", entries]) == 0
-        event(f"check {'accepts' if accepted else 'refuses'}")
+        entries, accepted = checked_list(directory, files)
         if not accepted:
             return
         catalog, _ = load_catalog(entries, site_names())
@@ -170,9 +176,7 @@ def test_what_check_accepts_renders_and_passes_the_scan(files: list[tuple[str, d
 @given(entry_files())
 def test_what_check_accepts_builds_in_strict_mode(files: list[tuple[str, dict[str, Any]]]) -> None:
     with tempfile.TemporaryDirectory() as directory:
-        entries = str(write_list(Path(directory), files))
-        accepted = main(["check", "--entries", entries]) == 0
-        event(f"check {'accepts' if accepted else 'refuses'}")
+        entries, accepted = checked_list(directory, files)
         assume(accepted)  # examples count only once `check` accepts them: each one a real build
         site = str(Path(directory) / "site")
         assert main(["build", "--config-file", str(ROOT / "mkdocs.yml"), "--entries", entries, "--site-dir", site]) == 0

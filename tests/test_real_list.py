@@ -21,6 +21,7 @@ from generator.site.search import indexed_records
 ROOT = Path(__file__).resolve().parent.parent
 ENTRIES = ROOT / "entries"
 SOURCE = ROOT / "sources" / "awesome-deep-phenomena" / "README.md"
+SOURCE_PAPERS, SOURCE_LISTINGS = 542, 543  # that README's own counts: it never changes, the list grows
 NEW_PAPER = ROOT / "tests" / "fixtures" / "arxiv" / "contributor-paper.xml"
 
 
@@ -64,7 +65,7 @@ def test_every_paper_of_the_source_is_still_listed(entries: Path) -> None:
     # a paper that left a section of the source is recorded in moved.yaml, so its old permalink still works
     left = [(slug, p["id"]) for p in imported.entries for slug in {p["section"], *p.get("also_in", [])} - set(by_id[p["id"]].sections)]
     assert [(slug, paper_id) for slug, paper_id in left if paper_id not in info.moved.get(slug, ())] == []
-    assert len(imported.entries) == 542 and imported.listings == 543  # the imported README, which never changes
+    assert len(imported.entries) == SOURCE_PAPERS and imported.listings == SOURCE_LISTINGS  # the fixed README, not the list
 
 
 def test_licence_notice_travels_with_the_data() -> None:

@@ -59,15 +59,22 @@ def changed_files(entries_dir: str, base: str | None = None) -> list[str]:
     return sorted(path for path in paths if os.path.isfile(path))
 
 
-def in_scope(problems: Iterable[Problem], files: Iterable[str], strict: bool) -> list[Problem]:
+def strict(problem: Problem) -> Problem:
+    """A warning as `check --strict` reports it: an error that says why."""
+    if problem.severity != "warning":
+        return problem
+    return replace(problem, severity="error", message=f"{problem.message} (an error under --strict)")
+
+
+def in_scope(problems: Iterable[Problem], files: Iterable[str], make_strict: bool) -> list[Problem]:
     """The problems of `files` (and of pairs one of them belongs to), warnings made errors when
-    `strict`; an error in any other file stays too, since it stops the build all the same."""
+    `make_strict`; an error in any other file stays too, since it stops the build all the same."""
     named = {display_path(os.path.abspath(path)) for path in files}
     kept = []
     for problem in problems:
         mine = problem.path in named or bool(named.intersection(problem.related))
-        if mine and strict and problem.severity == "warning":
-            problem = replace(problem, severity="error", message=f"{problem.message} (an error under --strict)")
+        if mine and make_strict:
+            problem = strict(problem)
         if mine or problem.severity == "error":
             kept.append(problem)
     return kept

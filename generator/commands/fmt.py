@@ -144,7 +144,9 @@ def format_file(path: str, check: bool = False) -> FormatOutcome:
     if new != text and not check:
         write_text(path, new)
     shown = display_path(path)
-    diff = "".join(difflib.unified_diff(text.splitlines(True), new.splitlines(True), f"{shown} (yours)", f"{shown} (fmt)")) if check else ""
+    diff = ""
+    if check and new != text:  # only a file that would change: `fmt --check` reads the whole list
+        diff = "".join(difflib.unified_diff(text.splitlines(True), new.splitlines(True), f"{shown} (yours)", f"{shown} (fmt)"))
     return FormatOutcome(shown, new != text, [], diff)
 
 

@@ -23,7 +23,7 @@ from generator.errors import Problem
 from generator.list.duplicates import distinct_from_problems, named_distinct, near_title_problems, paper_keys, two_papers
 from generator.list.identifiers import normalize_title
 from generator.list.load import Loaded
-from generator.model import DRAFT_MARK, ENTRY_FIELDS, Entry, Field, ListInfo, Section
+from generator.model import DRAFT_MARK, ENTRY_FIELDS, Entry, Field, ListInfo, Section, papers
 from generator.text.digest import MAX_LENGTH as MAX_DIGEST
 from generator.text.digest import (
     blank_character,
@@ -456,7 +456,7 @@ def keyword_variant_warnings(entries: list[Entry], aliases: Mapping[str, str] | 
             for entry, line in users:
                 problems.append(Problem(
                     entry.path, line,
-                    f"key word '{spelling}' differs only by case, hyphens or a plural from '{preferred}' ({_papers(len(spellings[preferred]))}); "
+                    f"key word '{spelling}' differs only by case, hyphens or a plural from '{preferred}' ({papers(len(spellings[preferred]))}); "
                     f"use '{preferred}' or settle it in keyword-aliases.yaml", "warning"))
     return problems
 
@@ -498,7 +498,3 @@ def moved_problems(loaded: Loaded, info: ListInfo, entries: list[Entry]) -> tupl
             elif slug in entry.sections:
                 problems.append(Problem(loaded.path, line, f"moved.{slug}: '{paper_id}' is still listed in {slug}; remove it from moved.yaml"))
     return moved, problems
-
-
-def _papers(count: int) -> str:
-    return f"{count} paper" + ("" if count == 1 else "s")

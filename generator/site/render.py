@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from generator.list.catalog import Catalog
 from generator.list.identifiers import normalize_title
-from generator.model import Entry
+from generator.model import Entry, papers
 from generator.site import indexes
 from generator.site.bibtex import cite
 from generator.text.digest import render_digest
@@ -48,11 +48,6 @@ def md_text(value: object) -> Markup:
 
 def page_name(slug: str) -> str:
     return f"{slug}.md"
-
-
-def papers(count: int) -> str:
-    """'1 paper', '2 papers': the count every page and record says."""
-    return f"{count} paper" + ("" if count == 1 else "s")
 
 
 @cache

@@ -22,8 +22,9 @@ from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
+from generator.model import papers
 from generator.site.datafiles import digest_text, html_text, permalink, plain_text
-from generator.site.render import Site, page_name, page_url, papers
+from generator.site.render import Site, page_name, page_url
 
 BUNDLE = "pagefind"
 ROOT = "article.md-content__inner"  # what Pagefind reads of a record document

@@ -94,6 +94,8 @@ UNWRITABLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NON
 def unencodable_character(text: str) -> str | None:
     """`noncharacter U+FFFE` or `lone surrogate U+D800` for the first character no XML file (a feed, the
     sitemap) can hold, else None."""
+    if text.isprintable():  # both are unassigned or surrogate code points, never printable: the common case, in C
+        return None
     found = UNENCODABLE.search(text)
     if found is None:
         return None
