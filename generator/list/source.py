@@ -9,6 +9,7 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from generator.errors import ListError, Problem, errors_in
+from generator.list import validate
 from generator.list.catalog import Catalog, build_catalog
 from generator.list.load import Loaded, load_bytes
 from generator.list.validate import (
@@ -33,6 +34,23 @@ NOTICE_FILES = ("LICENSE*", "README*", "NOTICE*", "*.md", ".gitkeep")
 
 # path -> ((mtime_ns, size), parse result): `mkdocs serve` re-reads only the files that changed
 _parsed: dict[str, tuple[tuple[int, int], tuple[Loaded | None, list[Problem]]]] = {}
+
+
+# path -> (the parse it was checked from, folder, list info, today, problems, entry): under `mkdocs serve`
+# a file that did not change is not checked again (cross-file checks still see every entry)
+_checked: dict[str, tuple[Loaded, str | None, ListInfo, object, list[Problem], Entry | None]] = {}
+
+
+def _check(path: str, loaded: Loaded, folder: str | None, info: ListInfo) -> tuple[list[Problem], Entry | None]:
+    """An entry file's own problems, and its Entry when it has no errors."""
+    day = validate.today()
+    cached = _checked.get(path)
+    if cached is not None and cached[0] is loaded and cached[1] == folder and cached[3] == day and cached[2] == info:
+        return cached[4], cached[5]
+    own = entry_problems(loaded, folder, info)
+    entry = None if errors_in(own) else make_entry(loaded, folder or loaded.data["section"])
+    _checked[path] = (loaded, folder, info, day, own, entry)
+    return own, entry
 
 
 def display_path(path: str) -> str:
@@ -142,10 +160,10 @@ def read_list(entries_dir: str, reserved: Collection[str] = ()) -> tuple[ListInf
         problems += load_problems
         if loaded is None:
             continue
-        own = entry_problems(loaded, folder, info)
+        own, entry = _check(path, loaded, folder, info)
         problems += own
-        if not errors_in(own):
-            entries.append(make_entry(loaded, folder or loaded.data["section"]))
+        if entry is not None:
+            entries.append(entry)
     problems += list_problems(entries)
     info, extra_problems = read_extras(entries_dir, info, entries)
     problems += extra_problems + keyword_variant_warnings(entries, info.aliases)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from generator.list.catalog import Catalog
 from generator.model import Entry, Section
 from generator.site import indexes
-from generator.site.render import FEED_ITEMS, RECENT, Site, make_environment, page_name, render_page, stats_chart
+from generator.site.render import FEED_ITEMS, RECENT, Site, Slots, make_environment, page_name, render_page, stats_chart
 from generator.site.search import BUNDLE, keyword_records, paper_records, section_records
 
 Context = Callable[[Site, Section | None], dict[str, object]]
@@ -111,13 +111,18 @@ def render_pages(catalog: Catalog, override_dir: str | None = None, *, directory
     return render_site(Site(catalog, directory_urls, related=related or {}), override_dir)
 
 
-def render_site(site: Site, override_dir: str | None = None) -> dict[str, str]:
-    """The pages of every row of the table, for a Site made once per build."""
+def render_site(site: Site, override_dir: str | None = None, slots: Slots | None = None) -> dict[str, str]:
+    """The pages of every row of the table, for a Site made once per build. With `slots`, the
+    templates' own HTML stays in it and the pages hold placeholders (the plugin fills them after
+    MkDocs' conversion, and their table of contents); without, the pages are complete Markdown
+    with that HTML inline and Markdown headings."""
     env = make_environment(override_dir)
-    return {
-        name: render_page(env, site, page.template, name, **page.context(site, section))
+    kept = slots or Slots(html_headings=False)
+    rendered = {
+        name: render_page(env, site, page.template, name, kept, **page.context(site, section))
         for page in PAGES for name, section in page.names(site)
     }
+    return rendered if slots else {name: kept.inline(text) for name, text in rendered.items()}
 
 
 def search_records(site: Site, directory_urls: bool = True) -> dict[str, str]:

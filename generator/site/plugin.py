@@ -10,6 +10,7 @@ import tempfile
 from html import escape
 from typing import Any
 
+import jinja2
 import markdown
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -17,6 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.meta import get_data
 
 from generator.errors import ListError, Problem
@@ -26,14 +28,17 @@ from generator.site import pages
 from generator.site.datafiles import html_text
 from generator.site.generate import RenderError, generate
 from generator.site.guide import site_guide
+from generator.site.live import LiveSearch
 from generator.site.pages import GUIDE
-from generator.site.render import Site
+from generator.site.render import Site, Slots
 from generator.site.safety import sanitize, scan_site
 from generator.site.search import SearchIndexer, SearchIndexError, page_record
+from generator.site.store import Store, code_version, key_of
 
 log = get_plugin_logger(__name__)
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')  # the toc extension's permalinks (¶)
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">')
+_ID = re.compile(r'\sid="([^"]+)"')
 ERROR_HOME = "# The list has errors\n\nThe site is built again as soon as they are fixed.\n"
 
 
@@ -77,6 +82,18 @@ def missing_assets(config: MkDocsConfig) -> list[Problem]:
     ]
 
 
+def add_headings(toc: TableOfContents, headings: list[tuple[int, str, str]]) -> None:
+    """Headings (level, id, title as HTML) in the table of contents, below the page title when it
+    has one, nested by level as the toc extension nests them."""
+    parents: list[AnchorLink] = list(toc.items[:1])
+    for level, anchor, title in headings:
+        link = AnchorLink(title, anchor, level)
+        while parents and parents[-1].level >= level:
+            parents.pop()
+        (parents[-1].children if parents else toc.items).append(link)
+        parents.append(link)
+
+
 class _Warnings(logging.Handler):
     """Counts warnings during a build, to know before the swap whether strict mode will abort."""
 
@@ -95,6 +112,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.templates_dir: str | None = None
         self.generated: set[str] = set()
         self.indexer: SearchIndexer | None = None
+        self.live: LiveSearch | None = None  # under `mkdocs serve`: the search index, kept up to date beside the preview
         self.serving = False
         self.final_site_dir: str | None = None  # where the site goes; we build beside it, then swap
         self.building_dir: str | None = None
@@ -103,15 +121,26 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.own_nav = False
         self.failure: str | None = None  # under `mkdocs serve`: why this build shows the last good pages
         self.last_good: tuple[Site, dict[str, str]] | None = None
+        self.slots = Slots()  # the generated pages' HTML, put into them after MkDocs converts their Markdown
+        # rendered papers kept between builds; MkDocs keeps a plugin with on_startup for the whole `mkdocs serve`
+        self.store: Store | None = None
+        self.scanned: dict[str, list[Problem]] = {}  # the site scan's findings by page content, for the pages a rebuild did not change
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        if self.live is not None:
+            self.live.close()
+            self.live = None
 
     def _resolve(self, config: MkDocsConfig, path: str) -> str:
         base = os.path.dirname(config.config_file_path or os.path.abspath("mkdocs.yml"))
         return os.path.normpath(os.path.join(base, path))
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.live is not None:
+            self.live.hold()  # MkDocs is about to clear the preview's folder
         self.entries_dir = self._resolve(config, self.config.entries)
         self.templates_dir = self._resolve(config, self.config.templates) if self.config.templates else None
         self.guide = self._resolve(config, self.config.contributing) if self.config.contributing else None
@@ -179,13 +208,19 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         """The Site the pages show and its generated files: the list's, else (in a failed preview) the last good ones."""
         if self.failure is None:
             assert self.catalog is not None
+            cache_dir = self._resolve(config, self.config.cache_dir) if self.config.cache_dir else None
+            if self.store is None or self.store.cache_dir != cache_dir:
+                self.store = Store(cache_dir)
+            slots = Slots()
             try:
                 self.last_good = generate(self.catalog, templates=self.templates_dir, directory_urls=config.use_directory_urls,
-                                     site_url=config.site_url, related=self.config.related,
-                                     cache_dir=self._resolve(config, self.config.cache_dir) if self.config.cache_dir else None)
+                                          site_url=config.site_url, related=self.config.related, cache_dir=cache_dir,
+                                          slots=slots, store=self.store)
             except RenderError as exc:
                 self._fail(config, str(exc))
             else:
+                log.debug("papers rendered: %d, kept from an earlier build: %d", self.store.misses, self.store.hits)
+                self.slots = slots
                 return self.last_good
         return self.last_good or (None, {"index.md": ERROR_HOME})
 
@@ -214,7 +249,11 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         if self.config.pagefind and site is not None and self.failure is None:  # a failed preview goes without search
             records = pages.search_records(site, config.use_directory_urls)
             records.update(self._page_records(files, config))
-            self.indexer = SearchIndexer(records, os.path.dirname(os.path.abspath(config.site_dir)))
+            if self.serving:
+                self.live = self.live or LiveSearch(os.path.dirname(os.path.abspath(config.site_dir)))
+                self.live.update(records)
+            else:
+                self.indexer = SearchIndexer(records, os.path.dirname(os.path.abspath(config.site_dir)))
         return files
 
     def _page_records(self, files: Files, config: MkDocsConfig) -> dict[str, str]:
@@ -233,15 +272,33 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             records[f"page/{file.src_uri}.html"] = page_record(file.url, title, body)
         return records
 
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        """The theme's templates compiled once, not at every build: Jinja keeps their bytecode in the cache folder
+        (keyed by each template's source, so an edited override is compiled again)."""
+        if self.config.cache_dir and env.bytecode_cache is None:
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(self._ensure(self._resolve(config, self.config.cache_dir), "jinja"))
+        return env
+
+    @staticmethod
+    def _ensure(*parts: str) -> str:
+        path = os.path.join(*parts)
+        os.makedirs(path, exist_ok=True)
+        return path
+
     def on_page_markdown(self, text: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         if self.config.pagefind and page.file.src_uri in self.generated:  # search reads the papers from their own records (generator/site/search.py)
             page.meta["search"] = {"exclude": True}
         return text
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        """The sanitizer backstop: our generated pages keep only allowlisted tags, attributes, URLs.
-        A failed preview puts its problems on top of every page."""
-        html = sanitize(html) if page.file.src_uri in self.generated else html
+        """A generated page gets its HTML back (generator.site.render.Slots), with its headings in the
+        table of contents and its anchors known to MkDocs' link check; then the sanitizer backstop:
+        it keeps only allowlisted tags, attributes, URLs. A failed preview puts its problems on top of every page."""
+        if page.file.src_uri in self.generated:
+            filled = self.slots.fill(html)
+            html = self.store.get(key_of(("sanitize", code_version(), filled)), lambda: sanitize(filled)) if self.store else sanitize(filled)
+            add_headings(page.toc, self.slots.toc.get(page.file.src_uri, []))
+            page.present_anchor_ids = (page.present_anchor_ids or set()) | set(_ID.findall(html))
         return error_banner(self.failure, self.last_good is not None) + html if self.failure else html
 
     def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
@@ -253,9 +310,13 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         return output[:at] + error_banner(self.failure, self.last_good is not None) + output[at:]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        problems = scan_site(config.site_dir) + missing_assets(config)
+        problems = scan_site(config.site_dir, self.scanned) + missing_assets(config)
         if problems:
             raise PluginError("unsafe or broken site:\n" + "\n".join(map(str, problems)))
+        if self.store is not None:
+            self.store.finish()
+        if self.live is not None:
+            self.live.place(config.site_dir)
         if self.indexer is not None:
             indexer, self.indexer = self.indexer, None
             try:

@@ -10,6 +10,7 @@ loads nothing from elsewhere, so a reader is not tracked by whoever wrote a page
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from html.parser import HTMLParser
@@ -123,12 +124,22 @@ def scan_page(path: str, text: str) -> list[Problem]:
     return problems
 
 
-def scan_site(site_dir: str) -> list[Problem]:
+def scan_site(site_dir: str, seen: dict[str, list[Problem]] | None = None) -> list[Problem]:
+    """Every built page scanned. `seen` keeps the findings by page and content across builds, so a
+    rebuild under `mkdocs serve` scans only the pages whose bytes changed."""
     problems = []
+    found: dict[str, list[Problem]] = {}
     for folder, _, names in os.walk(site_dir):
         for name in sorted(names):
             if name.endswith(".html"):
                 path = os.path.join(folder, name)
                 with open(path, encoding="utf-8", errors="replace") as handle:
-                    problems += scan_page(os.path.relpath(path, site_dir), handle.read())
+                    text = handle.read()
+                rel = os.path.relpath(path, site_dir)
+                key = hashlib.sha256(f"{rel}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+                found[key] = seen[key] if seen is not None and key in seen else scan_page(rel, text)
+                problems += found[key]
+    if seen is not None:
+        seen.clear()
+        seen.update(found)  # only this build's pages: the cache never outgrows the site
     return problems

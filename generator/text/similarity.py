@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -46,6 +47,13 @@ def terms(text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in pairwise(words)]
 
 
+@lru_cache(maxsize=1 << 16)
+def term_counts(text: str) -> Counter[str]:
+    """`terms` counted; kept per text, so that `mkdocs serve` tokenizes only the texts that changed.
+    Callers must not change the Counter they get."""
+    return Counter(terms(text))
+
+
 class TextIndex:
     """A fixed collection of texts, searchable by similarity to a new text or to each other.
 
@@ -56,7 +64,7 @@ class TextIndex:
     """
 
     def __init__(self, texts: Sequence[str]) -> None:
-        counts = [Counter(terms(text)) for text in texts]
+        counts = [term_counts(text) for text in texts]
         document_frequency: Counter[str] = Counter()
         for count in counts:
             document_frequency.update(count.keys())

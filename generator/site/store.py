@@ -1,0 +1,101 @@
+"""Results that are slow to make, kept between builds and keyed by everything that made them.
+
+A key is a hash of the inputs (an entry, the page it is shown on, the anchors it links to, ...) and
+of the code and templates that turn them into output (`code_version`), so a kept result is only
+reused when a fresh build would make the same bytes. Under `mkdocs serve` the plugin keeps one
+Store for the whole session; a build on the command line reads it from the cache folder and writes
+back only what it used, so the file never outgrows the list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Hashable, Iterable
+from functools import cache, lru_cache
+
+PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FILE_NAME = "rendered.json"
+
+
+@cache
+def code_version(extra_dirs: tuple[str, ...] = ()) -> str:
+    """A hash of the generator's code and templates (and of a maintainer's template folders):
+    any change to what renders output makes every kept result stale."""
+    digest = hashlib.sha256()
+    for root in (PACKAGE, *extra_dirs):
+        for folder, dirs, names in sorted(os.walk(root)):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(names):
+                if name.endswith((".py", ".j2", ".json")):
+                    path = os.path.join(folder, name)
+                    digest.update(os.path.relpath(path, root).encode("utf-8") + b"\0")
+                    with open(path, "rb") as handle:
+                        digest.update(handle.read())
+    return digest.hexdigest()
+
+
+def key_of(parts: Iterable[object]) -> str:
+    """The key of a result made from `parts` (their reprs: dataclasses, tuples, strings)."""
+    return hashlib.sha256("\x1f".join(map(repr, parts)).encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1 << 16)
+def memo_key(parts: Hashable) -> str:
+    """`key_of` for hashable parts, remembered: a rebuild under `mkdocs serve` hashes only what changed."""
+    return key_of((code_version(), parts))
+
+
+class Store:
+    """Kept results by key; `hits`/`misses` count this build's lookups."""
+
+    def __init__(self, cache_dir: str | None = None) -> None:
+        self.cache_dir = cache_dir
+        self.kept: dict[str, str] = _read(cache_dir)
+        self.used: dict[str, str] = {}
+        self.hits = self.misses = 0
+
+    def get(self, key: str, make: Callable[[], str]) -> str:
+        value = self.used.get(key)
+        if value is None:
+            value = self.kept.get(key)
+            if value is None:
+                self.misses += 1
+                value = make()
+            else:
+                self.hits += 1
+            self.used[key] = value
+        return value
+
+    def finish(self) -> None:
+        """End of a build: keep what it used, for the next build (and on disk, when there is a folder)."""
+        self.kept, self.used = self.used, {}
+        if self.cache_dir:
+            _write(self.cache_dir, self.kept)
+        self.hits = self.misses = 0
+
+
+def _read(cache_dir: str | None) -> dict[str, str]:
+    if not cache_dir:
+        return {}
+    try:
+        with open(os.path.join(cache_dir, FILE_NAME), encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _write(cache_dir: str, kept: dict[str, str]) -> None:
+    try:
+        os.makedirs(cache_dir, exist_ok=True)
+        path = os.path.join(cache_dir, FILE_NAME)
+        temporary = f"{path}.{os.getpid()}"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(kept, handle, ensure_ascii=False, separators=(",", ":"))
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
