@@ -148,11 +148,20 @@ class ListInfo:
     imported: str = ""
     # key word spelling variant -> the canonical key word (keyword-aliases.yaml)
     aliases: Mapping[str, str] = field(default_factory=dict)
+    # author name spelling -> the one name the site shows for that person (author-aliases.yaml)
+    author_aliases: Mapping[str, str] = field(default_factory=dict)
+    # spellings that look alike but are other key words / other people, each pair both ways (the
+    # `distinct:` of the two alias files): `check` no longer asks about them
+    keyword_distinct: frozenset[tuple[str, str]] = frozenset()
+    author_distinct: frozenset[tuple[str, str]] = frozenset()
     # section slug -> ids of papers moved out of it, whose old permalinks must still work (moved.yaml)
     moved: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def canonical(self, keyword: str) -> str:
         return self.aliases.get(keyword, keyword)
+
+    def canonical_author(self, name: str) -> str:
+        return self.author_aliases.get(name, name)
 
     def section(self, slug: str) -> Section | None:
         return next((s for s in self.sections if s.slug == slug), None)

@@ -274,6 +274,47 @@ def test_the_braces_of_a_text_pair_where_they_can() -> None:
     assert latex_text("{ $\\{x\\}$ } {") == r"\{ $\{x\}$ \} {\textbraceleft}"
 
 
+def test_titles_keep_their_capitals_and_venues_give_the_entry_type() -> None:
+    """A word with a capital after its first letter is braced whole in the title, so that a style
+    that lower-cases titles prints it as written; the venue decides @inproceedings, @article or @misc."""
+    entries = [
+        paper(id="hu2021lora", title="LoRA: Low-Rank Adaptation of Large Language Models", venue="ICLR 2022"),
+        paper(id="jacot2018neural", title="Neural Tangent Kernel (NTK): Convergence and Generalization", venue="NeurIPS 2018"),
+        paper(id="a2023tmlr", title="GPT-3 and PAC-Bayes in 3D for ResNets", venue="TMLR 2023"),
+        paper(id="b2020nature", title="Café networks of the ÉCOLE {Wisdom}", venue="Nature"),
+        paper(id="c2024arxiv", title="A Self-Attention Study of Part I", venue="arXiv preprint", arxiv="2401.00001"),
+        paper(id="d2024plain", title="Embedding in $\\mathbb{R}^d$ with MLPs", arxiv="2401.00002"),
+        paper(id="e2023icra", title="Robots", venue="ICRA 2023"),
+    ]
+    text = bibliography(entries)
+    library = parse_bib(text)
+    got = {b.key: (b.entry_type, b["title"], {f.key: f.value for f in b.fields if f.key in ("booktitle", "journal", "howpublished")})
+           for b in library.entries}
+    assert got == {
+        "hu2021lora": ("inproceedings", "{LoRA}: Low-Rank Adaptation of Large Language Models", {"booktitle": "ICLR 2022"}),
+        "jacot2018neural": ("inproceedings", "Neural Tangent Kernel ({NTK}): Convergence and Generalization", {"booktitle": "NeurIPS 2018"}),
+        "a2023tmlr": ("article", "{GPT-3} and {PAC-Bayes} in {3D} for {ResNets}", {"journal": "TMLR 2023"}),
+        "b2020nature": ("article", "Caf\\'e networks of the {\\'ECOLE} \\{Wisdom\\}", {"journal": "Nature"}),
+        "c2024arxiv": ("misc", "A Self-Attention Study of Part I", {"howpublished": "arXiv preprint"}),
+        "d2024plain": ("misc", "Embedding in $\\mathbb{R}^d$ with {MLPs}", {}),
+        "e2023icra": ("inproceedings", "Robots", {"booktitle": "ICRA 2023"}),
+    }
+    for bib, entry in zip(library.entries, entries, strict=True):
+        assert balanced(bib["title"]) and as_text(bib["title"]) == entry.title, entry.id
+
+
+@pytest.mark.parametrize(("venue", "kind"), [
+    (None, "misc"), ("arXiv", "misc"), ("arXiv preprint arXiv:2401.00001", "misc"), ("CoRR", "misc"), ("PhD Thesis", "misc"),
+    ("Technical Report", "misc"), ("Under review at ICLR 2024", "misc"), ("ICLR 2021 Blog Track", "misc"),
+    ("ICLR 2022", "inproceedings"), ("NeurIPS 2020 Workshop on X", "inproceedings"), ("CoRL 2022", "inproceedings"),
+    ("Conference on Learning Theory", "inproceedings"), ("Nature", "article"), ("PNAS", "article"), ("TMLR 2023", "article"),
+    ("JMLR 2021", "article"), ("IEEE Transactions on Neural Networks and Learning Systems", "article"),
+    ("Physical Review Letters", "article"), ("Scientific Reports", "article"), ("Proceedings of the IEEE", "article"),
+])
+def test_entry_type_from_the_venue(venue: str | None, kind: str) -> None:
+    assert entry_type(paper(venue=venue)) == kind
+
+
 @pytest.mark.parametrize(("cell", "written"), [
     ("=1+1", "'=1+1"), ("+1+1", "'+1+1"), ("-1+1", "'-1+1"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("\r=1", "'\r=1"),
     ("  =1", "'  =1"), ("\u00a0=1", "'\u00a0=1"), ("\uff1d1", "'\uff1d1"), ("-", "'-"), ("\n@x", "'\n@x"),

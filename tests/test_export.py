@@ -62,6 +62,11 @@ def real_export(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, bytes]:
 def test_round_trip_of_the_committed_list_gives_back_every_entry_field_by_field(tmp_path: Path) -> None:
     imported = round_trip(ENTRIES, tmp_path)
     original, back = entries_of(ENTRIES), entries_of(imported)
+    # an id kept by hand (given before the paper's authors were known) comes back as the importer derives it, as export.py says
+    for entry in original.values():
+        derived = base_id(entry.title, list(entry.authors), entry.year)
+        if not re.fullmatch(re.escape(derived) + r"(-[0-9]+)?", entry.id):
+            back[entry.id] = replace(back.pop(derived), id=entry.id)
     assert sorted(back) == sorted(original)
     assert differences(original, back) == []
     listed_twice = [e.id for e in back.values() if e.also_in]

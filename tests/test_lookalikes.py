@@ -252,6 +252,9 @@ ONE_LINE = [("entry.schema.json", VALID_ENTRY, where) for where in
     ("sections.schema.json", {"title": "A list", "sections": [{"slug": "a", "title": "A", "description": "B"}]}, ("sections", 0, "slug")),
     ("sections.schema.json", {"title": "A list", "sections": [{"slug": "a", "title": "A", "description": "B"}]}, ("sections", 0, "title")),
     ("keyword-aliases.schema.json", {"aliases": {"A": "B"}}, ("aliases", "A")),
+    ("keyword-aliases.schema.json", {"aliases": {}, "distinct": {"A": ["B"]}}, ("distinct", "A", 0)),
+    ("author-aliases.schema.json", {"aliases": {"A": "B"}}, ("aliases", "A")),
+    ("author-aliases.schema.json", {"distinct": {"A": ["B"]}}, ("distinct", "A", 0)),
     ("moved.schema.json", {"moved": {"a": ["b"]}}, ("moved", "a", 0)),
 ]
 

@@ -1,7 +1,7 @@
 """`python -m generator fmt`: every list file in one canonical layout, so diffs show only real changes.
 
 Entry files go through emit.format_entry (modeline first, fields in guide order, quoting YAML would
-otherwise misread); sections.yaml, keyword-aliases.yaml and moved.yaml through the same emitter.
+otherwise misread); sections.yaml, keyword-aliases.yaml, author-aliases.yaml and moved.yaml through the same emitter.
 A comment block at the top of a file is kept. A comment anywhere else would be lost by re-emitting,
 so such a file is reported and left alone, like a file that does not load.
 """
@@ -19,10 +19,11 @@ import yaml
 from generator.errors import Problem
 from generator.list.emit import format_entry, format_sections, schema_comment, write_text
 from generator.list.load import load_bytes
-from generator.list.source import ALIASES_FILE, MOVED_FILE, SECTIONS_FILE, display_path, entry_files
+from generator.list.source import ALIASES_FILE, AUTHOR_ALIASES_FILE, MOVED_FILE, SECTIONS_FILE, display_path, entry_files
 
 MODELINE = "# yaml-language-server:"
-LIST_SCHEMAS = {SECTIONS_FILE: "sections.schema.json", ALIASES_FILE: "keyword-aliases.schema.json", MOVED_FILE: "moved.schema.json"}
+LIST_SCHEMAS = {SECTIONS_FILE: "sections.schema.json", ALIASES_FILE: "keyword-aliases.schema.json",
+                AUTHOR_ALIASES_FILE: "author-aliases.schema.json", MOVED_FILE: "moved.schema.json"}
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,22 @@ def _plain_yaml(data: dict[str, Any]) -> str:
     return format_sections(data)  # without a path: emit's canonical dumper and nothing else
 
 
+def _alphabetical(text: str) -> tuple[str, str]:
+    return (text.casefold(), text)
+
+
 def format_aliases(data: dict[str, Any], file_path: str | None = None) -> str:
-    """keyword-aliases.yaml, variants in alphabetical order so a new one has one right place."""
-    aliases = dict(sorted((data.get("aliases") or {}).items(), key=lambda item: (item[0].casefold(), item[0])))
-    head = schema_comment(file_path, LIST_SCHEMAS[ALIASES_FILE]) if file_path else ""
-    return head + _plain_yaml({**data, "aliases": aliases})
+    """keyword-aliases.yaml or author-aliases.yaml, variants (and `distinct` spellings) in alphabetical
+    order so a new one has one right place."""
+    aliases = dict(sorted((data.get("aliases") or {}).items(), key=lambda item: _alphabetical(item[0])))
+    ordered: dict[str, Any] = {"aliases": aliases}
+    if isinstance(data.get("distinct"), dict):
+        ordered["distinct"] = {name: sorted(others, key=_alphabetical) if isinstance(others, list) else others
+                               for name, others in sorted(data["distinct"].items(), key=lambda item: _alphabetical(item[0]))}
+    ordered.update({key: value for key, value in data.items() if key not in ordered})
+    name = os.path.basename(file_path) if file_path else ALIASES_FILE
+    head = schema_comment(file_path, LIST_SCHEMAS.get(name, LIST_SCHEMAS[ALIASES_FILE])) if file_path else ""
+    return head + _plain_yaml(ordered)
 
 
 def format_moved(data: dict[str, Any], file_path: str | None = None) -> str:
@@ -84,7 +96,7 @@ def format_moved(data: dict[str, Any], file_path: str | None = None) -> str:
 
 
 FORMATTERS: dict[str, Callable[[dict[str, Any], str | None], str]] = {
-    SECTIONS_FILE: format_sections, ALIASES_FILE: format_aliases, MOVED_FILE: format_moved,
+    SECTIONS_FILE: format_sections, ALIASES_FILE: format_aliases, AUTHOR_ALIASES_FILE: format_aliases, MOVED_FILE: format_moved,
 }
 
 

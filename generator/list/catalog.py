@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from itertools import groupby
 
+from generator.list.aliases import canonical_authors
 from generator.list.identifiers import arxiv_sort_key
 from generator.model import Entry, ListInfo, Section
 
@@ -58,6 +59,13 @@ def canonical_keywords(entry: Entry, info: ListInfo) -> Entry:
     return entry if keywords == entry.keywords else replace(entry, keywords=keywords)
 
 
+def canonical_names(entry: Entry, info: ListInfo) -> Entry:
+    """The entry with its authors spelled as author-aliases.yaml says, each person once."""
+    authors = canonical_authors(entry.authors, info.author_aliases)
+    return entry if authors == entry.authors else replace(entry, authors=authors)
+
+
 def build_catalog(info: ListInfo, entries: list[Entry]) -> Catalog:
-    entries = [canonical_keywords(e, info) for e in entries]
+    """The one place names and key words are resolved: every page, index and download reads the catalog."""
+    entries = [canonical_names(canonical_keywords(e, info), info) for e in entries]
     return Catalog(info, tuple(sorted(entries, key=newest_first)))

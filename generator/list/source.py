@@ -10,12 +10,12 @@ from dataclasses import replace
 
 from generator.errors import ListError, Problem, errors_in
 from generator.list import validate
+from generator.list.aliases import author_variant_warnings, keyword_variant_warnings
 from generator.list.catalog import Catalog, build_catalog
 from generator.list.load import Loaded, load_bytes
 from generator.list.validate import (
     alias_problems,
     entry_problems,
-    keyword_variant_warnings,
     list_problems,
     make_entry,
     make_list_info,
@@ -25,8 +25,9 @@ from generator.model import Entry, ListInfo
 
 SECTIONS_FILE = "sections.yaml"
 ALIASES_FILE = "keyword-aliases.yaml"
+AUTHOR_ALIASES_FILE = "author-aliases.yaml"
 MOVED_FILE = "moved.yaml"
-LIST_FILES = (SECTIONS_FILE, ALIASES_FILE, MOVED_FILE)
+LIST_FILES = (SECTIONS_FILE, ALIASES_FILE, AUTHOR_ALIASES_FILE, MOVED_FILE)
 MAX_FILES_PER_FOLDER = 1000
 NOT_PLAIN = "a symbolic link or special file; entries are plain folders and files"
 # files that may sit beside the data without being entries
@@ -118,17 +119,20 @@ def entry_files(entries_dir: str) -> tuple[list[tuple[str, str | None]], list[Pr
 
 
 def read_extras(entries_dir: str, info: ListInfo, entries: list[Entry]) -> tuple[ListInfo, list[Problem]]:
-    """The optional list files: key word aliases and moved papers."""
+    """The optional list files: key word and author aliases, and moved papers."""
     problems: list[Problem] = []
-    aliases: dict[str, str] = {}
-    moved: dict[str, tuple[str, ...]] = {}
-    path = os.path.join(entries_dir, ALIASES_FILE)
-    if os.path.isfile(path):
-        loaded, found = _load(path)
-        problems += found
-        if loaded is not None:
-            aliases, found = alias_problems(loaded)
+    found: list[Problem]
+    alias_files: dict[str, tuple[dict[str, str], frozenset[tuple[str, str]]]] = {}
+    for name, schema in ((ALIASES_FILE, "keyword-aliases.schema.json"), (AUTHOR_ALIASES_FILE, "author-aliases.schema.json")):
+        path = os.path.join(entries_dir, name)
+        if os.path.isfile(path):
+            loaded, found = _load(path)
             problems += found
+            if loaded is not None:
+                aliases, distinct, found = alias_problems(loaded, schema)
+                problems += found
+                alias_files[name] = (aliases, distinct)
+    moved: dict[str, tuple[str, ...]] = {}
     path = os.path.join(entries_dir, MOVED_FILE)
     if os.path.isfile(path):
         loaded, found = _load(path)
@@ -136,7 +140,10 @@ def read_extras(entries_dir: str, info: ListInfo, entries: list[Entry]) -> tuple
         if loaded is not None:
             moved, found = moved_problems(loaded, info, entries)
             problems += found
-    return replace(info, aliases=aliases, moved=moved), problems
+    keywords, keyword_distinct = alias_files.get(ALIASES_FILE, ({}, frozenset()))
+    authors, author_distinct = alias_files.get(AUTHOR_ALIASES_FILE, ({}, frozenset()))
+    return replace(info, aliases=keywords, keyword_distinct=keyword_distinct, author_aliases=authors, author_distinct=author_distinct,
+                   moved=moved), problems
 
 
 def read_list(entries_dir: str, reserved: Collection[str] = ()) -> tuple[ListInfo | None, list[Entry], list[Problem]]:
@@ -166,7 +173,8 @@ def read_list(entries_dir: str, reserved: Collection[str] = ()) -> tuple[ListInf
             entries.append(entry)
     problems += list_problems(entries)
     info, extra_problems = read_extras(entries_dir, info, entries)
-    problems += extra_problems + keyword_variant_warnings(entries, info.aliases)
+    problems += extra_problems + keyword_variant_warnings(entries, info.aliases, info.keyword_distinct)
+    problems += author_variant_warnings(entries, info.author_aliases, info.author_distinct)
     return info, entries, problems
 
 

@@ -12,7 +12,7 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable
 from functools import cache
 from typing import Any
 
@@ -20,10 +20,11 @@ import jsonschema
 import jsonschema_rs
 
 from generator.errors import Problem
+from generator.list.aliases import name_spelling_problem
 from generator.list.duplicates import distinct_from_problems, named_distinct, near_title_problems, paper_keys, two_papers
 from generator.list.identifiers import normalize_title
 from generator.list.load import Loaded
-from generator.model import DRAFT_MARK, ENTRY_FIELDS, Entry, Field, ListInfo, Section, papers
+from generator.model import DRAFT_MARK, ENTRY_FIELDS, Entry, Field, ListInfo, Section
 from generator.text.digest import MAX_LENGTH as MAX_DIGEST
 from generator.text.digest import (
     blank_character,
@@ -130,7 +131,8 @@ def schema_problems(loaded: Loaded, schema_name: str) -> list[Problem]:
 
 
 # what a key of a free-form mapping must be, by mapping
-_KEY_RULES = {"moved": "a section slug: lower-case letters, digits and hyphens", "aliases": "a key word on one line"}
+_KEY_RULES = {"moved": "a section slug: lower-case letters, digits and hyphens", "aliases": "a key word or name on one line",
+              "distinct": "a key word or name on one line"}
 
 
 def _ends_with_line_break(value: Any, pattern: Any) -> bool:
@@ -316,6 +318,8 @@ def entry_problems(loaded: Loaded, folder_section: str | None, info: ListInfo) -
             key = normalize_title(str(name))
             if key in seen:
                 problems.append(Problem(loaded.path, loaded.line_of(("authors", index)), f"authors[{index}]: '{name}' is listed twice", "warning"))
+            elif isinstance(name, str) and (spelling := name_spelling_problem(name)):
+                problems.append(Problem(loaded.path, loaded.line_of(("authors", index)), f"authors[{index}]: {spelling}", "warning"))
             seen.add(key)
     if not isinstance(links, dict) or "paper" not in links:
         add("links" if "links" in data else "title", "no paper link; add links: paper: https://...", "warning")
@@ -429,53 +433,35 @@ def list_problems(entries: list[Entry]) -> list[Problem]:
     return problems + distinct_from_problems(entries) + near_title_problems(entries)
 
 
-def keyword_key(keyword: str) -> str:
-    """Two key words with the same key differ only by case, spaces, hyphens or a plural s
-    ("Over-Parameterization" and "Overparameterization", "Pre-training" and "Pretraining")."""
-    words = normalize_title(keyword).split()
-    return "".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
-
-
-def keyword_variant_warnings(entries: list[Entry], aliases: Mapping[str, str] | None = None) -> list[Problem]:
-    """Warn on each use of a spelling that differs from another only by case or plural and that
-    the alias file does not settle: the most used spelling is the one to use or to alias to."""
-    aliases = aliases or {}
-    uses: dict[str, dict[str, list[tuple[Entry, int]]]] = defaultdict(lambda: defaultdict(list))
-    for entry in entries:
-        for index, keyword in enumerate(entry.keywords):
-            spelling = aliases.get(keyword, keyword)
-            uses[keyword_key(spelling)][spelling].append((entry, entry.line(f"keywords[{index}]")))
-    problems = []
-    for spellings in uses.values():
-        if len(spellings) < 2:
-            continue
-        preferred = max(spellings, key=lambda s: (len(spellings[s]), s))
-        for spelling, users in spellings.items():
-            if spelling == preferred:
-                continue
-            for entry, line in users:
-                problems.append(Problem(
-                    entry.path, line,
-                    f"key word '{spelling}' differs only by case, hyphens or a plural from '{preferred}' ({papers(len(spellings[preferred]))}); "
-                    f"use '{preferred}' or settle it in keyword-aliases.yaml", "warning"))
-    return problems
-
-
-def alias_problems(loaded: Loaded) -> tuple[dict[str, str], list[Problem]]:
-    """keyword-aliases.yaml: a mapping of variant -> canonical key word, no chains."""
-    problems = schema_problems(loaded, "keyword-aliases.schema.json") + folded_problems(loaded)
-    problems += text_problems(loaded, blank=lambda where: True, keys=True, reported=problems)  # key words, as on entries
+def alias_problems(loaded: Loaded, schema: str = "keyword-aliases.schema.json") -> tuple[dict[str, str], frozenset[tuple[str, str]], list[Problem]]:
+    """keyword-aliases.yaml or author-aliases.yaml: `aliases:` a mapping of variant -> canonical
+    spelling, no chains; `distinct:` spelling -> look-alikes that are other key words or people, as
+    pairs both ways, each side a spelling the site shows (not an alias variant)."""
+    what = "name" if schema.startswith("author") else "key word"
+    problems = schema_problems(loaded, schema) + folded_problems(loaded)
+    problems += text_problems(loaded, blank=lambda where: True, keys=True, reported=problems)  # names and key words, as on entries
     if problems:
-        return {}, problems
+        return {}, frozenset(), problems
     aliases: dict[str, str] = dict(loaded.data.get("aliases") or {})
     for variant, canonical in aliases.items():
         line = loaded.line_of(("aliases", variant))
         if variant == canonical:
-            problems.append(Problem(loaded.path, line, f"aliases.{variant}: a key word cannot be an alias of itself"))
+            problems.append(Problem(loaded.path, line, f"aliases.{variant}: a {what} cannot be an alias of itself"))
         elif canonical in aliases:
             problems.append(Problem(
                 loaded.path, line, f"aliases.{variant}: '{canonical}' is itself an alias of '{aliases[canonical]}'; point to '{aliases[canonical]}'"))
-    return aliases, problems
+    pairs: set[tuple[str, str]] = set()
+    for spelling, others in (loaded.data.get("distinct") or {}).items():
+        for index, other in enumerate(others):
+            line = loaded.line_of(("distinct", spelling, index))
+            shown = next((s for s in (spelling, other) if s in aliases), None)
+            if other == spelling:
+                problems.append(Problem(loaded.path, line, f"distinct.{spelling}[{index}]: a {what} cannot be distinct from itself"))
+            elif shown is not None:
+                problems.append(Problem(loaded.path, line, f"distinct.{spelling}[{index}]: '{shown}' is an alias of '{aliases[shown]}' "
+                                                           f"(aliases: above); name '{aliases[shown]}'"))
+            pairs |= {(spelling, other), (other, spelling)}
+    return aliases, frozenset(pairs), problems
 
 
 def moved_problems(loaded: Loaded, info: ListInfo, entries: list[Entry]) -> tuple[dict[str, tuple[str, ...]], list[Problem]]:

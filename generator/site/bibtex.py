@@ -1,4 +1,5 @@
-"""BibTeX for every paper: stable keys (the entry id), types from the venue, LaTeX-escaped text.
+"""BibTeX for every paper: stable keys (the entry id), types from the venue, LaTeX-escaped text,
+titles with their capitals protected (`{LoRA}`).
 
 Every value is written so that no text of an entry can leave it (entries come from strangers' pull
 requests; the file goes into readers' LaTeX documents):
@@ -43,6 +44,10 @@ CONFERENCES = frozenset({
     "ICASSP", "ICCV", "ICLR", "ICML", "IJCAI", "IJCNN", "Interspeech", "KDD", "LoG", "MIDL", "MLSys",
     "NAACL", "NeurIPS", "NIPS", "SIGIR", "UAI", "WACV", "WWW",
 })
+# Journals cited by an acronym and often a year, which would otherwise read as a conference.
+JOURNALS = frozenset({
+    "IJCV", "JAIR", "JMLR", "JOV", "PAMI", "PNAS", "TACL", "TIT", "TMLR", "TNNLS", "TPAMI", "TSP",
+})
 # Math commands a `$...$` in a title, venue or name may use: symbols, fonts, accents, operators.
 # Nothing that reads or writes files, defines, expands or changes catcodes (\input, \include, \def,
 # \catcode, \write, \immediate, \openout, \read, \csname, \expandafter, \usepackage, ...).
@@ -68,7 +73,16 @@ _MATH = re.compile(r"(?<!\\)\$([^$]+)\$")
 _CONTROL_SEQUENCE = re.compile(r"\\([A-Za-z]+|.?)", re.DOTALL)
 _PROCEEDINGS_WORDS = re.compile(r"\b(conference|workshop|symposium|proceedings of the \d|meeting)\b", re.IGNORECASE)
 _PLAIN_LATEX = re.compile(r"[A-Za-z0-9 ,.:;!?()'/+=@*<>\[\]-]*")
-_THESIS = re.compile(r"\bthesis\b", re.IGNORECASE)
+_NOT_PUBLISHED = re.compile(r"\b(thesis|dissertation|arxiv|preprint|corr|biorxiv|medrxiv|ssrn|under review|in submission|submitted|"
+                            r"technical report|tech report|report|blog|book|manuscript)\b", re.IGNORECASE)
+_JOURNAL_WORDS = re.compile(r"\b(journal|transactions|letters)\b", re.IGNORECASE)
+_ACRONYM_AND_YEAR = re.compile(r"[A-Z][A-Za-z]*[A-Z][A-Za-z]*['’]?\s*(19|20)[0-9]{2}\b")
+# a word whose capitals a bibliography style must keep: one of its parts between hyphens has a capital
+# after its first letter (LoRA, NTK, ResNet, GPT-3, PAC-Bayes, 3D); it is braced whole, `{LoRA}`
+_WORD = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
+# the braces `protect` adds, told apart from a text's own braces until they are written (a NUL never
+# reaches them: UNWRITABLE drops it)
+_PROTECT_OPEN, _PROTECT_CLOSE = "\x00{", "\x00}"
 # what splitlines() and JavaScript's `^` in multiline mode take for a line break, and tabs
 _LINE_BREAKS = re.compile("[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
 _AND = re.compile(r"(?<![^\s~])and(?![^\s~])", re.IGNORECASE)
@@ -80,13 +94,19 @@ _FORMAT.indent = "  "
 
 
 def entry_type(entry: Entry) -> str:
-    venue = entry.venue or ""
-    if _THESIS.search(venue):
-        return "misc"  # a thesis without its school would be an incomplete @phdthesis
-    first_word = re.split(r"[\s\d]", venue.strip(), maxsplit=1)[0] if venue else ""
-    if first_word in CONFERENCES or _PROCEEDINGS_WORDS.search(venue):
+    """From the venue: `misc` without one, for a preprint server, a thesis, a report, a blog or a book;
+    `inproceedings` for a conference or workshop (a known acronym, the words conference, workshop,
+    symposium, or an acronym followed by a year, "ICRA 2023", which is how conferences are cited);
+    `article` for a journal (a known acronym such as TMLR, or any other name: Nature, PNAS)."""
+    venue = (entry.venue or "").strip()
+    if not venue or _NOT_PUBLISHED.search(venue):
+        return "misc"  # a thesis without its school would be an incomplete @phdthesis, a report without its institution
+    first_word = re.split(r"[\s\d]", venue, maxsplit=1)[0]
+    if first_word in JOURNALS or _JOURNAL_WORDS.search(venue):
+        return "article"
+    if first_word in CONFERENCES or _PROCEEDINGS_WORDS.search(venue) or _ACRONYM_AND_YEAR.match(venue):
         return "inproceedings"
-    return "article" if venue else "misc"
+    return "article"
 
 
 def safe_math(formula: str) -> bool:
@@ -112,32 +132,58 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-def _encode(text: str) -> list[str]:
-    """Text (not math) as LaTeX, with each of its braces left as `{`/`}` items for `latex_text` to pair."""
+def keeps_capitals(word: str) -> bool:
+    """True for a word a bibliography style must not lower-case: a part between hyphens has a capital after its first letter."""
+    return any(any(c.isupper() for c in part[1:]) for part in word.split("-"))
+
+
+def _latex(part: str) -> str:
+    return part if _PLAIN_LATEX.fullmatch(part) else str(_ENCODER.unicode_to_latex(part))
+
+
+def _encode(text: str, protect: bool = False) -> list[str]:
+    """Text (not math) as LaTeX, with each of its braces left as `{`/`}` items for `latex_text` to pair,
+    and with `protect` each word that keeps its capitals between _PROTECT_OPEN and _PROTECT_CLOSE."""
     pieces: list[str] = []
     for part in re.split(r"([{}])", text):
         if part in ("{", "}"):
             pieces.append(part)
+        elif part and protect:
+            start = 0
+            for word in _WORD.finditer(part):
+                if keeps_capitals(word.group()):
+                    if word.start() > start:
+                        pieces.append(_latex(part[start:word.start()]))
+                    pieces += [_PROTECT_OPEN, _latex(word.group()), _PROTECT_CLOSE]
+                    start = word.end()
+            if start < len(part):
+                pieces.append(_latex(part[start:]))
         elif part:
-            pieces.append(part if _PLAIN_LATEX.fullmatch(part) else _ENCODER.unicode_to_latex(part))
+            pieces.append(_latex(part))
     return pieces
 
 
-def latex_text(text: str) -> str:
-    """A title, venue or name as a one-line, brace-balanced BibTeX value (the module's rules)."""
+def _protect_plain(text: str) -> str:
+    return _WORD.sub(lambda m: "{" + m.group() + "}" if keeps_capitals(m.group()) else m.group(), text)
+
+
+def latex_text(text: str, protect: bool = False) -> str:
+    """A title, venue or name as a one-line, brace-balanced BibTeX value (the module's rules); with
+    `protect` (titles), each word with capitals after its first letter braced, so that a style that
+    lower-cases titles prints `{LoRA}` and `{NTK}` as written."""
     text = UNWRITABLE.sub("", _LINE_BREAKS.sub(" ", text))
     if _PLAIN_LATEX.fullmatch(text):  # most titles: nothing to encode, and the encoder is slow
-        return text
+        return _protect_plain(text) if protect else text
     pieces: list[str] = []
     kept: set[int] = set()  # indexes of pieces that are math, written as they are
     start = 0
     for match in _MATH.finditer(text):
         if safe_math(match.group(1)):
-            pieces += _encode(text[start:match.start()])
+            pieces += _encode(text[start:match.start()], protect)
             kept.add(len(pieces))
             pieces.append(match.group())
             start = match.end()
-    pieces += _encode(text[start:])
+    pieces += _encode(text[start:], protect)
     opened: list[int] = []
     paired: set[int] = set()
     for index, piece in enumerate(pieces):
@@ -149,7 +195,9 @@ def latex_text(text: str) -> str:
             paired |= {opened.pop(), index}
     out = []
     for index, piece in enumerate(pieces):
-        if index in kept or piece not in ("{", "}"):
+        if piece in (_PROTECT_OPEN, _PROTECT_CLOSE) and index not in kept:
+            out.append(piece[1:])
+        elif index in kept or piece not in ("{", "}"):
             out.append(piece)
         elif index in paired:
             out.append("\\" + piece)
@@ -173,7 +221,7 @@ def verbatim(text: str) -> str:
 
 
 def _fields(entry: Entry, kind: str) -> list[Field]:
-    fields = [Field("title", latex_text(entry.title))]
+    fields = [Field("title", latex_text(entry.title, protect=True))]
     names = [author_name(name) for name in entry.authors]
     if any(n.strip() for n in names):
         fields.append(Field("author", " and ".join(n for n in names if n.strip())))

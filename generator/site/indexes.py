@@ -102,7 +102,8 @@ def family_sort_key(name: str) -> tuple[str, str]:
 
 
 def author_index(catalog: Catalog) -> list[Author]:
-    """Every author with their papers; spellings that differ only by case or accents are one author."""
+    """Every author with their papers. The catalog already spells each person as author-aliases.yaml
+    says; spellings that still differ only by case or accents are one author too."""
     papers: dict[str, dict[str, Entry]] = defaultdict(dict)  # author key -> paper id -> paper, in order
     spellings: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for entry in catalog.entries:
