@@ -14,13 +14,14 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# `make serve PORT=8001` previews on another port
+# `make serve PORT=8001` previews on another port; `make build ENGINE=properdocs` builds with ProperDocs
 PORT = 8000
+ENGINE = mkdocs
 serve: $(STAMP)  ## preview at http://127.0.0.1:$(PORT), reloading when an entry changes
-	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
+	$(VENV)/bin/$(ENGINE) serve --dev-addr 127.0.0.1:$(PORT) -f mkdocs.yml
 
 build: $(STAMP)  ## the site in site/
-	$(VENV)/bin/mkdocs build --strict
+	$(VENV)/bin/$(ENGINE) build --strict -f mkdocs.yml
 
 # `make check BASE=upstream/main` compares with another branch than the default (origin/HEAD, origin/main, main)
 BASE =

@@ -84,23 +84,58 @@ def cmd_dump(args: argparse.Namespace) -> int:
 def cmd_import_readme(args: argparse.Namespace) -> int:
     from generator.commands.readme_import import import_readme
 
-    result = import_readme(args.source, args.out, follow_links=args.follow_links)
-    _print_problems(result.notes + result.skipped)
+    result = import_readme(args.source, args.out, follow_links=args.follow_links, skip_unimportable=args.skip_unimportable,
+                           reserved=site_names())
+    _print_problems(result.notes + result.skipped + result.unimportable + result.failing)
+    if not result.written:
+        print(f"{len(result.unimportable)} listing(s) cannot become entries (named above); nothing written to {args.out}: "
+              "fix them in the README, or pass --skip-unimportable to import the rest", file=sys.stderr)
+        return 1
+    skipped = f", {len(result.unimportable)} unimportable listing(s) skipped" if result.unimportable else ""
     print(
         f"imported {result.listings} listings as {len(result.entries)} entries in "
         f"{len(result.info['sections'])} sections into {args.out}; {len(result.notes)} irregularities absorbed, "
-        f"{len(result.skipped)} non-paper items skipped",
+        f"{len(result.skipped)} non-paper items skipped{skipped}",
         file=sys.stderr,
     )
+    if result.failing:
+        print(f"check refuses {len(result.failing)} thing(s) in what was written (named above, at their listings): "
+              f"fix them in the files under {args.out}, or in the README and import again into an empty folder", file=sys.stderr)
+        return 1
     return 0
 
 
 def cmd_pages(args: argparse.Namespace) -> int:
     catalog, _ = load_catalog(args.entries, site_names())
-    _, files = generate(catalog, templates=args.templates, site_url=args.site_url or os.environ.get("SITE_URL"), related=args.related)
+    if args.project:
+        from generator.commands.project import write_project
+
+        project = write_project(catalog, args.out, args.config_file, templates=args.templates, site_url=args.site_url, related=args.related)
+        for note in project.notes:
+            print(f"warning: {note}", file=sys.stderr)
+        entries = "" if args.entries == "entries" else f" --entries {args.entries}"
+        print(f"wrote {project.config} and {project.pages} pages; build the site with `zensical build` in {args.out}, "
+              f"then `python -m generator search-index {os.path.join(args.out, 'site')}{entries}` for search", file=sys.stderr)
+        return 0
+    related = 5 if args.related is None else args.related
+    _, files = generate(catalog, templates=args.templates, site_url=args.site_url or os.environ.get("SITE_URL"), related=related)
     for name, text in files.items():
         write_text(os.path.join(args.out, name), text)
         print(os.path.join(args.out, name))
+    return 0
+
+
+def cmd_search_index(args: argparse.Namespace) -> int:
+    from generator.commands.search_index import index_site
+    from generator.site.search import SearchIndexError
+
+    catalog, _ = load_catalog(args.entries, site_names())
+    try:
+        count = index_site(catalog, args.site_dir)
+    except SearchIndexError as exc:
+        print(f"search index: {exc}", file=sys.stderr)
+        return 1
+    print(f"{count} search records indexed into {os.path.join(args.site_dir, 'pagefind')}", file=sys.stderr)
     return 0
 
 
@@ -218,6 +253,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--out", required=True, metavar="DIR", help="a new or empty list directory")
     sub.add_argument("--follow-links", action="store_true",
                      help="also read the .md files the README's list items link to (a README split by export-readme)")
+    sub.add_argument("--skip-unimportable", action="store_true",
+                     help="import the rest when a listing cannot become an entry (each is still named); without it, nothing is written")
     sub = command("export-readme", cmd_export_readme, "write the list as a GitHub README and one Markdown file per section")
     sub.add_argument("--out", default="export/README.md", metavar="FILE",
                      help="the README to write; the section files go to readme/ beside it (default: export/README.md)")
@@ -229,9 +266,18 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--retries", type=int, default=2, metavar="N", help="retries after 429, 5xx or a dropped connection (default: 2)")
     sub = command("pages", cmd_pages, "write the generated Markdown pages to a folder (for other engines)")
     sub.add_argument("--out", required=True, metavar="DIR")
-    sub.add_argument("--templates", metavar="DIR", help="templates that override the package's")
-    sub.add_argument("--site-url", metavar="URL", help="the published address, for the feed (default: $SITE_URL)")
-    sub.add_argument("--related", type=int, default=5, metavar="N", help="related papers under each paper (0: none)")
+    sub.add_argument("--templates", metavar="DIR", help="templates that override the package's (with --project: the plugin's option)")
+    sub.add_argument("--site-url", metavar="URL",
+                     help="the published address, for the feed (default: $SITE_URL; with --project the configuration's site_url)")
+    sub.add_argument("--related", type=int, metavar="N",
+                     help="related papers under each paper (0: none; default: 5, with --project the plugin's option)")
+    sub.add_argument("--project", action="store_true",
+                     help="a whole project for Zensical in DIR: docs/ with every page and asset, overrides/, and a mkdocs.yml "
+                          "without the reading-list plugin, its navigation written out")
+    sub.add_argument("--config-file", "-f", default="mkdocs.yml", metavar="FILE",
+                     help="with --project: the configuration to copy and the plugin options to use (default: mkdocs.yml)")
+    sub = command("search-index", cmd_search_index, "write the Pagefind search index into a site another engine built")
+    sub.add_argument("site_dir", metavar="SITE_DIR", help="the built site (the index goes to SITE_DIR/pagefind)")
     sub = command("new", cmd_new, "add a paper: a new entry file from arXiv, section and key words suggested")
     sub.add_argument("arxiv", nargs="?", metavar="ARXIV",
                      help="arXiv id, abs/pdf URL or arXiv DOI, e.g. 2008.03703, math/0211159, arxiv.org/pdf/2008.03703v2")

@@ -13,7 +13,10 @@ from jsonschema import Draft202012Validator
 
 from generator.commands.readme_import import ImportResult, entry_path, import_readme, parse_readme, write_import
 from generator.commands.readme_import import files as import_files
+from generator.commands.readme_import.markup import repair_html
+from generator.commands.readme_import.tokens import year_of
 from generator.list.load import load_text
+from generator.text.digest import digest_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "sources" / "awesome-deep-phenomena" / "README.md"
@@ -260,6 +263,12 @@ def test_listing_without_author_line_takes_two_title_words_for_its_id() -> None:
         ("Key Word: A ; ; B.", ["A", "B"], []),
         ("Keywords: Grokking; Scaling.", ["Grokking", "Scaling"], []),
         ("Key Words: Grokking.", ["Grokking"], []),
+        ("Keyword: Grokking; Scaling.", ["Grokking", "Scaling"], []),
+        # a misspelt label is one or two letters from "Keyword(s)", whatever the letters
+        ("Ke Word: Grokking; Scaling.", ["Grokking", "Scaling"], ['unusual key-word label "Ke Word:"; read as "Key Word:"']),
+        ("Kew Word: Grokking.", ["Grokking"], ['unusual key-word label "Kew Word:"; read as "Key Word:"']),
+        ("Key_Words: Grokking.", ["Grokking"], ['unusual key-word label "Key_Words:"; read as "Key Word:"']),
+        ("KeyWrods: Grokking.", ["Grokking"], ['unusual key-word label "KeyWrods:"; read as "Key Word:"']),
     ],
 )
 def test_key_word_lines(line: str, keywords: list[str], messages: list[str]) -> None:
@@ -420,7 +429,7 @@ def test_ids_skip_stop_words_use_the_family_name_and_number_collisions() -> None
         *listing("The Of.", "Stéphane d'Ascoli."),
         *listing("Physics of Language Models: Part 3.1.", "Zeyuan Allen-Zhu, Yuanzhi Li."),
         *listing("How Do Transformers Learn?", "Martin Luther King Jr."),
-        *listing("On the Sparsity of Lottery Tickets Again.", "Emanuele Natale."),
+        *listing("On the Sparsity of Pruned Convolutional Networks.", "Emanuele Natale."),
     )
     assert [e["id"] for e in result.entries] == [
         "natale2022sparsity", "natale2022sparsity-2", "dascoli2022the", "allenzhu2022physics", "king2022transformers", "natale2022sparsity-3",
@@ -554,9 +563,10 @@ def _years_as(year_2024: list[str], year_2023: list[str], *, section: str = "## 
         (["#### 2024"], ["#### 2023"], "## Scaling", []),
         (["**2024**"], ["**2023**"], "## Scaling", []),
         (["<details><summary>2024</summary>"], ["<details open><summary><b>2023</b></summary>"], "## Scaling", ["</details>", ""]),
+        (["<details>", "<summary>Scaling: 2024</summary>"], ["<details open>", "<summary>Scaling: 2023</summary>"], "## Scaling", ["</details>", ""]),
         (["## 2024"], ["## 2023"], "# Scaling", []),
     ],
-    ids=["bare-heading", "section-colon-year", "level-4", "bold", "details", "sections-at-level-1"],
+    ids=["bare-heading", "section-colon-year", "level-4", "bold", "details", "details-summary-on-its-own-line", "sections-at-level-1"],
 )
 def test_year_markups(year_2024: list[str], year_2023: list[str], section: str, after: list[str]) -> None:
     result = _years_as(year_2024, year_2023, section=section, after=after)
@@ -635,7 +645,10 @@ def test_list_without_year_groups_takes_years_from_arxiv_or_venue() -> None:
         note(9, "not under a year heading; year 2022 taken from the arXiv id 2201.02177"),
         note(14, "not under a year heading; year 2002 taken from the arXiv id math/0211159"),
         note(19, 'not under a year heading; year 2019 taken from the venue "NeurIPS 2019"'),
-        note(24, "not under a year heading, and neither an arXiv id nor a venue gives a year; not imported (put it under a year heading)"),
+    ]
+    # a listing that cannot become an entry is an error of the import, never a warning it passes over
+    assert [str(p) for p in result.unimportable] == [
+        f"{SOURCE}:24: not under a year heading, and neither an arXiv id nor a venue gives a year; not imported (put it under a year heading)",
     ]
 
 
@@ -766,3 +779,385 @@ def test_import_readme_reads_parses_and_writes(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "scaling" / "lee2024scaling.yaml").is_file()
     with pytest.raises(ValueError, match="already holds YAML files"):
         import_readme(str(source), str(tmp_path / "out"))
+
+
+# --- the family of lists in this format: year groups, link spellings, labels, nothing lost --------
+
+
+def listing_lines(title: str, url: str, *, authors: str = "Ann Lee.", year_note: str = "") -> list[str]:
+    return [f"- {title}. [[paper]]({url}){year_note}", f"  - {authors}", "  - Key Word: X.", "  - <details><summary>Digest</summary> D.", ""]
+
+
+@pytest.mark.parametrize(
+    ("name", "year"),
+    [
+        ("2024", (2024, "", False)),
+        ("Survey: 2024", (2024, "Survey", False)),
+        ("Survey: 2019 and Before", (2019, "Survey", True)),
+        ("2019 and Earlier", (2019, "", True)),
+        ("Survey - 2018 & earlier", (2018, "Survey", True)),
+        ("2017 or Older", (2017, "", True)),
+        ("Papers of 2019", None),  # a year, but not a year group's name: reported where it matters
+        ("Before 2019", None),
+    ],
+)
+def test_year_group_names(name: str, year: tuple[int, str, bool] | None) -> None:
+    assert year_of(name) == year
+
+
+@pytest.mark.parametrize(
+    "group",
+    [["### Scaling: 2019 and Before"], ["<details>", "<summary>Scaling: 2019 and Before</summary>"], ["**2019 and Earlier**"]],
+    ids=["heading", "details", "bold"],
+)
+def test_a_range_group_files_each_paper_under_its_own_year_up_to_the_groups(group: list[str]) -> None:
+    result = parse_readme("\n".join([
+        *INTRO, "## Scaling", "", "Papers on scaling.", "", *group, "",
+        *listing_lines("A Closer Look at Memorization in Deep Networks", "https://arxiv.org/abs/1706.05394"),
+        *listing_lines("Identity Crisis", "https://openreview.net/forum?id=B1l6y0VFPr", authors="Chiyuan Zhang. *ICLR 2018*"),
+        *listing_lines("Characterizing Structural Regularities", "https://arxiv.org/abs/2002.03206", authors="Ziheng Jiang."),
+        *listing_lines("Neural Network Memorization Dissection", "https://openreview.net/forum?id=rJgQkT4twH", authors="Jindong Gu."),
+        *(["</details>"] if group[0] == "<details>" else []),
+    ]), SOURCE)
+    assert [(e["id"], e["year"]) for e in result.entries] == [
+        ("lee2017closer", 2017), ("zhang2018identity", 2018), ("jiang2019characterizing", 2019), ("gu2019neural", 2019),
+    ]
+    name, first = plain(group[-1]), len(INTRO) + 4 + len(group) + 2  # the line of the first listing
+    assert notes(result) == [
+        note(first + 10, f'in the year group "{name}", but the arXiv id 2002.03206 says 2020; filed under 2019'),
+        note(first + 15, f'in the year group "{name}", and neither an arXiv id nor a venue gives a year; filed under 2019'),
+    ]
+
+
+def plain(line: str) -> str:
+    return re.sub(r"<[^>]+>|\*\*|^#+ ", "", line).strip()
+
+
+def test_details_groups_nest_close_and_are_reported_when_left_open() -> None:
+    result = parse_readme("\n".join([
+        *INTRO,
+        "## Scaling", "", "Papers on scaling.", "",
+        "<details><summary>Scaling: 2023</summary>", "",  # 13
+        *listing_lines("Grokking Again", "https://arxiv.org/abs/2301.00001"),  # 15
+        "<details><summary>Related papers</summary>", "",  # 20: no year; its listings keep 2023
+        *listing_lines("Scaling Laws for Things", "https://arxiv.org/abs/2401.00001"),  # 22
+        "</details>", "",
+        *listing_lines("Emergence Everywhere", "https://arxiv.org/abs/2302.00001"),  # 29: 2023 again
+        "</details>", "",
+        "</details>", "",  # 36: closes nothing
+        "<details><summary>Scaling: 2022</summary>", "",  # 38
+        "<details><summary>Scaling: 2021</summary>", "",  # 40: a year group inside one left open
+        *listing_lines("Double Descent Again", "https://arxiv.org/abs/2101.00001"),  # 42
+        "## Grokking", "",  # 47: closes both groups
+        "Papers on grokking.", "",
+        "<details><summary>Papers from 2020</summary>", "",  # 51: names a year, but is no year group
+        *listing_lines("Omnigrok", "https://arxiv.org/abs/2010.00001"),  # 53
+        "</details>",
+    ]), SOURCE)
+    assert [(e["title"], e["year"]) for e in result.entries] == [
+        ("Grokking Again", 2023), ("Scaling Laws for Things", 2023), ("Emergence Everywhere", 2023), ("Double Descent Again", 2021),
+        ("Omnigrok", 2020),
+    ]
+    assert notes(result) == [
+        note(36, '"</details>" closes no <details> group; ignored'),
+        note(38, '<details> group "Scaling: 2022" is not closed before the heading "Grokking"; closed there (add "</details>")'),
+        note(40, 'year group "Scaling: 2021" opens inside the year group "Scaling: 2022" (line 38), which has no "</details>" before it; '
+                 "its papers are filed under the inner one"),
+        note(40, '<details> group "Scaling: 2021" is not closed before the heading "Grokking"; closed there (add "</details>")'),
+        note(51, '<details> group "Papers from 2020" names a year but not as a year group ("2024", "Survey: 2024", '
+                 '"Survey: 2019 and Before"); its papers take the years of their arXiv ids or venues'),
+        note(53, "not under a year heading; year 2020 taken from the arXiv id 2010.00001"),
+    ]
+
+
+def test_a_digest_closed_at_the_margin_right_under_its_listing_keeps_the_year_group_open() -> None:
+    result = parse_readme("\n".join([
+        *INTRO, "## Scaling", "", "Papers on scaling.", "",
+        "<details>", "<summary>Scaling: 2023</summary>", "",
+        "- Grokking Again. [[paper]](https://arxiv.org/abs/2301.00001)",  # 16
+        "  - Cy Twain.",
+        "  - Key Word: Grokking.",
+        "  - <details><summary>Digest</summary>",
+        "    Late generalization.",
+        "</details>",  # 21
+        "",
+        "- Scaling Laws for Things. [[paper]](https://arxiv.org/abs/2401.00001)",  # 23: still in 2023
+        "  - Ann Lee.",
+        "  - Key Word: Scaling.",
+        "  - <details><summary>Digest</summary> Bigger is better.",
+        "",
+        "</details>",
+    ]), SOURCE)
+    assert [(e["title"], e["year"], e["digest"]) for e in result.entries] == [
+        ("Grokking Again", 2023, "Late generalization."), ("Scaling Laws for Things", 2023, "Bigger is better."),
+    ]
+    assert notes(result) == [
+        note(21, '"</details>" at the margin closes a <details> of the listing above; read as part of the listing '
+                 "(indent it under the listing: at the margin, GitHub reads it as the end of the year group)"),
+    ]
+
+
+def test_link_spellings_are_read_in_one_place() -> None:
+    result = parse(
+        "- Progress Measures for Grokking. [[paper](https://arxiv.org/abs/2301.05217)] [[code]](https://github.com/x/grok) "
+        "[blog](https://example.org/grok)",
+        "  - Neel Nanda.",
+        "  - Key Word: Grokking.",
+        "  - <details><summary>Digest</summary> D.",
+        "  - [[slides](https://example.org/slides.pdf)] [[video]](https://example.org/talk)",
+        "",
+        "- Grokking Explained. [paper](https://arxiv.org/abs/2201.02177) [code](https://github.com/x/explained)",
+        "  - Ann Lee.",
+        "  - Key Word: Grokking.",
+        "  - <details><summary>Digest</summary> D.",
+    )
+    assert [(e["title"], e["links"], e.get("arxiv")) for e in result.entries] == [
+        ("Progress Measures for Grokking",
+         {"paper": "https://arxiv.org/abs/2301.05217", "code": "https://github.com/x/grok", "blog": "https://example.org/grok",
+          "slides": "https://example.org/slides.pdf", "video": "https://example.org/talk"}, "2301.05217"),
+        ("Grokking Explained", {"paper": "https://arxiv.org/abs/2201.02177", "code": "https://github.com/x/explained"}, "2201.02177"),
+    ]
+    assert notes(result) == [
+        note(FIRST, "link written [[paper](URL)]; read as [[paper]](URL)"),
+        note(FIRST + 4, "links on a line of their own under the title (slides, video); added to the listing's links"),
+    ]
+
+
+def test_a_paper_whose_only_arxiv_link_is_written_inside_out_keeps_its_year() -> None:
+    result = parse_readme("\n".join([
+        "# Grokking", "", "Papers on grokking.", "", "# Papers", "", "All of them.", "",
+        "- Progress measures for grokking via mechanistic interpretability. [[paper](https://arxiv.org/abs/2301.05217)]",
+        "  - Neel Nanda, Lawrence Chan.", "  - Key Word: Grokking.", "  - <details><summary>Digest</summary> D.",
+    ]), SOURCE)
+    assert [(e["id"], e["year"], e["arxiv"]) for e in result.entries] == [("nanda2023progress", 2023, "2301.05217")]
+    assert result.unimportable == []
+
+
+def test_unknown_labels_and_summaries_are_reported_never_read_as_authors_or_digest() -> None:
+    result = parse(
+        "- Progress Measures. [[paper]](https://arxiv.org/abs/2301.05217)",
+        "  - Topics: Grokking; Interpretability.",  # before the author line: once read as the authors
+        "  - Neel Nanda, Lawrence Chan.",
+        "  - <details><summary>Notes</summary> Read twice.",
+        "  - <details><summary>Digest</summary> We argue.",
+        "  - Venue: ICLR 2023.",  # after the digest: once added to it
+    )
+    assert only(result) == entry(
+        id="nanda2022progress", title="Progress Measures", authors=["Neel Nanda", "Lawrence Chan"], year=2022, arxiv="2301.05217",
+        links={"paper": "https://arxiv.org/abs/2301.05217"}, digest="We argue.",
+    )
+    assert notes(result) == [
+        note(FIRST, 'no "Key Word:" line; imported without key words'),
+        note(FIRST + 1, 'line labelled "Topics:" is not authors, key words or digest; not imported: "Topics: Grokking; Interpretability."'),
+        note(FIRST + 3, '<details> block "Notes" is not authors or a digest; not imported: "<details><summary>Notes</summary> Read twice."'),
+        note(FIRST + 5, 'line labelled "Venue:" is not authors, key words or digest; not imported: "Venue: ICLR 2023."'),
+    ]
+
+
+def test_author_and_digest_labels() -> None:
+    result = parse(
+        "- Progress Measures. [[paper]](https://arxiv.org/abs/2301.05217)",
+        "  - Authors: Neel Nanda and Lawrence Chan.",
+        "  - Key Word: Grokking.",
+        "  - Abstract: We argue.",
+    )
+    assert (only(result)["authors"], only(result)["digest"]) == (["Neel Nanda", "Lawrence Chan"], "We argue.")
+    assert notes(result) == [
+        note(FIRST + 1, 'author line starts with "Authors:"; read as the author line'),
+        note(FIRST + 1, 'authors joined by "and" (Neel Nanda / Lawrence Chan); split there'),
+        note(FIRST + 3, 'digest written as "Abstract:" instead of a <details> block; read as the digest'),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "authors", "messages"),
+    [
+        ("Ann Lee, Bo Li and Cy Twain.", ["Ann Lee", "Bo Li", "Cy Twain"], ['authors joined by "and" (Bo Li / Cy Twain); split there']),
+        ("Ann Lee, Bo Li, and Cy Twain.", ["Ann Lee", "Bo Li", "Cy Twain"], []),
+        ("Ann Lee & Bo Li.", ["Ann Lee", "Bo Li"], ['authors joined by "&" (Ann Lee / Bo Li); split there']),
+        ("Ann Lee&Bo Li.", ["Ann Lee", "Bo Li"], ['authors joined by "&" (Ann Lee / Bo Li); split there']),
+        ("Ann Lee, Research \\& Development Team.", ["Ann Lee", "Research & Development Team"], []),  # escaped: part of a name
+        ("Ann Lee; Bo Li & Cy Twain.", ["Ann Lee", "Bo Li", "Cy Twain"],
+         ['authors separated by ";" instead of ","; split at ";"', 'authors joined by "&" (Bo Li / Cy Twain); split there']),
+    ],
+)
+def test_author_separators(line: str, authors: list[str], messages: list[str]) -> None:
+    result = parse("- Some Paper. [[paper]](https://arxiv.org/abs/2201.00001)", f"  - {line}", "  - Key Word: X.",
+                   "  - <details><summary>Digest</summary> D.")
+    assert only(result)["authors"] == authors
+    assert notes(result) == [note(FIRST + 1, m) for m in messages]
+
+
+def test_bullets_are_never_dropped_silently() -> None:
+    result = parse(
+        "- Grokking Again. [[paper]](https://arxiv.org/abs/2201.00001)",  # 11
+        "  - Cy Twain.",
+        "  - Key Word: Grokking.",
+        "  - <details><summary>Digest</summary> D.",
+        "  - Omnigrok. [[paper]](https://arxiv.org/abs/2210.01117)",  # 15: a listing indented under the one above
+        "    - Ziming Liu.",
+        "    - Key Word: Grokking.",
+        "    - <details><summary>Digest</summary> E.",
+        "",
+        "Some words between the listings.",  # 20
+        "",
+        "  - Scaling Laws for Things. [[paper]](https://arxiv.org/abs/2401.00001)",  # 22: indented, outside any listing
+        "    - Ann Lee.",
+        "    - Key Word: Scaling.",
+        "    - <details><summary>Digest</summary> F.",
+        "",
+        "Emergence Everywhere. [[paper]](https://arxiv.org/abs/2302.00001)",  # 27: no bullet
+        "  - Bo Li.",
+        "  - Key Word: Emergence.",
+        "  - <details><summary>Digest</summary> G.",
+        "",
+        "```",
+        "- Paper Title. [[paper]](https://arxiv.org/abs/xxxx.xxxxx)",  # 33: in a code block
+        "```",
+    )
+    assert [(e["title"], e["authors"], e["digest"]) for e in result.entries] == [
+        ("Grokking Again", ["Cy Twain"], "D."), ("Omnigrok", ["Ziming Liu"], "E."), ("Scaling Laws for Things", ["Ann Lee"], "F."),
+        ("Emergence Everywhere", ["Bo Li"], "G."),
+    ]
+    assert notes(result) == [
+        note(15, "listing is indented 2 spaces, under the listing at line 11; read as a listing of its own"),
+        note(20, 'text among the listings is not part of a listing; not imported: "Some words between the listings."'),
+        note(22, "listing is indented 2 spaces instead of 0; read as a listing"),
+        note(27, 'listing has no "- " bullet; read as a listing'),
+    ]
+    assert [str(s) for s in result.skipped] == [
+        note(33, 'bullet under "Topic" is inside a fenced code block; not imported: Paper Title. [[paper]](https://arxiv.org/abs/xxxx.xxxxx)'),
+    ]
+
+
+def test_prose_in_the_key_word_line_goes_to_the_digest() -> None:
+    prose = ("We show that memorization grows log-linearly with model size, with duplication and with the length of the prompt; "
+             "larger models are not safer.")
+    sentence = "This paper finds that near-duplicate text in training data makes language models copy it verbatim."
+    result = parse(
+        "- Quantifying Memorization. [[paper]](https://arxiv.org/abs/2202.07646)",
+        "  - Nicholas Carlini.",
+        f"  - Key Word: Memorization; Language Models. {prose}",
+        "",
+        "- Deduplicating Training Data. [[paper]](https://arxiv.org/abs/2107.06499)",
+        "  - Katherine Lee.",
+        f"  - Key Word: {sentence}",
+        "  - <details><summary>Digest</summary> Deduplication helps.",
+        "",
+        "- Extracting Training Data. [[paper]](https://arxiv.org/abs/2012.07805)",
+        "  - Nicholas Carlini.",
+        "  - Key Word: Training Data Extraction, Privacy, Large Language Models.",  # commas between key words, not prose
+        "  - <details><summary>Digest</summary> Attacks work.",
+    )
+    assert [(e.get("keywords", []), e["digest"]) for e in result.entries] == [
+        (["Memorization", "Language Models"], prose),
+        ([], f"Deduplication helps.\n\n{sentence}"),
+        (["Training Data Extraction", "Privacy", "Large Language Models"], "Attacks work."),
+    ]
+    assert notes(result) == [
+        note(FIRST + 2, f'key words line holds prose, not key words ({len(prose)} characters: "{prose[:59]}…"); moved to the digest'),
+        note(FIRST + 6, f'key words line holds prose, not key words ({len(sentence)} characters: "{sentence[:59]}…"); '
+                        "added to the digest as a paragraph of its own"),
+        note(FIRST + 11, 'key words separated by "," instead of ";"; split at ","'),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("digest", "repaired", "done"),
+    [
+        ("Removing the <b>most vulnerable</b> points.<br>Then <i>others</i> leak.", "Removing the **most vulnerable** points.\n\nThen *others* leak.",
+         "raw HTML, which check refuses: <b>, <br>, <i> written as Markdown"),
+        ('See the <a href="https://example.org/onion">blog post</a>.', "See the [blog post](https://example.org/onion).",
+         "raw HTML, which check refuses: <a> written as Markdown"),
+        ('A figure <img src="x.png"> and <span style="color:red">red</span> text.<!-- todo -->', "A figure and red text.",
+         "raw HTML, which check refuses: <!-- -->, <img>, <span> removed (the text between tags kept)"),
+        ("It holds when k<n, and $p<q$ in math stays.", "It holds when k&lt;n, and $p<q$ in math stays.",
+         'raw HTML, which check refuses: "<" before a letter written as "&lt;"'),
+        ("A sequence <T> of tokens.", "A sequence &lt;T> of tokens.", 'raw HTML, which check refuses: "<" before a letter written as "&lt;"'),
+        ("Plain prose, 3 < 4 and 5 > 4.", "Plain prose, 3 < 4 and 5 > 4.", ""),
+    ],
+)
+def test_raw_html_in_a_digest_is_written_as_markdown_check_accepts(digest: str, repaired: str, done: str) -> None:
+    assert repair_html(digest) == (repaired, done)
+    assert digest_problems(repaired) == []
+
+
+def test_code_in_a_digest_is_meant_literally_and_left_for_check_to_name() -> None:
+    assert repair_html("The `<br>` token and `a<b`.") == ("The `<br>` token and `a<b`.", "")
+    assert digest_problems("The `<br>` token and `a<b`.") != []  # the import reports it after writing (check-refuses case)
+
+
+def test_a_paper_listed_twice_under_nearly_the_same_title_is_merged_and_two_papers_say_so() -> None:
+    result = parse(
+        "- What Neural Networks Memorize and Why. [[paper]](https://arxiv.org/abs/2008.03703)",  # 11
+        "  - Vitaly Feldman, Chiyuan Zhang.", "  - Key Word: Memorization.", "  - <details><summary>Digest</summary> D.", "",
+        "- What Neural Networks Memorise and Why. [[paper]](https://proceedings.neurips.cc/paper/2020/hash/1e14bfe2.html)",  # 16
+        "  - Vitaly Feldman, Chiyuan Zhang. *NeurIPS 2020*", "  - Key Word: Long Tail.", "  - <details><summary>Digest</summary> D.", "",
+        "- Deep Learning. [[paper]](https://doi.org/10.1038/nature14539)",  # 21
+        "  - Yann LeCun, Yoshua Bengio, Geoffrey Hinton.", "  - Key Word: Review.", "  - <details><summary>Digest</summary> R.", "",
+        "- Deep Learning. [[paper]](https://www.deeplearningbook.org/)",  # 26: the same title, another first author
+        "  - Ian Goodfellow, Yoshua Bengio, Aaron Courville.", "  - Key Word: Textbook.", "  - <details><summary>Digest</summary> T.", "",
+        "- Memorization in Overparameterized Autoencoders. [[paper]](https://arxiv.org/abs/1810.10333)",  # 31
+        "  - Adityanarayanan Radhakrishnan.", "  - Key Word: Autoencoders.", "  - <details><summary>Digest</summary> A.", "",
+        "- Memorization in Overparameterized Autoencoders. [[paper]](https://arxiv.org/abs/2006.00001)",  # 36: the same title, another arXiv id
+        "  - Adityanarayanan Radhakrishnan.", "  - Key Word: Autoencoders.", "  - <details><summary>Digest</summary> B.",
+    )
+    assert [(e["id"], e["links"], e.get("keywords"), e.get("distinct_from")) for e in result.entries] == [
+        ("feldman2022neural", {"paper": "https://arxiv.org/abs/2008.03703", "paper-2": "https://proceedings.neurips.cc/paper/2020/hash/1e14bfe2.html"},
+         ["Memorization", "Long Tail"], None),
+        ("lecun2022deep", {"paper": "https://doi.org/10.1038/nature14539"}, ["Review"], ["goodfellow2022deep"]),
+        ("goodfellow2022deep", {"paper": "https://www.deeplearningbook.org/"}, ["Textbook"], ["lecun2022deep"]),
+        ("radhakrishnan2022memorization", {"paper": "https://arxiv.org/abs/1810.10333"}, ["Autoencoders"], ["radhakrishnan2022memorization-2"]),
+        ("radhakrishnan2022memorization-2", {"paper": "https://arxiv.org/abs/2006.00001"}, ["Autoencoders"], ["radhakrishnan2022memorization"]),
+    ]
+    assert notes(result) == [
+        note(16, 'same paper as line 11 (nearly the same title: "What Neural Networks Memorize and Why"); merged into one entry: '
+                 "key words combined, its paper link added as paper-2"),
+        note(26, "the same title (line 21), but another first author: imported as two papers, each naming the other in distinct_from "
+                 "(if they are one paper, delete one listing)"),
+        note(36, "the same title (line 31), but other arXiv ids or DOIs: imported as two papers, each naming the other in distinct_from "
+                 "(if they are one paper, delete one listing)"),
+    ]
+
+
+def test_a_section_slug_never_takes_the_name_of_a_page_of_the_site() -> None:
+    result = parse_readme("\n".join(["# List", "", "A list.", "", "## Keywords", "", "Papers about key words.", "", "### 2022", "",
+                                     *listing_lines("Grokking Again", "https://arxiv.org/abs/2201.00001")]), SOURCE, reserved={"keywords"})
+    assert result.info["sections"] == [{"slug": "keywords-papers", "title": "Keywords", "description": "Papers about key words."}]
+    assert only(result)["section"] == "keywords-papers"
+    assert notes(result) == [
+        note(5, 'section "Keywords" would take the slug "keywords", the name of a page of the site; its slug is "keywords-papers"'),
+    ]
+
+
+def test_an_unimportable_listing_stops_the_import_unless_skipped(tmp_path: Path) -> None:
+    source = tmp_path / "README.md"
+    source.write_text("\n".join([
+        "# Grokking", "", "Papers on grokking.", "", "# Papers", "", "All of them.", "",
+        *listing_lines("Grokking", "https://arxiv.org/abs/2201.02177"),
+        *listing_lines("An Undated Paper", "https://example.org/q"),
+    ]), encoding="utf-8")
+    refused = import_readme(str(source), str(tmp_path / "out"))
+    assert [str(p) for p in refused.unimportable] == [
+        f"{source}:14: not under a year heading, and neither an arXiv id nor a venue gives a year; not imported (put it under a year heading)",
+    ]
+    assert refused.written == [] and not (tmp_path / "out").exists()
+    skipped = import_readme(str(source), str(tmp_path / "out"), skip_unimportable=True)
+    assert [(p.severity, p.line) for p in skipped.unimportable] == [("warning", 14)]
+    assert [os.path.relpath(p, tmp_path / "out") for p in skipped.written] == ["sections.yaml", os.path.join("papers", "lee2022grokking.yaml")]
+    assert skipped.failing == []
+
+
+def test_in_a_list_with_year_groups_a_section_of_resources_is_no_paper_section() -> None:
+    result = parse(
+        *listing_lines("Grokking Again", "https://arxiv.org/abs/2201.00001"),
+        "## Toolboxes",  # 16
+        "",
+        "- [Robustness Gym](https://github.com/robustness-gym/robustness-gym)",  # 18
+        "  - A toolkit for evaluating natural language models.",
+    )
+    assert [e["title"] for e in result.entries] == ["Grokking Again"]
+    assert result.unimportable == []
+    assert [str(s) for s in result.skipped] == [
+        note(18, 'bullet under "Toolboxes", not in a paper section; not imported: [Robustness Gym](https://github.com/robustness-gym/robustness-gym)'),
+    ]

@@ -6,8 +6,11 @@ per section; `import-readme --follow-links` reads that README back through here.
 joined into one text for the parser, and every problem it reports is moved back to the file and
 line it came from.
 
-Writing: sections.yaml and one file per paper, never into a folder that already holds YAML.
-import_readme does all three: gather, parse_readme, write_import.
+Writing: sections.yaml and one file per paper, never into a folder that already holds YAML, and
+nothing at all while a listing cannot become an entry (unless the user skips those on purpose).
+Then the written folder is read back by `check`'s own reader, and whatever it still refuses is
+reported at the listing it came from. import_readme does it all: gather, parse_readme,
+write_import, checked.
 """
 
 from __future__ import annotations
@@ -15,14 +18,15 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import unquote
 
 from generator.commands.readme_import.whole import ImportResult, parse_readme
-from generator.errors import Problem
+from generator.errors import Problem, errors_in
 from generator.list.emit import format_entry, format_sections, write_text
-from generator.list.source import MAX_FILES_PER_FOLDER
+from generator.list.source import MAX_FILES_PER_FOLDER, display_path, read_list
 
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 _LINK_TARGET = re.compile(r"\]\((?P<target>[^()\s]+)\)")
@@ -139,14 +143,37 @@ def write_import(result: ImportResult, out_dir: str) -> list[str]:
     return written
 
 
-def import_readme(src_path: str, out_dir: str, *, follow_links: bool = False) -> ImportResult:
+def checked(result: ImportResult, written: list[str], out_dir: str, reserved: Collection[str] = ()) -> list[Problem]:
+    """What `check` refuses in the written folder, each at the line of the listing the file came from
+    (sections.yaml's at line 0, the whole README)."""
+    _, _, problems = read_list(out_dir, reserved)
+    source_line = {display_path(path): line for path, line in zip(written[1:], result.lines, strict=True)}
+    return [
+        Problem(result.source, source_line.get(problem.path, 0), f"check refuses what this listing became: {problem}")
+        for problem in errors_in(problems)
+    ]
+
+
+def import_readme(
+    src_path: str, out_dir: str, *, follow_links: bool = False, skip_unimportable: bool = False, reserved: Collection[str] = ()
+) -> ImportResult:
     """Read a README (UTF-8), parse it, and write its entries under out_dir. With follow_links,
     the local Markdown files its list items link to are read as if they followed it (a README
-    split into section files, as export-readme writes one); problems name the file they are in."""
+    split into section files, as export-readme writes one); problems name the file they are in.
+
+    A listing that cannot become an entry (result.unimportable) stops the import before anything is
+    written; with skip_unimportable the rest is written and each of them stays named, as a warning.
+    What `check` (with the site's `reserved` names) still refuses in the written files is
+    result.failing, at the listings they came from."""
     _refuse_used_folder(out_dir)
     document = gather(src_path, follow_links)
-    result = parse_readme(document.text, src_path)
+    result = parse_readme(document.text, src_path, reserved)
     result.notes = [document.locate(p) for p in result.notes]
     result.skipped = [document.locate(p) for p in result.skipped]
-    write_import(result, out_dir)
+    result.unimportable = [document.locate(p) for p in result.unimportable]
+    if result.unimportable and not skip_unimportable:
+        return result
+    result.unimportable = [replace(p, severity="warning") for p in result.unimportable]
+    result.written = write_import(result, out_dir)
+    result.failing = [document.locate(p) for p in checked(result, result.written, out_dir, reserved)]
     return result

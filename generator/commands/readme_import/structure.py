@@ -6,8 +6,10 @@ one row per section with its slug and description).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from typing import Any
 
+from generator.commands.readme_import.links import has_list_link
 from generator.commands.readme_import.tokens import Bullet, Heading, Notes, Paragraph, Token, YearMark, prose
 from generator.list.identifiers import slugify
 
@@ -57,14 +59,14 @@ def section_owners(tokens: list[Token], level: int | None) -> list[Heading | Non
 
 
 def paper_sections(tokens: list[Token], owners: list[Heading | None]) -> list[Heading]:
-    """Sections that hold year groups (or, in a list without years, paper listings)."""
+    """Sections that hold year groups or paper listings. In a list with year groups, a section
+    without any holds papers when its bullets have [[label]] links (its papers are not left out for
+    want of years); a resource with a line of description under it is no listing."""
     has_years = any(isinstance(t, YearMark) for t in tokens)
     found: dict[int, Heading] = {}
     for token, owner in zip(tokens, owners, strict=True):
-        holds = isinstance(token, YearMark) if has_years else (
-            isinstance(token, Bullet) and token.looks_like_paper
-        )
-        if holds and owner is not None:
+        listing = isinstance(token, Bullet) and not token.fenced and (has_list_link(token.text) if has_years else token.looks_like_paper)
+        if (isinstance(token, YearMark) or listing) and owner is not None:
             found.setdefault(owner.line, owner)
     return list(found.values())
 
@@ -81,9 +83,10 @@ def _first_prose(tokens: list[Token], after: int) -> str | None:
 
 
 def list_info(
-    tokens: list[Token], sections: list[Heading], notes: Notes
+    tokens: list[Token], sections: list[Heading], notes: Notes, reserved: Collection[str] = ()
 ) -> tuple[dict[str, Any], dict[int, str]]:
-    """The sections-file mapping, and the slug of each section heading (by its line)."""
+    """The sections-file mapping, and the slug of each section heading (by its line); a slug that is
+    the name of one of the site's own pages (`reserved`) gets "-papers" added."""
     headings = [t for t in tokens if isinstance(t, Heading)]
     title_heading = next((h for h in headings if h.level == 1), headings[0] if headings else None)
     info: dict[str, Any] = {"title": "Reading list"}
@@ -100,6 +103,10 @@ def list_info(
     rows: dict[str, dict[str, str]] = {}
     for heading in sections:
         slug = slugify(heading.title)[:MAX_SLUG].strip("-") or f"section-{len(rows) + 1}"
+        if slug in reserved:
+            taken, slug = slug, f"{slug[:MAX_SLUG - 7]}-papers"
+            notes(heading.line, f'section "{heading.title}" would take the slug "{taken}", the name of a page of the site; '
+                                f'its slug is "{slug}"')
         slugs[heading.line] = slug
         if slug in rows:
             notes(heading.line, f'section "{heading.title}" repeats section "{rows[slug]["title"]}"; its papers join that section')
