@@ -152,3 +152,21 @@ def test_not_a_list_file(small_list: Path, capsys: pytest.CaptureFixture[str]) -
     assert fmt("notes.txt") == 1
     _, err = capsys.readouterr()
     assert err.splitlines()[0] == "notes.txt:0: not a .yaml file of the list"
+
+
+def test_every_title_length_formats_to_a_file_check_accepts(small_list: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Titles and venues of every length from 60 to 130 characters: what `fmt` writes, `check` accepts
+    (PyYAML used to continue a plain value of 94 to 100 characters on the next line)."""
+    folder = small_list / "memorization"
+    written = []
+    for length in range(60, 131):
+        text = " ".join(f"{chr(97 + i % 26)}{length}" for i in range(40))[:length].rstrip()  # a space every few characters
+        path = folder / f"length{length}.yaml"
+        path.write_text(f"id: length{length}\ntitle: {text}\nauthors: [Ada Lovelace]\nyear: 2024\nvenue: {text}\n"
+                        f"keywords: [Grokking]\nlinks:\n  paper: https://example.org/{length}\ndigest: It finds what it finds.\n",
+                        encoding="utf-8")
+        written.append(path)
+    assert fmt("--entries", str(small_list), *map(str, written)) == 0
+    capsys.readouterr()
+    assert main(["check", "--strict", "--entries", str(small_list), *map(str, written)]) == 0, capsys.readouterr().out
+    assert max(len(line) for path in written for line in path.read_text(encoding="utf-8").splitlines()) > 100

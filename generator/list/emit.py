@@ -20,6 +20,12 @@ class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, False)  # indent list items under their key
 
+    def write_plain(self, text: str, split: bool = True) -> None:
+        # A plain value is never broken over lines: a reader of the file (and `check`) takes a
+        # continued plain line for a mistake. Only values of at most WIDTH characters are plain
+        # (_represent_str), so a line runs at most its key's length past WIDTH.
+        super().write_plain(text, False)
+
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = ">" if len(value) > WIDTH and "\n" not in value else None
