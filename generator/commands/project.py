@@ -27,7 +27,6 @@ from generator.list.emit import write_text
 from generator.site import pages
 from generator.site.generate import generate
 from generator.site.guide import site_guide
-from generator.site.render import Site
 
 PLUGIN = "reading-list"
 MARKER = "# Written by `python -m generator pages --project`"
@@ -117,31 +116,6 @@ def without_plugin(plugins: Any) -> Any:
     return [p for p in plugins if p != PLUGIN and not (isinstance(p, dict) and PLUGIN in p)]
 
 
-def handwritten_pages(docs_dir: str) -> list[str]:
-    """The Markdown pages under docs/, in the order the plugin lists them (sorted, folder by folder)."""
-    found = []
-    for folder, dirs, names in os.walk(docs_dir):
-        dirs.sort()
-        for name in sorted(names):
-            if name.endswith(".md"):
-                found.append(os.path.relpath(os.path.join(folder, name), docs_dir).replace(os.sep, "/"))
-    return found
-
-
-def navigation(site: Site, handwritten: list[str], guide: bool) -> list[Any]:
-    """Home, the sections in the sections file's order, the Browse rows of the page registry, the
-    hand-written pages, then the guide: what the plugin gives MkDocs, as a `nav` setting."""
-    sections = pages.SECTIONS.names(site)
-    generated = {pages.HOME.name, pages.GUIDE} | {name for name, _ in sections} | {page.name for page in pages.BROWSE}
-    nav: list[Any] = [
-        {"Home": pages.HOME.name},
-        {"Sections": [{section.title: name} for name, section in sections if section is not None]},
-        {"Browse": [{page.nav: page.name} for page in pages.BROWSE]},
-        *(name for name in handwritten if name not in generated),
-    ]
-    return [*nav, pages.GUIDE] if guide else nav
-
-
 @dataclass
 class Project:
     config: str  # the written mkdocs.yml
@@ -198,7 +172,7 @@ def write_project(catalog: Catalog, out: str, config_file: str = "mkdocs.yml", *
             notes.append(f"{config_file}: no repo_url, so the guide's links to files of the repository stay relative; set repo_url")
         files[pages.GUIDE] = guide
 
-    handwritten = handwritten_pages(docs_dir) if os.path.isdir(docs_dir) else []
+    handwritten = pages.handwritten_pages(docs_dir) if os.path.isdir(docs_dir) else []
     for name in files:
         if os.path.exists(os.path.join(docs_dir, name)):
             raise ValueError(f"{docs_dir}/{name} has the name of a generated file; rename or remove it")
@@ -219,7 +193,7 @@ def write_project(catalog: Catalog, out: str, config_file: str = "mkdocs.yml", *
     if "plugins" in config:
         written["plugins"] = without_plugin(config["plugins"])
     written.update(docs_dir=DOCS, site_dir=SITE, use_directory_urls=False,
-                   nav=navigation(site, handwritten, pages.GUIDE in files))
+                   nav=pages.navigation(site, handwritten, pages.GUIDE in files))
     header = (f"{MARKER} from {config_file}: the reading-list plugin's pages are in {DOCS}/, so this\n"
               f"# configuration runs without it: `zensical build` here, then `python -m generator search-index {os.path.join(out, SITE)}`\n"
               "# (with the list's --entries) from the repository, for search.\n")

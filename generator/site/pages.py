@@ -2,17 +2,20 @@
 
 Each row says a page's file, its title under "Browse" in the navigation, its template, the function
 that builds the template's context, the line the home page shows for it, and which search records
-point into it. From the table come the render loop (render.render_pages), the navigation
-(plugin._nav), the home page's list of pages (home.md.j2), the section slugs a list may not use
-(`reserved_slugs`, checked by validate) and the search records (search.search_records).
+point into it. From the table come the render loop (`render_site`), the navigation (`navigation`:
+the plugin's, and that of a project for another engine), the home page's list of pages
+(home.md.j2), the section slugs a list may not use (`reserved_slugs`, checked by validate) and the
+search records (`search_records`).
 
 A new index page is one row here, one template in templates/ and one context function.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from generator.list.catalog import Catalog
 from generator.model import Entry, Section
@@ -103,6 +106,34 @@ def reserved_slugs() -> frozenset[str]:
     """Names a section's slug may not take: each is the address of another page or folder of the site."""
     pages = [page.name for page in PAGES if not page.per_section] + [GUIDE]
     return frozenset(name.removesuffix(".md") for name in pages) | set(SITE_FOLDERS)
+
+
+def handwritten_pages(docs_dir: str) -> list[str]:
+    """The Markdown pages under docs/, sorted folder by folder: where the navigation lists them."""
+    found = []
+    for folder, dirs, names in os.walk(docs_dir):
+        dirs.sort()
+        for name in sorted(names):
+            if name.endswith(".md"):
+                found.append(os.path.relpath(os.path.join(folder, name), docs_dir).replace(os.sep, "/"))
+    return found
+
+
+def navigation(site: Site | None, handwritten: list[str], guide: bool) -> list[Any]:
+    """Home, the sections in the sections file's order, the Browse rows of the table, the
+    hand-written pages, then the guide: the plugin's navigation, and the `nav` of a project for
+    another engine. Without a site (a preview whose list never built) only home and the rest."""
+    generated = {HOME.name, GUIDE}
+    nav: list[Any] = [{"Home": HOME.name}]
+    if site is not None:
+        sections = SECTIONS.names(site)
+        generated |= {name for name, _ in sections} | {page.name for page in BROWSE}
+        nav += [
+            {"Sections": [{section.title: name} for name, section in sections if section is not None]},
+            {"Browse": [{page.nav: page.name} for page in BROWSE]},
+        ]
+    nav += [name for name in handwritten if name not in generated]
+    return [*nav, GUIDE] if guide else nav
 
 
 def render_pages(catalog: Catalog, override_dir: str | None = None, *, directory_urls: bool = True,

@@ -184,26 +184,6 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.warnings.count = 0
         logging.getLogger("mkdocs").addHandler(self.warnings)
 
-    def _nav(self, config: MkDocsConfig, site: Site | None) -> list[Any]:
-        """Home, the sections in the sections file's order, the pages of the registry's Browse rows,
-        the hand-written pages, then the guide."""
-        nav: list[Any] = [{"Home": pages.HOME.name}]
-        generated = {pages.HOME.name, GUIDE}
-        if site is not None:
-            sections = pages.SECTIONS.names(site)
-            generated |= {name for name, _ in sections} | {page.name for page in pages.BROWSE}
-            nav += [
-                {"Sections": [{section.title: name} for name, section in sections if section is not None]},
-                {"Browse": [{page.nav: page.name} for page in pages.BROWSE]},
-            ]
-        for folder, dirs, names in os.walk(config.docs_dir):
-            dirs.sort()
-            for name in sorted(names):
-                rel = os.path.relpath(os.path.join(folder, name), config.docs_dir).replace(os.sep, "/")
-                if name.endswith(".md") and rel not in generated:
-                    nav.append(rel)
-        return [*nav, GUIDE] if self.guide else nav
-
     def _generate(self, config: MkDocsConfig) -> tuple[Site | None, dict[str, str]]:
         """The Site the pages show and its generated files: the list's, else (in a failed preview) the last good ones."""
         if self.failure is None:
@@ -245,7 +225,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             files.append(File.generated(config, name, content=text))
         self.generated = {name for name in generated if name.endswith(".md")}
         if self.own_nav:
-            config.nav = self._nav(config, site)
+            config.nav = pages.navigation(site, pages.handwritten_pages(config.docs_dir), self.guide is not None)
         if self.config.pagefind and site is not None and self.failure is None:  # a failed preview goes without search
             records = pages.search_records(site, config.use_directory_urls)
             records.update(self._page_records(files, config))
