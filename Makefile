@@ -42,11 +42,12 @@ lint: $(STAMP)
 test: $(STAMP) lint browser  ## lint, type-check, then the whole test suite (browser tests included)
 	$(PY) -m pytest
 
-bench: $(STAMP) browser  ## benchmarks (about 25 minutes): builds, reload, explorer, suggestions, scale and search
+bench: $(STAMP) browser  ## benchmarks (about 30 minutes): builds, reload, explorer, suggestions, scale and search
 	$(PY) bench/bench_build.py
 	$(PY) bench/bench_explorer.py
 	$(PY) bench/bench_suggest.py
 	$(PY) bench/bench_scale.py
+	$(PY) bench/bench_search.py
 
 clean:
 	rm -rf site pages bench/out

@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
-"""Build-time and reload benchmarks of the reading-list plugin against a plain MkDocs floor.
+"""Build-time, reload and size benchmarks of the reading-list plugin against two plain MkDocs floors.
 
-    python bench/bench_build.py [--entries entries] [--scale 20] [--repeat 3] [--out bench/out]
+    python bench/bench_build.py [--entries entries] [--scale 20] [--repeat 3] [--repeat-large N] [--out bench/out]
 
-Measures, on this machine and in one run:
+Measures, on this machine and in one run, and reports against the goals of issue 11 (PASS/MISS):
 
-1. the full `mkdocs build` of the list with the plugin (`python -m generator build`), next to the
-   floor: the same pages as static Markdown built by plain MkDocs + Material (no plugin), runs
-   interleaved, median of --repeat each;
-2. the same at --scale times the size, on a synthetic list made from the real one;
-3. the reload time of `mkdocs serve` after one entry file changes (real list);
-4. entries, generated pages, section-page HTML bytes and search index bytes for both sizes.
+1. full builds of the list, runs interleaved, median of --repeat each:
+   - floor (a), *section pages*: plain Material (no plugin) on one plain Markdown page per section
+     written from the list (headings, authors, links, key words, digests), plus an index page;
+   - floor (b), *same pages*: the plugin's own generated files as static input to plain Material;
+   - the plugin (`python -m generator build`) with an empty cache (cold, as from a fresh checkout)
+     and with the cache its previous build left (warm, the list unchanged);
+   with the wall time, CPU time and peak memory (max RSS) of each build process;
+2. the same at --scale times the size, on a synthetic list made from the real one, with the
+   largest HTML page, the pages over 1 MB and the bytes the explorer fetches before its first result;
+3. the reload time of `mkdocs serve` after one entry file changes (real list), against plain
+   MkDocs reloading the floor's static pages, median of 5 each.
 
 Prints a table and writes the same figures to OUT/results.json. See bench/README.md.
 Only the standard library and the project's venv are used. Nothing outside temp dirs and OUT is written.
@@ -19,13 +24,13 @@ Only the standard library and the project's venv are used. Nothing outside temp 
 from __future__ import annotations
 
 import argparse
+import gzip
 import html
 import json
 import os
 import platform
 import random
 import re
-import resource
 import shutil
 import signal
 import socket
@@ -48,6 +53,7 @@ from common import (  # first: it makes `generator` importable from a checkout
     derived_config,
     env,
     make_synthetic,
+    measured_run,
     read_config,
     read_config_file,
     repo_docs_dir,
@@ -57,23 +63,50 @@ from common import (  # first: it makes `generator` importable from a checkout
     write_results,
 )
 
-from generator.list.catalog import newest_first
+from generator.list.catalog import Catalog, newest_first
 from generator.list.emit import format_entry
 from generator.list.load import load_bytes
-from generator.list.source import SECTIONS_FILE, read_info, read_list
-from generator.site.render import page_name
+from generator.list.source import SECTIONS_FILE, load_catalog, read_info, read_list
+from generator.model import Entry
+from generator.site.render import md_text, page_name
 
-TARGET_OVERHEAD = 0.30  # plugin build at most 30% slower than the floor
-TARGET_RELOAD = 1.0  # seconds from saving an entry to the served page showing it
+# The goals of issue 11
+GOAL_SECTIONS_FLOOR = 1.30  # a build at most 1.3 times floor (a), at both sizes
+GOAL_PAGES_FLOOR = 1.00  # at the list's size no slower than floor (b); at --scale, 1.3 times it too
+GOAL_RELOAD_FLOOR = 1.00  # a reload no slower than plain MkDocs reloading the floor's static pages
+GOAL_RELOAD_S = 1.0  # and under 1 s (median of the 5 edits)
+GOAL_PAGE_BYTES = 1_000_000  # at --scale no HTML page over 1 MB
+GOAL_EXPLORER_BYTES = 1_000_000  # at --scale the explorer's data under 1 MB before its first result
+GOAL_MEMORY_FLOOR = 2.00  # at --scale peak memory at most twice floor (a)'s
+# What the explorer page fetches before it shows its first result, relative to the site root: change
+# this when the explorer loads its data differently (chunks, an index first, ...).
+EXPLORER_FIRST_RESULT: tuple[str, ...] = ("explorer.json",)
+
 RELOAD_EDITS = 5
 LARGE_BUDGET = 300.0  # seconds for the timed builds at the large size, unless --repeat-large is given
 POLL = 0.02  # seconds between GETs while waiting for a reload
 BUILT_IN = re.compile(r"Documentation built in ([0-9.]+) seconds")
 SERVING_ON = re.compile(r"Serving on (http://\S+)")
 
+# The builds of one round, in the order they run: each plugin build next to a floor build, and the
+# warm build right after the cold one whose cache it reads (floor (b) in between touches no cache).
+KINDS = ("floor_sections", "plugin_cold", "floor_pages", "plugin_warm")
+LABELS = {
+    "floor_sections": "floor (a) section pages",
+    "floor_pages": "floor (b) same pages",
+    "plugin_cold": "plugin, cold cache",
+    "plugin_warm": "plugin, warm cache",
+}
+FLOORS = ("floor_sections", "floor_pages")
+PLUGINS = ("plugin_cold", "plugin_warm")
+
 
 def section_html(site: Path, slug: str, directory_urls: bool) -> Path:
     return site / slug / "index.html" if directory_urls else site / f"{slug}.html"
+
+
+def loadavg() -> list[float]:
+    return [round(v, 2) for v in os.getloadavg()]
 
 
 # --- builds -----------------------------------------------------------------------------------------------
@@ -87,16 +120,6 @@ def try_run(cmd: Sequence[str], cwd: Path = REPO) -> tuple[float, str, int]:
     return seconds, proc.stdout + proc.stderr, proc.returncode  # stderr last: MkDocs' log, check's summary
 
 
-def run_build(cmd: Sequence[str]) -> tuple[float, float, str]:
-    """(wall seconds, CPU seconds (user+sys of the child and its children), output); exit on failure.
-    CPU time hardly moves when other work shares the cores; wall time does."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    seconds, output = run(cmd)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return seconds, cpu, output
-
-
 def run(cmd: Sequence[str], cwd: Path = REPO) -> tuple[float, str]:
     """Run a command; (wall seconds, stdout+stderr). Exit on failure with its output."""
     seconds, output, code = try_run(cmd, cwd)
@@ -104,6 +127,13 @@ def run(cmd: Sequence[str], cwd: Path = REPO) -> tuple[float, str]:
         say(output[-4000:])
         raise SystemExit(f"failed (exit {code}): {' '.join(map(str, cmd))}")
     return seconds, output
+
+
+def run_build(cmd: Sequence[str]) -> dict[str, Any]:
+    """One build subprocess: wall seconds, CPU seconds (user+sys) and peak memory (ru_maxrss, MiB)
+    of that process and the children it waited for (the pagefind binary). Exit on failure."""
+    seconds, usage, output = measured_run(list(cmd), cwd=REPO, env=env())
+    return {"wall": seconds, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024, "built_in": built_in(output)}
 
 
 def built_in(output: str) -> float | None:
@@ -128,6 +158,9 @@ def floor_nav(docs: Path, info: Any, pages: list[str]) -> list[Any]:
     return nav
 
 
+# Runs the plugin's on_config and on_files in a fresh interpreter and writes every file it hands
+# MkDocs. The Markdown pages are skeletons whose HTML the plugin keeps in `plugin.slots` (issue 11):
+# they are written with the HTML inline (`slots.inline`), as `python -m generator pages` writes them.
 _CAPTURE = """
 import json, os, sys, time
 t0 = time.perf_counter()
@@ -137,17 +170,22 @@ import generator.site.plugin
 t1 = time.perf_counter()
 entries, config_file, plugin_name, out, site_dir = sys.argv[1:6]
 config = load_config(config_file, site_dir=site_dir)
-config.plugins[plugin_name].config.entries = entries
+plugin = config.plugins[plugin_name]
+plugin.config.entries = entries
 t2 = time.perf_counter()
 config = config.plugins.on_config(config)
 t3 = time.perf_counter()
 files = config.plugins.on_files(Files([]), config=config)
 t4 = time.perf_counter()
+slots = getattr(plugin, "slots", None)  # older plugins put the HTML into the Markdown themselves
 for f in files:
     path = os.path.join(out, f.src_uri)
     os.makedirs(os.path.dirname(path), exist_ok=True)
+    data = f.content_bytes
+    if slots is not None and f.src_uri.endswith(".md"):
+        data = slots.inline(f.content_string).encode("utf-8")
     with open(path, "wb") as handle:
-        handle.write(f.content_bytes)
+        handle.write(data)
 stages = {"import_s": t1 - t0, "load_config_s": t2 - t1, "on_config_s": t3 - t2, "on_files_s": t4 - t3}
 print("CAPTURE " + json.dumps({"nav": config.nav, "files": [f.src_uri for f in files], "stages": stages}))
 """
@@ -167,28 +205,17 @@ def plugin_output(entries: Path, out: Path, scratch: Path) -> tuple[list[Any] | 
     return data["nav"], data["files"], {k: round(v, 3) for k, v in data["stages"].items()}
 
 
-def prepare_floor(entries: Path, work: Path, compare_cli: bool) -> tuple[Path, dict[str, Any]]:
-    """The plugin's output as static files beside the repo's docs, and a plugin-less config whose
-    explicit nav is the plugin's. With compare_cli, `python -m generator pages` runs too, and every
-    file where it differs from what the plugin feeds MkDocs is reported."""
+def prepare_pages_floor(entries: Path, work: Path) -> tuple[Path, dict[str, Any]]:
+    """Floor (b): the plugin's pages as static Markdown beside the repo's docs (as `python -m generator
+    pages` writes them for other engines: Markdown headings, the papers' HTML inline), and a plugin-less
+    config whose explicit nav is the plugin's. MkDocs then converts what the plugin hands it as HTML."""
     docs = work / "docs"
     shutil.copytree(repo_docs_dir(), docs)
-    captured = work / "captured"
-    nav, names, stages = plugin_output(entries, captured, work / "scratch")
-    shutil.copytree(captured, docs, dirs_exist_ok=True)
+    nav, names, stages = plugin_output(entries, work / "captured", work / "scratch")  # the nav, and the plugin's own timings
+    written = work / "cli-pages"
+    seconds, _ = run([sys.executable, "-m", "generator", "pages", "--entries", str(entries), "--out", str(written)])
+    shutil.copytree(written, docs, dirs_exist_ok=True)
     pages = sorted(name for name in names if name.endswith(".md"))
-    seconds, differs = None, []
-    if compare_cli:
-        cli_out = work / "cli-pages"
-        seconds, output, code = try_run([sys.executable, "-m", "generator", "pages", "--entries", str(entries), "--out", str(cli_out)])
-        if code == 0:
-            cli_files = {p.relative_to(cli_out).as_posix() for p in cli_out.rglob("*") if p.is_file()}
-            differs = sorted(n for n in cli_files | set(names)
-                             if n not in cli_files or n not in names or (cli_out / n).read_bytes() != (captured / n).read_bytes())
-        else:
-            last = output.strip().splitlines()[-1] if output.strip() else ""
-            say(f"  `python -m generator pages` failed (exit {code}): {last}")
-            differs = [f"(generator pages failed, exit {code}: {last})"]
     if nav is None:
         info, problems = read_info(str(entries))
         if info is None:
@@ -200,108 +227,199 @@ def prepare_floor(entries: Path, work: Path, compare_cli: bool) -> tuple[Path, d
         "stages": stages,
         "pages": len(pages),
         "other_files": len(names) - len(pages),
+        "markdown_bytes": sum((written / name).stat().st_size for name in pages),
         "generator_pages_s": seconds,
-        "generator_pages_differ": differs,
     }
+
+
+def paper_markdown(entry: Entry) -> str:
+    """One paper on a plain section page: heading with its id, authors · venue, links, key words, digest."""
+    byline = " · ".join(part for part in (", ".join(entry.authors), entry.venue or "") if part)
+    parts = [f"### {md_text(entry.title)} {{#{entry.id}}}"]
+    if byline:
+        parts.append(md_text(byline))
+    if entry.links:
+        parts.append(" · ".join(f"[{md_text(label)}](<{url}>)" for label, url in entry.links))
+    if entry.keywords:
+        parts.append(md_text(", ".join(entry.keywords)))
+    if entry.digest:
+        parts.append(entry.digest.strip())
+    return "\n\n".join(parts) + "\n"
+
+
+def section_pages(catalog: Catalog) -> dict[str, str]:
+    """Floor (a)'s docs: an index page and one plain Markdown page per section, years newest first."""
+    pages = {}
+    index = [f"# {md_text(catalog.info.title)}", ""]
+    for section in catalog.sections:
+        years = catalog.by_year(section.slug)
+        index.append(f"- [{md_text(section.title)}]({page_name(section.slug)}): {sum(len(p) for _, p in years)} papers")
+        text = [f"# {md_text(section.title)}\n", section.description.strip() + "\n" if section.description else ""]
+        for year, papers in years:
+            text.append(f"## {year}\n")
+            text += [paper_markdown(entry) for entry in papers]
+        pages[page_name(section.slug)] = "\n".join(t for t in text if t)
+    pages["index.md"] = "\n".join(index) + "\n"
+    return pages
+
+
+def prepare_sections_floor(entries: Path, work: Path) -> tuple[Path, dict[str, Any]]:
+    """Floor (a): plain Material on the papers as section pages, beside a copy of the repo's docs
+    (the stylesheets and scripts mkdocs.yml names); the repo's config without the plugin, its nav
+    the index and the sections."""
+    catalog, _ = load_catalog(str(entries))
+    docs = work / "docs"
+    shutil.copytree(repo_docs_dir(), docs)
+    pages = section_pages(catalog)
+    for name, text in pages.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    nav: list[Any] = [{"Home": "index.md"}, *({s.title: page_name(s.slug)} for s in catalog.sections)]
+    config_path = work / "mkdocs.floor-sections.yml"
+    write_config(config_path, derived_config(docs, None, nav))
+    return config_path, {"pages": len(pages), "markdown_bytes": sum(len(t.encode("utf-8")) for t in pages.values())}
 
 
 _EMPTY_ATTRIBUTE = re.compile(r'(\s[\w:-]+)=""')
 _BLANK_LINES = re.compile(r"\n\s*\n")
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.DOTALL)
+SAME_CONTENT = "same content, not the same page"
+VERDICTS = ("differs", SAME_CONTENT, "same after normalizing", "identical")  # worst first
 
 
 def compare_html(floor: Path, plugin: Path) -> str:
     """'identical'; 'same after normalizing' when only the serialization differs (character
     references against characters, `attr` against `attr=""`, as an HTML re-serializer such as the
     plugin's sanitizer changes them; runs of blank lines: Material's templates leave a few more
-    after the content of the plugin's pages); else 'differs'."""
+    after the content of the plugin's pages); SAME_CONTENT when that holds for the page's article
+    but not for the rest (the table of contents: MkDocs' toc extension does not see headings in raw
+    HTML, which the plugin adds to the page's toc itself); else 'differs'."""
     a, b = floor.read_text(encoding="utf-8"), plugin.read_text(encoding="utf-8")
     if a == b:
         return "identical"
-    normal = [_BLANK_LINES.sub("\n", html.unescape(_EMPTY_ATTRIBUTE.sub(r"\1", text))) for text in (a, b)]
-    return "same after normalizing" if normal[0] == normal[1] else "differs"
+
+    def normal(text: str) -> str:
+        return _BLANK_LINES.sub("\n", html.unescape(_EMPTY_ATTRIBUTE.sub(r"\1", text)))
+
+    if normal(a) == normal(b):
+        return "same after normalizing"
+    articles = [_ARTICLE.search(text) for text in (a, b)]
+    if articles[0] and articles[1] and normal(articles[0].group(1)) == normal(articles[1].group(1)):
+        return SAME_CONTENT
+    return "differs"
 
 
-def site_stats(site: Path, slugs: list[str], directory_urls: bool) -> dict[str, int]:
+def html_pages(site: Path) -> dict[str, int]:
+    """Every HTML page of a site (path relative to the site) and its bytes."""
+    return {p.relative_to(site).as_posix(): p.stat().st_size for p in site.rglob("*.html") if p.is_file()}
+
+
+def site_stats(site: Path, slugs: list[str], directory_urls: bool) -> dict[str, Any]:
     index = site / "search" / "search_index.json"
+    pages = html_pages(site)
+    largest = max(pages, key=lambda name: pages[name]) if pages else None
+    over = sorted((name for name, size in pages.items() if size > GOAL_PAGE_BYTES), key=lambda name: -pages[name])
+    explorer = {name: (site / name).read_bytes() for name in EXPLORER_FIRST_RESULT if (site / name).is_file()}
     return {
         "section_html_bytes": sum(section_html(site, s, directory_urls).stat().st_size for s in slugs),
         "search_index_bytes": index.stat().st_size if index.exists() else 0,
+        "html_pages": len(pages),
+        "largest_html_page": largest,
+        "largest_html_bytes": pages[largest] if largest else 0,
+        "html_pages_over_1mb": len(over),
+        "html_pages_over_1mb_list": {name: pages[name] for name in over[:20]},
+        "explorer_files": sorted(explorer),
+        "explorer_bytes": sum(len(data) for data in explorer.values()) if explorer else None,
+        "explorer_gzip_bytes": sum(len(gzip.compress(data, compresslevel=6)) for data in explorer.values()) if explorer else None,
     }
 
 
-def bench_builds(label: str, entries: Path, work: Path, repeat: int, warmup: bool, budget: float | None = None,
-                 compare_cli: bool = True, warm_cache: bool = False) -> dict[str, Any]:
-    """Interleaved floor and plugin builds. With a budget (seconds), stop early, after at least one
-    pair, when the next pair would not fit: the large size must not make the run take forever."""
+def same_output(a: Path, b: Path) -> list[str]:
+    """The HTML pages and explorer files that differ between two sites (or that one lacks)."""
+    names = set(html_pages(a)) | set(html_pages(b)) | set(EXPLORER_FIRST_RESULT)
+    return sorted(n for n in names if (a / n).is_file() != (b / n).is_file() or ((a / n).is_file() and (a / n).read_bytes() != (b / n).read_bytes()))
+
+
+def bench_builds(label: str, entries: Path, work: Path, repeat: int, warmup: bool, budget: float | None = None) -> dict[str, Any]:
+    """Rounds of interleaved builds (KINDS). With a budget (seconds), stop early, after at least one
+    round, when the next round would not fit: the large size must not make the run take forever."""
     work.mkdir(parents=True)
-    floor_config, floor_info = prepare_floor(entries, work / "floor", compare_cli)
+    say(f"  [{label}] writing floor (b), the plugin's own pages")
+    pages_config, pages_info = prepare_pages_floor(entries, work / "floor")
+    say(f"  [{label}] writing floor (a), the papers as plain section pages")
+    sections_config, sections_info = prepare_sections_floor(entries, work / "floor-sections")
     info, _ = read_info(str(entries))
     assert info is not None
     slugs = [s.slug for s in info.sections]
     directory_urls = read_config().get("use_directory_urls", True) is not False
-    floor_site, plugin_site = work / "site-floor", work / "site-plugin"
+    sites = {kind: work / f"site-{kind.replace('_', '-')}" for kind in KINDS}
     # the repo's config with absolute paths and the plugin's disk cache in the temp dir
     plugin_config, plugin_cache = work / "mkdocs.plugin.yml", work / "plugin-cache"
     write_config(plugin_config, derived_config(repo_docs_dir(), str(entries), None, cache_dir=plugin_cache))
-    commands = {
-        "floor": [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(floor_config), "-d", str(floor_site)],
-        "plugin": [
-            sys.executable, "-m", "generator", "build",
-            "--entries", str(entries), "--site-dir", str(plugin_site), "--config-file", str(plugin_config),
-        ],
-    }
-    load_before = os.getloadavg()[0]
-    times: dict[str, list[float]] = {"floor": [], "plugin": []}
-    cpu_times: dict[str, list[float]] = {"floor": [], "plugin": []}
-    internal: dict[str, list[float | None]] = {"floor": [], "plugin": []}
+
+    def command(kind: str) -> list[str]:
+        if kind in FLOORS:
+            config = sections_config if kind == "floor_sections" else pages_config
+            return [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(sites[kind])]
+        return [sys.executable, "-m", "generator", "build", "--entries", str(entries), "--site-dir", str(sites[kind]),
+                "--config-file", str(plugin_config)]
+
+    load_before = loadavg()
+    runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
     started = time.perf_counter()
     for i in range(-1 if warmup else 0, repeat):
         spent = time.perf_counter() - started
         if budget is not None and i > 0 and spent / i * (i + 1) > budget:
-            say(f"  [{label}] stopping after {i} run(s) of each: another would pass the {budget:.0f} s budget (--repeat-large N forces N)")
+            say(f"  [{label}] stopping after {i} round(s): another would pass the {budget:.0f} s budget (--repeat-large N forces N)")
             break
-        for kind in ("floor", "plugin"):
-            site = floor_site if kind == "floor" else plugin_site
-            shutil.rmtree(site, ignore_errors=True)
-            if kind == "plugin" and not warm_cache:
-                shutil.rmtree(plugin_cache, ignore_errors=True)  # a full build: as from a fresh checkout
-            seconds, cpu, output = run_build(commands[kind])
-            inside = built_in(output)
+        for kind in KINDS:
+            shutil.rmtree(sites[kind], ignore_errors=True)
+            if kind == "plugin_cold":
+                shutil.rmtree(plugin_cache, ignore_errors=True)  # as from a fresh checkout; plugin_warm then reads what this build kept
+            measured = run_build(command(kind))
             tag = "warm-up" if i < 0 else f"run {i + 1}/{repeat}"
-            say(f"  [{label}] {tag} {kind:6}: {seconds:6.2f} s wall, {cpu:6.2f} s CPU"
-                + (f", MkDocs says built in {inside:.2f} s" if inside is not None else ""))
+            inside = measured["built_in"]
+            say(f"  [{label}] {tag} {LABELS[kind]:<24}: {measured['wall']:6.2f} s wall, {measured['cpu']:6.2f} s CPU, "
+                f"{measured['rss_mb']:6.0f} MiB peak" + (f", MkDocs says built in {inside:.2f} s" if inside is not None else ""))
             if i >= 0:
-                times[kind].append(seconds)
-                cpu_times[kind].append(cpu)
-                internal[kind].append(inside)
-    load_after = os.getloadavg()[0]
-    repeat = len(times["plugin"])
+                runs[kind].append(measured)
     result: dict[str, Any] = {
-        "loadavg_1min_before_after": [round(load_before, 2), round(load_after, 2)],
-        "entries": None, "pages": floor_info["pages"], "other_generated_files": floor_info["other_files"], "repeat": repeat,
+        "loadavg_before_after": [load_before, loadavg()],
+        "entries": None,
+        "pages": pages_info["pages"],
+        "other_generated_files": pages_info["other_files"],
+        "repeat": len(runs["plugin_warm"]),
+        "floor_pages_markdown_bytes": pages_info["markdown_bytes"],
+        "floor_sections_pages": sections_info["pages"],
+        "floor_sections_markdown_bytes": sections_info["markdown_bytes"],
+        "kinds": {},
     }
-    for kind in ("floor", "plugin"):
-        inside_values = [v for v in internal[kind] if v is not None]
-        site = floor_site if kind == "floor" else plugin_site
-        result[kind] = {
-            "median_s": statistics.median(times[kind]),
-            "runs_s": [round(t, 3) for t in times[kind]],
-            "cpu_median_s": statistics.median(cpu_times[kind]),
-            "cpu_runs_s": [round(t, 3) for t in cpu_times[kind]],
+    for kind in KINDS:
+        inside_values = [r["built_in"] for r in runs[kind] if r["built_in"] is not None]
+        result["kinds"][kind] = {
+            "median_s": statistics.median(r["wall"] for r in runs[kind]),
+            "runs_s": [round(r["wall"], 3) for r in runs[kind]],
+            "cpu_median_s": statistics.median(r["cpu"] for r in runs[kind]),
+            "cpu_runs_s": [round(r["cpu"], 3) for r in runs[kind]],
+            "peak_rss_mb": round(max(r["rss_mb"] for r in runs[kind]), 1),
+            "rss_runs_mb": [round(r["rss_mb"], 1) for r in runs[kind]],
             "mkdocs_built_in_median_s": statistics.median(inside_values) if inside_values else None,
-            **site_stats(site, slugs, directory_urls),
+            **site_stats(sites[kind], slugs, directory_urls),
         }
-    result["ratio_cpu"] = result["plugin"]["cpu_median_s"] / result["floor"]["cpu_median_s"]
-    result["ratio"] = result["plugin"]["median_s"] / result["floor"]["median_s"]
-    result["overhead_pct"] = (result["ratio"] - 1) * 100
-    fi, pi = result["floor"]["mkdocs_built_in_median_s"], result["plugin"]["mkdocs_built_in_median_s"]
-    result["ratio_mkdocs_built_in"] = pi / fi if fi and pi else None
-    result["overhead_target_met"] = result["ratio"] - 1 < TARGET_OVERHEAD
-    verdicts = [compare_html(section_html(floor_site, s, directory_urls), section_html(plugin_site, s, directory_urls)) for s in slugs]
-    result["section_html_vs_floor"] = next((v for v in ("differs", "same after normalizing") if v in verdicts), "identical")
-    result["generator_pages_s"] = floor_info["generator_pages_s"]
-    result["generator_pages_differ"] = floor_info["generator_pages_differ"]
-    result["plugin_stages"] = floor_info["stages"]
+    kinds = result["kinds"]
+    result["ratios"] = {
+        f"{plugin}/{floor}": {
+            "wall": kinds[plugin]["median_s"] / kinds[floor]["median_s"],
+            "cpu": kinds[plugin]["cpu_median_s"] / kinds[floor]["cpu_median_s"],
+            "peak_rss": kinds[plugin]["peak_rss_mb"] / kinds[floor]["peak_rss_mb"],
+        }
+        for plugin in PLUGINS for floor in FLOORS
+    }
+    verdicts = [compare_html(section_html(sites["floor_pages"], s, directory_urls), section_html(sites["plugin_cold"], s, directory_urls))
+                for s in slugs]
+    result["section_html_vs_floor_pages"] = next(v for v in VERDICTS if v in verdicts or v == "identical")
+    result["warm_differs_from_cold"] = same_output(sites["plugin_cold"], sites["plugin_warm"])
+    result["generator_pages_s"] = pages_info["generator_pages_s"]
+    result["plugin_stages"] = pages_info["stages"]
     return result
 
 
@@ -374,6 +492,7 @@ def serve_reload(label: str, config_path: Path, page: str, target: Path, edit: A
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f", str(config_path), "--dev-addr", f"127.0.0.1:{port}"]
     latencies: list[float] = []
     restores: list[float] = []
+    load_before = loadavg()
     started = time.perf_counter()
     with open(log, "wb") as log_handle:
         proc = subprocess.Popen(cmd, cwd=config_path.parent, env=env(), stdout=log_handle, stderr=subprocess.STDOUT)
@@ -405,6 +524,7 @@ def serve_reload(label: str, config_path: Path, page: str, target: Path, edit: A
         "reload_max_s": max(latencies),
         "restore_runs_s": [round(v, 3) for v in restores],
         "server_exit_code": proc.returncode,
+        "loadavg_before_after": [load_before, loadavg()],
     }
 
 
@@ -428,7 +548,6 @@ def bench_reload(entries: Path, work: Path, out: Path) -> dict[str, Any]:
         return format_entry({**loaded.data, "title": f"{loaded.data['title']} {marker}"}, str(path))
 
     result = serve_reload("serve", config_path, section.slug, path, edit, target.id, out / "serve.log")
-    result["reload_target_met"] = result["reload_median_s"] < TARGET_RELOAD and result["reload_max_s"] < TARGET_RELOAD
     return {"entries": len(entry_list), "edited": os.path.relpath(path, copy), "section": section.slug, "entry_id": target.id, **result}
 
 
@@ -443,21 +562,95 @@ def bench_floor_reload(floor: Path, work: Path, out: Path, slug: str, entry_id: 
     write_config(config_path, config)
     page = docs / page_name(slug)
     text = page.read_text(encoding="utf-8")
-    anchor = f"{{ #{entry_id} }}"
-    if anchor not in text:
-        raise SystemExit(f"{page}: no heading with {anchor}")
+    # the paper's heading: Markdown (`### Title { #id }`) or, in a page whose HTML the plugin writes
+    # itself, an HTML heading (`<h3 id="id">Title<a class="headerlink" ...`)
+    markdown = re.search(rf" \{{ ?#{re.escape(entry_id)} ?\}}", text)
+    tag = re.search(rf'<h[1-6] id="{re.escape(entry_id)}">', text)
+    if markdown is not None:
+        at, before, after = markdown.start(), " ", ""
+    elif tag is not None:
+        at, before, after = tag.end(), "", " "
+    else:
+        raise SystemExit(f"{page}: no heading with the anchor {entry_id}")
 
     def edit(marker: str) -> str:
-        return text.replace(f" {anchor}", f" {marker} {anchor}", 1)
+        return f"{text[:at]}{before}{marker}{after}{text[at:]}"
 
     return serve_reload("serve floor", config_path, slug, page, edit, entry_id, out / "serve-floor.log")
 
 
-# --- report ------------------------------------------------------------------------------------------------
+# --- goals and report ------------------------------------------------------------------------------------
 
 
-def verdict(ok: bool) -> str:
-    return "met" if ok else "MISSED"
+def mb(n: float) -> str:
+    return f"{n / 1e6:.2f} MB"
+
+
+def goal_row(measure: str, project: str, floor: str, ratio: float | None, goal: str, ok: bool, **figures: Any) -> dict[str, Any]:
+    return {"measure": measure, "project": project, "floor": floor, "ratio": None if ratio is None else round(ratio, 3),
+            "goal": goal, "verdict": "PASS" if ok else "MISS", **figures}
+
+
+def build_goals(size: str, row: dict[str, Any], pages_goal: float) -> list[dict[str, Any]]:
+    kinds, out = row["kinds"], []
+    for plugin in PLUGINS:
+        for floor, goal in (("floor_sections", GOAL_SECTIONS_FLOOR), ("floor_pages", pages_goal)):
+            p, f = kinds[plugin], kinds[floor]
+            ratio = p["median_s"] / f["median_s"]
+            out.append(goal_row(
+                f"build {size}, {plugin.split('_')[1]} vs {'(a)' if floor == 'floor_sections' else '(b)'}",
+                f"{p['median_s']:.2f} s", f"{f['median_s']:.2f} s", ratio,
+                f"<= {goal:.2f} x floor ({'a' if floor == 'floor_sections' else 'b'})", ratio <= goal,
+                size=size, plugin=plugin, against=floor, cpu_ratio=round(p["cpu_median_s"] / f["cpu_median_s"], 3),
+            ))
+    return out
+
+
+def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of issue 11's goal, in its order."""
+    rows: list[dict[str, Any]] = []
+    builds = results["builds"]
+    if "real" in builds:
+        rows += build_goals("1x", builds["real"], GOAL_PAGES_FLOOR)
+    reload, floor_reload = results.get("reload"), results.get("reload_floor")
+    if reload:
+        if floor_reload:
+            ratio = reload["reload_median_s"] / floor_reload["reload_median_s"]
+            rows.append(goal_row("reload (serve), median of 5", f"{reload['reload_median_s']:.3f} s", f"{floor_reload['reload_median_s']:.3f} s",
+                                 ratio, f"<= {GOAL_RELOAD_FLOOR:.2f} x plain MkDocs", ratio <= GOAL_RELOAD_FLOOR))
+        rows.append(goal_row("reload (serve), median of 5", f"{reload['reload_median_s']:.3f} s", "-", None,
+                             f"< {GOAL_RELOAD_S:.0f} s (load {reload['loadavg_before_after'][0][0]:.2f})",
+                             reload["reload_median_s"] < GOAL_RELOAD_S))
+    large = next((label for label in builds if label != "real"), None)
+    if large:
+        row = builds[large]
+        rows += build_goals(large, row, GOAL_SECTIONS_FLOOR)
+        p = row["kinds"]["plugin_cold"]
+        rows.append(goal_row(f"largest HTML page {large} ({p['largest_html_page']})", mb(p["largest_html_bytes"]), "-", None,
+                             f"<= {mb(GOAL_PAGE_BYTES)}", p["largest_html_bytes"] <= GOAL_PAGE_BYTES))
+        rows.append(goal_row(f"HTML pages over 1 MB {large}", f"{p['html_pages_over_1mb']} of {p['html_pages']}", "-", None,
+                             "0", p["html_pages_over_1mb"] == 0))
+        files = "+".join(EXPLORER_FIRST_RESULT)
+        for key, how in (("explorer_bytes", "raw"), ("explorer_gzip_bytes", "gzip")):
+            value = p[key]
+            rows.append(goal_row(f"explorer data {large} ({files}), {how}", "missing" if value is None else mb(value), "-", None,
+                                 f"< {mb(GOAL_EXPLORER_BYTES)}", value is not None and value < GOAL_EXPLORER_BYTES))
+        f = row["kinds"]["floor_sections"]
+        for plugin in PLUGINS:
+            q = row["kinds"][plugin]
+            ratio = q["peak_rss_mb"] / f["peak_rss_mb"]
+            rows.append(goal_row(f"peak memory {large}, {plugin.split('_')[1]}", f"{q['peak_rss_mb']:.0f} MiB", f"{f['peak_rss_mb']:.0f} MiB",
+                                 ratio, f"<= {GOAL_MEMORY_FLOOR:.2f} x floor (a)", ratio <= GOAL_MEMORY_FLOOR))
+    return rows
+
+
+def table(head: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    return [line(head), "-" * len(line(head)), *map(line, rows)]
 
 
 def report(results: dict[str, Any]) -> str:
@@ -465,63 +658,65 @@ def report(results: dict[str, Any]) -> str:
     lines = [
         f"Reading-list build benchmark — {meta['date']}, {meta['cpus']} CPUs, Python {meta['python']}, "
         f"MkDocs {meta['mkdocs']}, Material {meta['material']}",
-        f"list: {meta['entries_dir']}",
+        f"list: {meta['entries_dir']}; 1-min load average at start {meta['loadavg_start'][0]:.2f}, at end {meta['loadavg_end'][0]:.2f}"
+        " (2 cores: above ~2 means other work competed)",
         "",
-        "1-2. Full build: plugin (python -m generator build) vs floor (plain MkDocs + Material on the same pages as static .md)",
-        "     seconds = wall clock of the whole build subprocess, median of the runs; [MkDocs' own \"built in\" median]",
+        "Goals (issue 11)",
     ]
-    head = f"{'size':<8}{'entries':>8}{'pages':>7}{'runs':>6}{'floor s':>17}{'plugin s':>17}{'plugin/floor':>14}{'overhead':>10}   target <30%"
-    lines += [head, "-" * len(head)]
+    rows = [[g["measure"], g["project"], g["floor"], "-" if g["ratio"] is None else f"{g['ratio']:.2f}", g["goal"], g["verdict"]]
+            for g in results["goals"]]
+    lines += table(["measure", "the project", "floor", "ratio", "goal", ""], rows, {1, 2, 3})
+    lines += ["  builds: median wall clock of the whole subprocess; (a) plain Material on plain section pages, (b) plain Material",
+              "  on the plugin's own pages as static Markdown; both floors keep the repo's `search` plugin (on), as the plugin build does.",
+              "  cold: empty cache_dir (fresh checkout); warm: the cache of the cold build just before, list unchanged.",
+              "  peak memory: max RSS of the build process (or a child it waited for), the largest of the runs."]
     for label, row in results["builds"].items():
-        f, p = row["floor"], row["plugin"]
-        fi = f"[{f['mkdocs_built_in_median_s']:.2f}]" if f["mkdocs_built_in_median_s"] is not None else ""
-        pi = f"[{p['mkdocs_built_in_median_s']:.2f}]" if p["mkdocs_built_in_median_s"] is not None else ""
-        lines.append(
-            f"{label:<8}{row['entries']:>8}{row['pages']:>7}{row['repeat']:>6}{f['median_s']:>9.2f} {fi:>7}{p['median_s']:>9.2f} {pi:>7}"
-            f"{row['ratio']:>14.2f}{row['overhead_pct']:>+9.1f}%   {verdict(row['overhead_target_met'])}"
-        )
-    for label, row in results["builds"].items():
+        lines += ["", f"Builds, {label}: {row['entries']} entries, {row['pages']} generated pages + {row['other_generated_files']} data files; "
+                      f"{row['repeat']} round(s); 1-min load average before/after {row['loadavg_before_after'][0][0]:.2f}/"
+                      f"{row['loadavg_before_after'][1][0]:.2f}"]
+        body = []
+        for kind in KINDS:
+            k = row["kinds"][kind]
+            inside = "-" if k["mkdocs_built_in_median_s"] is None else f"{k['mkdocs_built_in_median_s']:.2f}"
+            vs = [row["ratios"][f"{kind}/{floor}"]["wall"] for floor in FLOORS] if kind in PLUGINS else []
+            body.append([LABELS[kind], f"{k['median_s']:.2f}", inside, f"{k['cpu_median_s']:.2f}", f"{k['peak_rss_mb']:.0f}",
+                         " / ".join(f"{v:.2f}" for v in vs) or "-", f"{k['largest_html_bytes'] / 1e6:.2f} ({k['largest_html_page']})",
+                         str(k["html_pages_over_1mb"]),
+                         "-" if k["explorer_bytes"] is None else f"{k['explorer_bytes']:,} / {k['explorer_gzip_bytes']:,}",
+                         " ".join(f"{v:.1f}" for v in k["runs_s"])])
+        lines += table(["build", "wall s", "built in", "CPU s", "MiB", "vs (a) / (b)", "largest HTML MB", ">1MB",
+                        "explorer raw / gzip", "wall runs"], body, {1, 2, 3, 4, 5, 7, 8})
         st = row["plugin_stages"]
-        lines.append(f"  {label}: CPU time (user+sys), median: floor {row['floor']['cpu_median_s']:.2f} s, "
-                     f"plugin {row['plugin']['cpu_median_s']:.2f} s, plugin/floor {row['ratio_cpu']:.2f} "
-                     f"(overhead {(row['ratio_cpu'] - 1) * 100:+.1f}%; barely moved by other load)")
-        lines.append(f"  {label}: wall runs floor {row['floor']['runs_s']}, plugin {row['plugin']['runs_s']}; "
-                     f"1-min load average before/after {row['loadavg_1min_before_after']} (2 cores: above ~2 means other work competed)")
-        lines.append(f"  {label}: the plugin's hooks alone, fresh interpreter: on_config (read, validate, catalog) {st['on_config_s']:.2f} s, "
-                     f"on_files (pages, data files) {st['on_files_s']:.2f} s; imports {st['import_s']:.2f} s")
-        if row["generator_pages_differ"]:
-            names = row["generator_pages_differ"]
-            lines.append(f"  {label}: NOTE `python -m generator pages` differs from what the plugin feeds MkDocs in {len(names)} file(s): "
-                         + ", ".join(names[:6]) + (" ..." if len(names) > 6 else "") + " (the floor uses the plugin's)")
-    lines += ["", "4. Output: generated Markdown pages and other generated files (plugin site; the floor's is the same unless noted)"]
-    head = (f"{'size':<8}{'entries':>8}{'pages':>7}{'data files':>12}{'section HTML bytes':>20}{'search_index.json bytes':>25}"
-            "   section HTML vs the floor's")
-    lines += [head, "-" * len(head)]
-    for label, row in results["builds"].items():
-        p, f = row["plugin"], row["floor"]
-        same = (p["section_html_bytes"], p["search_index_bytes"]) == (f["section_html_bytes"], f["search_index_bytes"])
-        note = "" if same else f"  (floor: {f['section_html_bytes']:,} / {f['search_index_bytes']:,})"
-        lines.append(f"{label:<8}{row['entries']:>8}{row['pages']:>7}{row['other_generated_files']:>12}"
-                     f"{p['section_html_bytes']:>20,}{p['search_index_bytes']:>25,}   "
-                     f"{row['section_html_vs_floor'].upper() if row['section_html_vs_floor'] == 'differs' else row['section_html_vs_floor']}{note}")
+        lines.append(f"  CPU ratios (cold, warm) vs (a): {row['ratios']['plugin_cold/floor_sections']['cpu']:.2f}, "
+                     f"{row['ratios']['plugin_warm/floor_sections']['cpu']:.2f}; vs (b): {row['ratios']['plugin_cold/floor_pages']['cpu']:.2f}, "
+                     f"{row['ratios']['plugin_warm/floor_pages']['cpu']:.2f} (CPU time hardly moves with other load)")
+        lines.append(f"  the plugin's hooks alone, fresh interpreter, empty cache: on_config {st['on_config_s']:.2f} s, "
+                     f"on_files {st['on_files_s']:.2f} s; imports {st['import_s']:.2f} s")
+        lines.append(f"  Markdown MkDocs converts: floor (a) {row['floor_sections_markdown_bytes'] / 1e6:.1f} MB "
+                     f"in {row['floor_sections_pages']} pages, "
+                     f"floor (b) {row['floor_pages_markdown_bytes'] / 1e6:.1f} MB (the plugin's pages with their HTML inline)")
+        verdict, differ = row["section_html_vs_floor_pages"], row["warm_differs_from_cold"]
+        lines.append(f"  section HTML, plugin vs floor (b): {verdict.upper() if verdict == 'differs' else verdict}; "
+                     + ("warm build's HTML and explorer data identical to the cold build's" if not differ
+                        else f"WARM DIFFERS FROM COLD in {len(differ)} file(s): " + ", ".join(differ[:6])))
+        over = row["kinds"]["plugin_cold"]["html_pages_over_1mb_list"]
+        if over:
+            lines.append("  plugin pages over 1 MB: " + ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in list(over.items())[:8]))
     if "synthetic" in results:
         s = results["synthetic"]
         lines += ["", f"synthetic list: {s['entries']} entries ({s['scale']} x {s['source_entries']}), written in {s['seconds']:.1f} s, "
                       f"largest folder {s['largest_folder']} files; `python -m generator check` exit 0 in {s['check_s']:.2f} s: {s['check_summary']}"]
     if "reload" in results:
-        r = results["reload"]
-        lines += ["", f"3. mkdocs serve reload: save an entry file -> GET {r['url_path']} (every {POLL * 1000:.0f} ms) shows the edit",
-                  f"   {r['entries']} entries, {len(r['reload_runs_s'])} edits of the title in {r['edited']}"]
-        head = f"{'server':<34}{'median s':>10}{'max s':>8}   runs                                   target <{TARGET_RELOAD:.0f} s"
-        lines += [head, "-" * len(head)]
-        lines.append(f"{'plugin (repo mkdocs.yml)':<34}{r['reload_median_s']:>10.3f}{r['reload_max_s']:>8.3f}   {r['reload_runs_s']!s:<38} "
-                     f"{verdict(r['reload_target_met'])}")
-        fr = results.get("reload_floor")
+        r, fr = results["reload"], results.get("reload_floor")
+        lines += ["", f"Reload under mkdocs serve: save an entry file -> GET {r['url_path']} (every {POLL * 1000:.0f} ms) shows the edit; "
+                      f"{r['entries']} entries, {len(r['reload_runs_s'])} edits of the title in {r['edited']}"]
+        body = [["plugin (repo mkdocs.yml)", f"{r['reload_median_s']:.3f}", f"{r['reload_max_s']:.3f}", str(r["reload_runs_s"]),
+                 str(r["restore_runs_s"]), f"{r['loadavg_before_after'][0][0]:.2f}/{r['loadavg_before_after'][1][0]:.2f}"]]
         if fr:
-            lines.append(f"{'floor (static .md edited), ref.':<34}{fr['reload_median_s']:>10.3f}{fr['reload_max_s']:>8.3f}   "
-                         f"{fr['reload_runs_s']!s:<38}")
-        lines.append(f"  after restoring the file: plugin {r['restore_runs_s']}" + (f", floor {fr['restore_runs_s']}" if fr else ""))
-        lines.append("  a reload is a full rebuild plus MkDocs 1.6's file watcher, which polls every 0.5 s, then waits 0.1 s for quiet")
+            body.append(["plain MkDocs, floor (b) .md edited", f"{fr['reload_median_s']:.3f}", f"{fr['reload_max_s']:.3f}",
+                         str(fr["reload_runs_s"]), str(fr["restore_runs_s"]),
+                         f"{fr['loadavg_before_after'][0][0]:.2f}/{fr['loadavg_before_after'][1][0]:.2f}"])
+        lines += table(["server", "median s", "max s", "runs", "after restoring", "load before/after"], body, {1, 2})
         lines.append(f"  server start to first page: plugin {r['startup_s']:.2f} s" + (f", floor {fr['startup_s']:.2f} s" if fr else "")
                      + f"; servers stopped with exit code {r['server_exit_code']}" + (f" and {fr['server_exit_code']}" if fr else ""))
     lines += ["", f"total benchmark time {meta['total_s']:.0f} s"]
@@ -532,11 +727,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--entries", default="entries", help="the list directory (default: entries)")
     parser.add_argument("--scale", type=int, default=20, help="size of the synthetic list, in copies of the real one; 0 or 1 skips it (default: 20)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed builds of each kind at the real size (default: 3)")
+    parser.add_argument("--repeat", type=int, default=3, help="timed rounds of builds at the real size (default: 3)")
     parser.add_argument("--repeat-large", type=int, default=None,
-                        help=f"timed builds of each kind at the large size (default: --repeat, fewer if they would take over {LARGE_BUDGET:.0f} s)")
-    parser.add_argument("--warm-cache", action="store_true",
-                        help="keep the plugin's disk cache (related papers) between timed builds (default: each plugin build starts empty)")
+                        help=f"timed rounds at the large size (default: --repeat, fewer if they would take over {LARGE_BUDGET:.0f} s)")
+    parser.add_argument("--warm-cache", action="store_true", help="no effect, kept for old command lines: cold and warm builds are both measured")
     parser.add_argument("--no-serve", action="store_true", help="skip the mkdocs serve reload benchmark")
     parser.add_argument("--no-floor-serve", action="store_true", help="skip the reference reload of plain MkDocs serving the floor's pages")
     parser.add_argument("--out", default=str(OUT), help="where results.json goes (default: bench/out)")
@@ -563,7 +757,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "cpus": os.cpu_count(),
             "machine": platform.platform(),
             "args": vars(args),
-            "targets": {"overhead_below": TARGET_OVERHEAD, "reload_below_s": TARGET_RELOAD},
+            "loadavg_start": loadavg(),
+            "goals": {"sections_floor_ratio": GOAL_SECTIONS_FLOOR, "pages_floor_ratio_1x": GOAL_PAGES_FLOOR,
+                      "pages_floor_ratio_large": GOAL_SECTIONS_FLOOR, "reload_floor_ratio": GOAL_RELOAD_FLOOR,
+                      "reload_s": GOAL_RELOAD_S, "page_bytes": GOAL_PAGE_BYTES, "explorer_bytes": GOAL_EXPLORER_BYTES,
+                      "memory_floor_ratio": GOAL_MEMORY_FLOOR, "explorer_first_result_files": list(EXPLORER_FIRST_RESULT)},
         },
         "builds": {},
     }
@@ -572,7 +770,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(f"checking {entries}")
         _, check_output = run([sys.executable, "-m", "generator", "check", "--entries", str(entries)])
         say(f"building {entries} (real size), repeat {args.repeat}")
-        real = bench_builds("real", entries, temp / "real", args.repeat, warmup=True, warm_cache=args.warm_cache)
+        real = bench_builds("real", entries, temp / "real", args.repeat, warmup=True)
         real["entries"] = int(check_output.strip().splitlines()[-1].split()[0])
         results["builds"]["real"] = real
         if args.scale > 1:
@@ -587,19 +785,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             say(f"  {made['entries']} entries in {made['seconds']:.1f} s; check passed in {check_s:.1f} s: {summary}")
             repeat = args.repeat_large if args.repeat_large is not None else args.repeat
             budget = None if args.repeat_large is not None else LARGE_BUDGET
-            large = bench_builds(f"{args.scale}x", synthetic, temp / "large", repeat, warmup=False, budget=budget,
-                                 compare_cli=False, warm_cache=args.warm_cache)
+            large = bench_builds(f"{args.scale}x", synthetic, temp / "large", repeat, warmup=False, budget=budget)
             large["entries"] = made["entries"]
             results["builds"][f"{args.scale}x"] = large
         if not args.no_serve:
             say("mkdocs serve reload, the list at its own size")
             results["reload"] = reload = bench_reload(entries, temp / "serve", out)
             if not args.no_floor_serve:
-                say("mkdocs serve reload, floor (plain MkDocs, static pages) for reference")
+                say("mkdocs serve reload, floor (b) (plain MkDocs, the plugin's pages as static .md) for reference")
                 results["reload_floor"] = bench_floor_reload(
                     temp / "real" / "floor", temp / "serve-floor", out, reload["section"], reload["entry_id"]
                 )
+    results["meta"]["loadavg_end"] = loadavg()
     results["meta"]["total_s"] = time.perf_counter() - started
+    results["goals"] = goals(results)
     write_results(out / "results.json", results, report(results))
     return 0
 

@@ -29,9 +29,7 @@ import platform
 import random
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -46,6 +44,7 @@ from common import (  # first: it makes `generator` and tests/browser's `harness
     derived_config,
     env,
     make_synthetic,
+    measured_run,
     repo_docs_dir,
     say,
     temp_dir,
@@ -66,22 +65,6 @@ SEARCH_JS = "assets/search.js"  # our dialog's script, dropped from the material
 SEARCH_PARTIAL = Path("partials") / "search.html"  # our dialog, dropped from the material build's overrides
 QUERY_TIMEOUT_MS = 120_000  # the first and warm queries: longer is a failure of the search
 HIT_TIMEOUT_MS = 20_000  # a title query that shows nothing within this counts as a miss
-
-
-def measured_run(cmd: list[str], **kwargs: Any) -> tuple[float, int, str]:
-    """Wall seconds, peak resident memory in bytes (ru_maxrss of the process and the children it waited for), output."""
-    started = time.perf_counter()
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, **kwargs)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        seconds = time.perf_counter() - started
-        log.seek(0)
-        output = log.read().decode("utf-8", errors="replace")
-    if proc.returncode != 0:
-        say(output[-3000:])
-        raise SystemExit(f"failed (exit {proc.returncode}): {' '.join(cmd)}")
-    return seconds, usage.ru_maxrss * 1024, output
 
 
 def gz(data: bytes) -> int:
@@ -121,11 +104,11 @@ def engine_config(engine: str, entries: Path, work: Path) -> Path:
 def build(engine: str, entries: Path, work: Path, site: Path, url: str) -> dict[str, Any]:
     """`python -m generator build` with the engine's config, for the address it is served at."""
     config = engine_config(engine, entries, work)
-    seconds, peak, _ = measured_run(
+    seconds, usage, _ = measured_run(
         [sys.executable, "-m", "generator", "build", "--config-file", str(config), "--entries", str(entries), "--site-dir", str(site)],
         cwd=REPO, env=env(PYTHONDONTWRITEBYTECODE="1", SITE_URL=url))  # no bytecode written into the repo
     pages = sorted(site.rglob("*.html"), key=lambda p: p.stat().st_size)
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / 2**20, 1), "largest_page": str(pages[-1].relative_to(site)),
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "largest_page": str(pages[-1].relative_to(site)),
             "largest_page_bytes": pages[-1].stat().st_size, "html_bytes": sum(p.stat().st_size for p in pages)}
 
 

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -276,6 +277,23 @@ def make_synthetic(source: Path, target: Path, scale: int) -> dict[str, Any]:
 
 
 # --- runs --------------------------------------------------------------------------------------------
+
+
+def measured_run(cmd: list[str], **kwargs: Any) -> tuple[float, Any, str]:
+    """Run a command: wall seconds, its resource usage (os.wait4: of that process and the children it
+    waited for, whatever else this script ran before; ru_maxrss in KiB) and its output. Exit on failure."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, **kwargs)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        log.seek(0)
+        output = log.read().decode("utf-8", errors="replace")
+    if proc.returncode != 0:
+        say(output[-4000:])
+        raise SystemExit(f"failed (exit {proc.returncode}): {' '.join(map(str, cmd))}")
+    return seconds, usage, output
 
 
 @contextmanager

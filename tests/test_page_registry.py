@@ -37,7 +37,7 @@ def test_the_home_page_lists_every_browse_row(small_list: Path) -> None:
 
 def test_reserved_slugs_are_the_rows_the_guide_and_the_site_folders() -> None:
     assert reserved_slugs() == {"index", "explorer", "keywords", "authors", "years", "whats-new", "stats", "contributing",
-                                "assets", "search", "pagefind"}
+                                "assets", "search", "pagefind", "p"}
     assert GUIDE == "contributing.md" and set(SITE_FOLDERS) <= reserved_slugs()
 
 

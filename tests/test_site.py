@@ -146,12 +146,15 @@ def test_pages_command_writes_what_the_plugin_serves(small_list: Path, tmp_path:
     assert main(["pages", "--entries", str(small_list), "--out", str(out), "--related", "0"]) == 0
     catalog, _ = load_catalog(str(small_list))
     _, expected = generate(catalog, related=0)
-    assert sorted(p.name for p in out.iterdir()) == sorted(expected) == [
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert written == sorted(expected)
+    assert sorted({name.split("/")[0] for name in expected}) == [
         "authors.md", "explorer.json", "explorer.md", "feed.xml", "generalization.md", "index.md", "keywords.md",
-        "memorization.md", "papers.bib", "papers.csv", "papers.json", "stats.md", "whats-new.md", "years.md",
+        "memorization.md", "p", "papers.bib", "papers.csv", "papers.json", "papers.ris", "stats.md", "whats-new.md", "years.md",
     ]
+    assert sorted(name for name in expected if name.startswith("p/")) == sorted(f"p/{e.id}.html" for e in catalog.entries)
     for name, text in expected.items():
-        assert (out / name).read_text(encoding="utf-8") == text
+        assert (out / name).read_bytes().decode("utf-8") == text  # as written: papers.ris keeps its CRLF
     section = expected["memorization.md"]
     assert section.startswith("# Memorization\n")
     assert "### Deduplicating Training Data Makes Language Models Better { #lee2022deduplicating }\n" in section

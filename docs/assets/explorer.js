@@ -1,6 +1,9 @@
 // The explorer: every paper of the list, filtered in the browser by section, years, key words,
-// venue, code and free text. It builds its UI inside <div id="dlp-explorer" data-root data-src
-// data-bib> and keeps the filters in the address, so a filtered view can be shared.
+// venue, code and free text, and sorted by year, title or when papers joined the list. It builds
+// its UI inside <div id="dlp-explorer" data-root data-src data-bib data-ris> and keeps the filters and the
+// order in the address, so a view can be shared. Loaded on the explorer's page only (its front matter).
+// Each paper shown carries its COinS span, as on its section page, so Zotero's connector (which watches the
+// page) saves the papers of a view in one go; the matches download as BibTeX or RIS.
 //
 // An ES module (helpers shared with the other scripts in common.js), no dependency, no build step.
 // Text from the data goes in through textContent and setAttribute only; links are checked to be
@@ -14,6 +17,13 @@ const LIMIT = 200; // papers rendered before "Show all": keeps every update a fe
 const CHUNK = 250; // papers "Show all" adds per frame: 10,000 at once would freeze the page for seconds
 const URL_DELAY = 300; // ms of quiet before the address is updated (Chromium throttles replaceState)
 const started = new WeakSet();
+// The orders a reader can choose; the first is the list's own (newest first) and stays out of the address
+const SORTS = [
+  ["year", "Newest first"],
+  ["oldest", "Oldest first"],
+  ["title", "Title (A–Z)"],
+  ["added", "Recently added"],
+];
 const fetched = new Map(); // absolute URL -> Promise, shared across Material's instant navigation
 let instances = 0;
 
@@ -70,6 +80,51 @@ function bibEntries(text) {
   return entries;
 }
 
+// The records of a .ris file by their ID tag (papers.ris gives each paper's id); a record runs from its TY
+// line to its ER line, and comes back with CRLF line ends, as the RIS format has them
+function risRecords(text) {
+  const records = new Map();
+  let lines = null;
+  let id = "";
+  for (const line of text.split(/\r\n|\n|\r/)) {
+    if (line.startsWith("TY  - ")) {
+      lines = [line];
+      id = "";
+      continue;
+    }
+    if (!lines) continue;
+    lines.push(line);
+    if (!id && line.startsWith("ID  - ")) id = line.slice(6).trim();
+    if (line.startsWith("ER  -")) {
+      if (id && !records.has(id)) records.set(id, lines.join("\r\n") + "\r\n");
+      lines = null;
+    }
+  }
+  return records;
+}
+
+// A value as Python's urlencode writes it (generator/site/coins.py): UTF-8, percent-encoded but for letters,
+// digits and _.-~, a space as +
+function formValue(text) {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, "+");
+}
+
+// A paper's COinS title: explorer.json gives the ContextObject with `{title}` as the title's value and one
+// `key={authors}` where the authors go (coins.explorer_coins); the paper's own fields fill them in, which gives
+// the span of its section page exactly. No text of the list can read as a placeholder: it is percent-encoded.
+function coinsTitle(template, paper) {
+  try {
+    return template.split("&").flatMap((pair) => {
+      const key = pair.slice(0, pair.indexOf("=") + 1);
+      if (pair.endsWith("={title}")) return [key + formValue(paper.title)];
+      if (pair.endsWith("={authors}")) return paper.authors.map((name) => key + formValue(name));
+      return [pair];
+    }).join("&");
+  } catch (_) {
+    return ""; // a lone surrogate, which UTF-8 cannot hold: no span rather than a wrong one
+  }
+}
+
 function prepare(data) {
   const sections = Array.isArray(data.sections) ? data.sections : [];
   const titles = new Map(sections.map((s) => [s.slug, s.title]));
@@ -86,6 +141,9 @@ function prepare(data) {
       keywords,
       code: p.code === true,
       url: typeof p.url === "string" ? p.url : "",
+      added: typeof p.added === "string" ? p.added : "",
+      coins: typeof p.coins === "string" ? p.coins : "",
+      titleKey: fold(p.title || ""),
       // computed once, so an update only compares strings
       haystack: ` ${fold(p.title || "")} ${authors.map(fold).join(" ")} ${fold(p.digest || "")} `,
       venueFolded: ` ${fold(p.venue || "")} `,
@@ -112,6 +170,7 @@ function prepare(data) {
     }
   }
   const byName = (a, b) => a[0].localeCompare(b[0], "en", { sensitivity: "base" });
+  papers.forEach((paper, i) => { paper.order = i; }); // the list's order: newest first
   return {
     sections,
     titles,
@@ -122,6 +181,7 @@ function prepare(data) {
     keywordByFolded: new Map([...keywordCounts.keys()].map((k) => [fold(k), k])),
     venues: [...venueCounts].sort(byName),
     sectionCounts,
+    ranks: {}, // sort -> Map(paper -> place), made when first needed (comparer)
   };
 }
 
@@ -147,6 +207,7 @@ function readState(search, data) {
     keywords,
     venue: params.get("venue") || "",
     code: params.get("code") === "1",
+    sort: SORTS.some(([value]) => value === params.get("sort")) ? params.get("sort") : SORTS[0][0],
   };
 }
 
@@ -159,6 +220,7 @@ function writeState(state, data) {
   for (const keyword of state.keywords) params.append("kw", keyword);
   if (state.venue.trim()) params.set("venue", state.venue.trim());
   if (state.code) params.set("code", "1");
+  if (state.sort !== SORTS[0][0]) params.set("sort", state.sort);
   const query = params.toString();
   return query ? `?${query}` : "";
 }
@@ -176,6 +238,24 @@ function matcher(state) {
     text.every((w) => paper.haystack.includes(w));
 }
 
+// The comparison of an order; ties keep the list's order (newest first). Titles and additions are
+// ranked once, the first time a reader asks for that order: an update then compares numbers.
+const collator = new Intl.Collator("en");
+const ORDERS = {
+  title: (a, b) => collator.compare(a.titleKey, b.titleKey) || a.order - b.order,
+  added: (a, b) => (a.added === b.added ? a.order - b.order : a.added < b.added ? 1 : -1),
+};
+
+function comparer(sort, data) {
+  if (sort === "oldest") return (a, b) => b.order - a.order;
+  if (!ORDERS[sort]) return (a, b) => a.order - b.order;
+  if (!data.ranks[sort]) {
+    data.ranks[sort] = new Map([...data.papers].sort(ORDERS[sort]).map((paper, i) => [paper, i]));
+  }
+  const rank = data.ranks[sort];
+  return (a, b) => rank.get(a) - rank.get(b);
+}
+
 class Explorer {
   constructor(root) {
     this.root = root;
@@ -186,7 +266,9 @@ class Explorer {
     this.pagePath = window.location.pathname;
     this.rootUrl = safeUrl(root.getAttribute("data-root") || "./", this.pageBase);
     this.srcUrl = safeUrl(root.getAttribute("data-src") || "", this.pageBase);
-    this.bibUrl = safeUrl(root.getAttribute("data-bib") || "", this.pageBase);
+    // a file the page does not name is no file (an empty address would be the page itself): its button does nothing
+    this.bibUrl = root.getAttribute("data-bib") ? safeUrl(root.getAttribute("data-bib"), this.pageBase) : null;
+    this.risUrl = root.getAttribute("data-ris") ? safeUrl(root.getAttribute("data-ris"), this.pageBase) : null;
     this.rendering = 0; // bumped by every render, so that a "Show all" in progress stops
     this.matches = [];
     this.urlTimer = 0;
@@ -282,9 +364,12 @@ class Explorer {
     const venueList = element("datalist", { id: this.id("venue-list") },
       ...data.venues.map(([v, n]) => element("option", { value: v, label: plural(n, "paper", "papers") })));
     this.code = element("input", { id: this.id("code"), type: "checkbox" });
+    this.sort = element("select", { id: this.id("sort") }, ...SORTS.map(([value, label]) => element("option", { value }, label)));
+    this.keywordStatus = element("span", { class: "dlp-x-help dlp-x-kw-status", role: "status", "aria-live": "polite" });
     this.chips = element("ul", { class: "dlp-x-chips", "aria-label": "Chosen key words" });
     this.count = element("p", { class: "dlp-x-count", role: "status", "aria-live": "polite", "aria-atomic": "true" });
     this.download = element("button", { type: "button", class: "dlp-x-button" }, "Download these as BibTeX");
+    this.downloadRis = this.risUrl ? element("button", { type: "button", class: "dlp-x-button" }, "Download these as RIS") : null;
     this.clear = element("button", { type: "button", class: "dlp-x-button" }, "Clear filters");
     this.list = element("ol", { class: "dlp-x-results", "aria-label": "Matching papers" });
     this.more = element("button", { type: "button", class: "dlp-x-button dlp-x-more", hidden: true });
@@ -296,11 +381,12 @@ class Explorer {
         element("label", { for: this.id("from") }, "From year"), this.from,
         element("label", { for: this.id("to") }, "to year"), this.to),
       field("dlp-x-field-keywords", element("label", { for: this.id("kw") }, "Key words"), this.keyword, keywordList,
-        element("span", { id: this.id("kw-help"), class: "dlp-x-help" }, "Papers must have all chosen key words")),
+        element("span", { id: this.id("kw-help"), class: "dlp-x-help" }, "Papers must have all chosen key words"), this.keywordStatus),
       field("dlp-x-field-venue", element("label", { for: this.id("venue") }, "Venue"), this.venue, venueList),
+      field("dlp-x-field-sort", element("label", { for: this.id("sort") }, "Sort"), this.sort),
       field("dlp-x-field-code", this.code, element("label", { for: this.id("code") }, "Has code")),
     );
-    const bar = element("div", { class: "dlp-x-bar" }, this.count, element("span", { class: "dlp-x-actions" }, this.download, this.clear));
+    const bar = element("div", { class: "dlp-x-bar" }, this.count, element("span", { class: "dlp-x-actions" }, this.download, this.downloadRis, this.clear));
     this.root.replaceChildren(form, this.chips, bar, this.list, this.more);
 
     form.addEventListener("submit", (event) => event.preventDefault()); // there is nothing to submit
@@ -312,6 +398,7 @@ class Explorer {
     this.venue.addEventListener("input", changed);
     this.section.addEventListener("change", changed);
     this.code.addEventListener("change", changed);
+    this.sort.addEventListener("change", changed);
     this.from.addEventListener("change", () => {
       if (Number(this.from.value) > Number(this.to.value)) this.to.value = this.from.value;
       changed();
@@ -346,7 +433,12 @@ class Explorer {
       this.update();
       this.text.focus();
     });
-    this.download.addEventListener("click", () => this.downloadBibtex());
+    this.download.addEventListener("click", () => this.downloadMatches(this.download, this.bibUrl, bibEntries,
+      "papers-filtered.bib", "application/x-bibtex;charset=utf-8", "\n"));
+    if (this.downloadRis) {
+      this.downloadRis.addEventListener("click", () => this.downloadMatches(this.downloadRis, this.risUrl, risRecords,
+        "papers-filtered.ris", "application/x-research-info-systems;charset=utf-8", "\r\n"));
+    }
   }
 
   // Controls -> state (key words live only in the state: the chips show them)
@@ -359,6 +451,7 @@ class Explorer {
       to: Number(this.to.value),
       venue: this.venue.value,
       code: this.code.checked,
+      sort: this.sort.value,
     };
   }
 
@@ -370,20 +463,28 @@ class Explorer {
     this.to.value = String(state.to);
     this.venue.value = state.venue;
     this.code.checked = state.code;
+    this.sort.value = state.sort;
     this.renderChips();
   }
 
+  // A key word typed in full, or picked from the list, is taken at once. Enter takes a partial one: the
+  // key word it names, else the best of those containing it (starting with it, then the most papers,
+  // then the shortest: "grok" is Grokking, not Grokking Dynamics); the status says what happened.
   takeKeyword(committed) {
     const typed = fold(this.keyword.value);
     if (!typed) return;
     let keyword = this.data.keywordByFolded.get(typed);
+    let others = 0;
     if (!keyword && committed) {
-      // Enter on a partial key word takes it when only one key word contains it
       const candidates = this.data.keywords.filter(([k]) => fold(k).includes(typed));
-      if (candidates.length === 1) keyword = candidates[0][0];
+      candidates.sort(([a, n], [b, m]) => Number(fold(b).startsWith(typed)) - Number(fold(a).startsWith(typed)) || m - n || a.length - b.length);
+      if (candidates.length) keyword = candidates[0][0];
+      others = Math.max(0, candidates.length - 1);
+      if (!keyword) this.keywordStatus.textContent = `No key word contains “${this.keyword.value.trim()}”`;
     }
     if (keyword) {
       this.keyword.value = "";
+      this.keywordStatus.textContent = others ? `Added ${keyword}; ${plural(others, "other key word matches", "other key words match")}` : "";
       this.addKeyword(keyword);
     }
   }
@@ -415,6 +516,7 @@ class Explorer {
   update(options) {
     const t0 = performance.now();
     this.matches = this.data.papers.filter(matcher(this.state));
+    if (this.state.sort !== SORTS[0][0]) this.matches.sort(comparer(this.state.sort, this.data));
     const t1 = performance.now();
     this.render();
     if (!options || options.url !== false) this.scheduleUrl();
@@ -442,6 +544,7 @@ class Explorer {
     this.more.hidden = n <= LIMIT;
     this.more.textContent = `Show all ${n.toLocaleString("en")}`;
     this.download.disabled = n === 0;
+    if (this.downloadRis) this.downloadRis.disabled = n === 0;
   }
 
   // The rest of the matches, a chunk per frame; any update stops it
@@ -492,7 +595,9 @@ class Explorer {
         type: "button", class: "dlp-keyword dlp-x-kw", "data-kw": k, title: `Add the key word filter ${k}`,
       }, k)))
       : null;
-    paper.node = element("li", { class: "dlp-x-paper" }, element("h3", { class: "dlp-x-heading" }, title), byline, keywords);
+    const coins = paper.coins ? coinsTitle(paper.coins, paper) : "";
+    paper.node = element("li", { class: "dlp-x-paper" }, element("h3", { class: "dlp-x-heading" }, title), byline, keywords,
+      coins ? element("span", { class: "Z3988", title: coins }) : null);
     return paper.node;
   }
 
@@ -510,21 +615,21 @@ class Explorer {
     }
   }
 
-  downloadBibtex() {
-    if (!this.bibUrl) return;
-    const ids = new Set(this.matches.map((p) => p.id));
-    const button = this.download;
+  // The matches' records of a whole-list file (papers.bib, papers.ris: fetched once, split by `split` into
+  // id -> record), in the order shown, as a file to save
+  downloadMatches(button, fileUrl, split, name, type, separator) {
+    if (!fileUrl) return;
+    const matches = this.matches;
     button.disabled = true;
-    load(this.bibUrl.href, (r) => r.text()).then((text) => {
-      const entries = bibEntries(text);
-      const chosen = [...entries].filter(([key]) => ids.has(key)).map(([, entry]) => entry);
-      const blob = new Blob([chosen.join("\n")], { type: "application/x-bibtex;charset=utf-8" });
+    load(fileUrl.href, (r) => r.text().then(split)).then((records) => {
+      const chosen = matches.map((p) => records.get(p.id)).filter(Boolean);
+      const blob = new Blob([chosen.join(separator)], { type });
       const url = URL.createObjectURL(blob);
-      const link = element("a", { href: url, download: "papers-filtered.bib" });
+      const link = element("a", { href: url, download: name });
       link.click(); // detached: Material's instant navigation never sees it
       window.setTimeout(() => URL.revokeObjectURL(url), 10000);
     }, (error) => {
-      this.status.textContent = `Could not load ${this.bibUrl.href} (${error.message}).`;
+      this.status.textContent = `Could not load ${fileUrl.href} (${error.message}).`;
       this.root.prepend(this.status);
     }).finally(() => {
       button.disabled = this.matches.length === 0;

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
+import pickle
 import stat
 from collections.abc import Collection
 from dataclasses import replace
+from functools import cache
 
 from generator.errors import ListError, Problem, errors_in
 from generator.list import validate
@@ -37,21 +40,84 @@ NOTICE_FILES = ("LICENSE*", "README*", "NOTICE*", "*.md", ".gitkeep")
 _parsed: dict[str, tuple[tuple[int, int], tuple[Loaded | None, list[Problem]]]] = {}
 
 
-# path -> (the parse it was checked from, folder, list info, today, problems, entry): under `mkdocs serve`
-# a file that did not change is not checked again (cross-file checks still see every entry)
-_checked: dict[str, tuple[Loaded, str | None, ListInfo, object, list[Problem], Entry | None]] = {}
+CHECKED_FILE = "checked.pickle"
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def _check(path: str, loaded: Loaded, folder: str | None, info: ListInfo) -> tuple[list[Problem], Entry | None]:
-    """An entry file's own problems, and its Entry when it has no errors."""
-    day = validate.today()
-    cached = _checked.get(path)
-    if cached is not None and cached[0] is loaded and cached[1] == folder and cached[3] == day and cached[2] == info:
-        return cached[4], cached[5]
-    own = entry_problems(loaded, folder, info)
-    entry = None if errors_in(own) else make_entry(loaded, folder or loaded.data["section"])
-    _checked[path] = (loaded, folder, info, day, own, entry)
-    return own, entry
+@cache
+def checker_version() -> str:
+    """A hash of the code and schemas that check an entry file: a change to them checks every file again."""
+    digest = hashlib.sha256()
+    for folder in ("list", "text", "schema"):
+        root = os.path.join(_PACKAGE, folder)
+        for name in sorted(os.listdir(root)):
+            if name.endswith((".py", ".json")):
+                with open(os.path.join(root, name), "rb") as handle:
+                    digest.update(name.encode() + b"\0" + handle.read())
+    with open(os.path.join(_PACKAGE, "model.py"), "rb") as handle:
+        digest.update(handle.read())
+    return digest.hexdigest()
+
+
+class Checked:
+    """Entry files checked before, by content: when a file's bytes, its folder, the list's sections,
+    the day and the checking code are those of a file checked before, its problems and Entry are
+    taken as they were, without parsing it again. Kept in memory (`mkdocs serve` keeps it for the
+    session) and, given a folder, on disk between builds (a pickle in the build's own cache folder,
+    never in the list)."""
+
+    def __init__(self, cache_dir: str | None = None) -> None:
+        self.cache_dir = cache_dir
+        self.results: dict[str, tuple[str, list[Problem], Entry | None]] = {}
+        self.changed = False
+        if cache_dir:
+            try:
+                with open(os.path.join(cache_dir, CHECKED_FILE), "rb") as handle:
+                    loaded = pickle.load(handle)
+                if isinstance(loaded, dict):
+                    self.results = loaded
+            except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+                pass  # a cache that cannot be read only costs time
+
+    def save(self, paths: Collection[str]) -> None:
+        """Keep the results of these files (this build's) and write them when there is a folder and they changed."""
+        kept = {path: self.results[path] for path in paths if path in self.results}
+        changed, self.changed = self.changed or len(kept) != len(self.results), False
+        self.results = kept
+        if not self.cache_dir or not changed:
+            return
+        try:
+            os.makedirs(self.cache_dir, exist_ok=True)
+            target = os.path.join(self.cache_dir, CHECKED_FILE)
+            with open(f"{target}.{os.getpid()}", "wb") as handle:
+                pickle.dump(self.results, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(f"{target}.{os.getpid()}", target)
+        except OSError:
+            pass
+
+
+_checked = Checked()  # without a cache folder: for the session (`mkdocs serve`, tests)
+
+
+def _check(path: str, folder: str | None, info: ListInfo, checked: Checked) -> tuple[list[Problem], Entry | None]:
+    """An entry file's problems (reading it, and of its own), and its Entry when it has no errors."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    shown = display_path(path)
+    key = hashlib.sha256(b"\0".join(part.encode("utf-8", "surrogatepass") for part in (
+        shown, folder or "", repr(info), str(validate.today()), checker_version())) + b"\0" + data).hexdigest()
+    kept = checked.results.get(path)
+    if kept is not None and kept[0] == key:
+        return kept[1], kept[2]
+    loaded, problems = load_bytes(shown, data)
+    entry = None
+    if loaded is not None:
+        own = entry_problems(loaded, folder, info)
+        problems = problems + own
+        entry = None if errors_in(own) else make_entry(loaded, folder or loaded.data["section"])
+    checked.results[path] = (key, problems, entry)
+    checked.changed = True
+    return problems, entry
 
 
 def display_path(path: str) -> str:
@@ -146,9 +212,10 @@ def read_extras(entries_dir: str, info: ListInfo, entries: list[Entry]) -> tuple
                    moved=moved), problems
 
 
-def read_list(entries_dir: str, reserved: Collection[str] = ()) -> tuple[ListInfo | None, list[Entry], list[Problem]]:
+def read_list(entries_dir: str, reserved: Collection[str] = (), cache_dir: str | None = None) -> tuple[ListInfo | None, list[Entry], list[Problem]]:
     """The list's info and valid entries, and every problem found on the way. `reserved`: names the
-    site that shows the list takes for itself (generator.site.pages.reserved_slugs), which no section may use."""
+    site that shows the list takes for itself (generator.site.pages.reserved_slugs), which no section may use.
+    `cache_dir`: where the files' checks are kept between builds (Checked); without, for the process only."""
     if not os.path.isdir(entries_dir):
         return None, [], [Problem(display_path(entries_dir), 0, "no such directory: point --entries at a folder of entry files")]
     info, problems = read_info(entries_dir, reserved)
@@ -158,19 +225,17 @@ def read_list(entries_dir: str, reserved: Collection[str] = ()) -> tuple[ListInf
         return None, [], problems
     known = {s.slug for s in info.sections}
     entries = []
+    checked = _checked if cache_dir is None else _on_disk(cache_dir)
     for path, folder in files:
         if folder is not None and folder not in known:
             message = f"folder '{folder}' is not a section of {SECTIONS_FILE}; known: {', '.join(sorted(known))}"
             problems.append(Problem(display_path(path), 0, message))
             continue
-        loaded, load_problems = _load(path)
-        problems += load_problems
-        if loaded is None:
-            continue
-        own, entry = _check(path, loaded, folder, info)
+        own, entry = _check(path, folder, info, checked)
         problems += own
         if entry is not None:
             entries.append(entry)
+    checked.save([path for path, _ in files])
     problems += list_problems(entries)
     info, extra_problems = read_extras(entries_dir, info, entries)
     problems += extra_problems + keyword_variant_warnings(entries, info.aliases, info.keyword_distinct)
@@ -178,9 +243,19 @@ def read_list(entries_dir: str, reserved: Collection[str] = ()) -> tuple[ListInf
     return info, entries, problems
 
 
-def load_catalog(entries_dir: str, reserved: Collection[str] = ()) -> tuple[Catalog, list[Problem]]:
+def _on_disk(cache_dir: str) -> Checked:
+    """One Checked per cache folder for the process: a serve session reads the pickle once."""
+    if cache_dir not in _on_disk_checked:
+        _on_disk_checked[cache_dir] = Checked(cache_dir)
+    return _on_disk_checked[cache_dir]
+
+
+_on_disk_checked: dict[str, Checked] = {}
+
+
+def load_catalog(entries_dir: str, reserved: Collection[str] = (), cache_dir: str | None = None) -> tuple[Catalog, list[Problem]]:
     """The catalog of a list directory and its warnings; ListError when anything is wrong."""
-    info, entries, problems = read_list(entries_dir, reserved)
+    info, entries, problems = read_list(entries_dir, reserved, cache_dir)
     if info is None or errors_in(problems):
         raise ListError(problems)
     return build_catalog(info, entries), problems

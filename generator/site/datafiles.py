@@ -8,6 +8,7 @@ import html
 import io
 import json
 import re
+from collections.abc import Callable
 
 from feedgen.feed import FeedGenerator
 from mkdocs.plugins import get_plugin_logger
@@ -15,7 +16,8 @@ from mkdocs.plugins import get_plugin_logger
 from generator.list.catalog import Catalog
 from generator.model import ENTRY_FIELDS, Entry
 from generator.site import indexes
-from generator.site.bibtex import bibliography
+from generator.site.bibtex import bibliography, entry_type
+from generator.site.coins import explorer_coins
 from generator.site.render import page_name, page_url, prose
 from generator.text.digest import UNWRITABLE
 
@@ -53,15 +55,22 @@ def digest_text(entry: Entry) -> str:
     return plain_text(entry.digest)
 
 
-def explorer_json(catalog: Catalog, directory_urls: bool = True) -> str:
-    """What the explorer filters: compact, newest first, key words in canonical spelling."""
+def explorer_json(catalog: Catalog, directory_urls: bool = True, place: Callable[[Entry], str] | None = None) -> str:
+    """What the explorer filters: compact, newest first, key words in canonical spelling; each
+    paper's address is where it is shown (`place`: its section's page, or the page of its year), and
+    its COinS (`coins`: the ContextObject its section page gives it, less the title and authors the
+    explorer fills in from the fields beside it, coins.explorer_coins)."""
+
+    def url(e: Entry) -> str:
+        return f"{page_url(place(e), directory_urls)}#{e.id}" if place else permalink(e, directory_urls)
+
     data = {
         "sections": [{"slug": s.slug, "title": s.title} for s in catalog.sections],
         "papers": [
             {
                 "id": e.id, "title": e.title, "authors": list(e.authors), "venue": e.venue, "year": e.year,
                 "sections": list(e.sections), "keywords": list(e.keywords), "code": e.link("code") is not None,
-                "url": permalink(e, directory_urls), "digest": digest_text(e),
+                "url": url(e), "added": indexes.added_on(e, catalog), "digest": digest_text(e), "coins": explorer_coins(e),
             }
             for e in catalog.entries
         ],
@@ -112,6 +121,33 @@ def inert_cell(value: object) -> object:
     if isinstance(value, str) and _FORMULA_START.match(value) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
+
+
+# RIS type of each BibTeX type (bibtex.entry_type decides it from the venue), and the tag that names the venue
+RIS_TYPES = {"article": ("JOUR", "JO"), "inproceedings": ("CONF", "T2"), "misc": ("GEN", None)}
+# what would end a RIS line early (a reader would take the rest for a tag of its own: `ER  - `), and tabs
+_RIS_BREAKS = re.compile("[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def ris_value(text: str) -> str:
+    """A value on one RIS line: line breaks and tabs become spaces, characters no file should hold are dropped."""
+    return UNWRITABLE.sub("", _RIS_BREAKS.sub(" ", text)).strip()
+
+
+def papers_ris(catalog: Catalog) -> str:
+    """One RIS record per paper, for reference managers (Zotero, EndNote, Mendeley): TY from the venue as
+    BibTeX decides it (JOUR, CONF, GEN), TI, an AU per author, PY, the venue (JO, or T2 for a conference), DO,
+    UR (the paper's link), AB (the digest's text), ER. Every value is one line; an empty one is left out."""
+    lines: list[str] = []
+    for e in catalog.entries:
+        kind, venue_tag = RIS_TYPES[entry_type(e)]
+        tags = [("TY", kind), ("ID", e.id), ("TI", e.title), *(("AU", name) for name in e.authors), ("PY", str(e.year))]
+        if venue_tag and e.venue:
+            tags.append((venue_tag, e.venue))
+        tags += [("DO", e.doi or ""), ("UR", e.link("paper") or ""), ("AB", digest_text(e) if e.digest else "")]
+        lines += [f"{tag}  - {value}" for tag, value in ((t, ris_value(v)) for t, v in tags) if value]
+        lines += ["ER  - ", ""]
+    return "\r\n".join(lines)
 
 
 def atom_feed(catalog: Catalog, site_url: str, items: int, directory_urls: bool = True) -> str:
@@ -173,12 +209,15 @@ def _moment(day: str) -> dt.datetime:
     return dt.datetime.fromisoformat(day).replace(tzinfo=dt.timezone.utc)
 
 
-def data_files(catalog: Catalog, site_url: str, feed_items: int, directory_urls: bool = True) -> dict[str, str]:
-    """Every generated data file: name (relative to the site root) -> content."""
+def data_files(catalog: Catalog, site_url: str, feed_items: int, directory_urls: bool = True,
+               place: Callable[[Entry], str] | None = None) -> dict[str, str]:
+    """Every generated data file: name (relative to the site root) -> content. The downloads give each
+    paper's permalink (`section/#id`); the explorer links where the paper is shown (`place`)."""
     return {
-        "explorer.json": explorer_json(catalog, directory_urls),
+        "explorer.json": explorer_json(catalog, directory_urls, place),
         "papers.json": papers_json(catalog, directory_urls),
         "papers.csv": papers_csv(catalog, directory_urls),
         "papers.bib": bibliography(catalog.entries),
+        "papers.ris": papers_ris(catalog),
         "feed.xml": atom_feed(catalog, site_url, feed_items, directory_urls),
     }

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import threading
 
-from generator.site.search import BUNDLE, ROOT, UNUSED, pagefind_binary
+from generator.site.search import BUNDLE, ROOT, complete_bundle, pagefind_binary, vocabulary
 
 log = logging.getLogger("mkdocs.plugins.generator.site.live")
 
@@ -96,9 +96,7 @@ class LiveSearch:
                           process.returncode, errors.decode("utf-8", "replace").strip()[-2000:])
                 shutil.rmtree(output, ignore_errors=True)
                 return
-            for name in UNUSED:
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(os.path.join(output, name))
+            complete_bundle(output, vocabulary(self.records.values()))
             old, self.bundle = self.bundle, output
             if old:
                 shutil.rmtree(old, ignore_errors=True)

@@ -18,20 +18,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.list.catalog import Catalog
-from generator.model import Entry, Section
+from generator.model import Entry
 from generator.site import indexes
-from generator.site.render import FEED_ITEMS, RECENT, Site, Slots, make_environment, page_name, render_page, stats_chart
+from generator.site.render import FEED_ITEMS, RECENT, IndexPart, SectionPage, Site, Slots, make_environment, render_page, stats_chart
 from generator.site.search import BUNDLE, keyword_records, paper_records, section_records
 
-Context = Callable[[Site, Section | None], dict[str, object]]
+Part = SectionPage | IndexPart | None  # what one of a row's pages shows, when the row makes several
+Context = Callable[[Site, Any], dict[str, object]]
 Records = Callable[[Site, bool], dict[str, str]]
 
 
 @dataclass(frozen=True)
 class Page:
-    """One generated page, or with `per_section` one page per section, named by its slug."""
+    """One generated page, or with `per_section` the pages of every section (render.SectionPage: its
+    own page, or the index and the pages of a section too big for one)."""
 
-    name: str  # the file under docs/ ("keywords.md"); "{slug}.md" for per_section pages
+    name: str  # the file under docs/ ("keywords.md"); "{slug}.md" (and "{slug}/{years}.md") for per_section pages
     template: str
     context: Context
     nav: str | None = None  # its title under "Browse"; None: the home page and the sections have places of their own
@@ -39,44 +41,62 @@ class Page:
     records: Records | None = None  # the search records whose hits open this page
     per_section: bool = False
 
-    def names(self, site: Site) -> list[tuple[str, Section | None]]:
-        """(file name, section) of each page this row makes."""
+    def names(self, site: Site) -> list[tuple[str, Part]]:
+        """(file name, what the page shows) of each page this row makes: a section's pages, the pages
+        of an index too big for one page (render.IndexPart), or the row's one page."""
         if self.per_section:
-            return [(page_name(section.slug), section) for section in site.catalog.sections]
-        return [(self.name, None)]
+            return [(page.name, page) for pages in site.section_pages.values() for page in pages]
+        parts = site.index_pages.get(self.name)
+        return [(part.name, part) for part in parts] if parts else [(self.name, None)]
 
 
-def _home(site: Site, _: Section | None) -> dict[str, object]:
+def _home(site: Site, _: Part) -> dict[str, object]:
     return {"counts": {s.slug: len(site.catalog.in_section(s.slug)) for s in site.catalog.sections}, "browse": BROWSE}
 
 
-def _section(site: Site, section: Section | None) -> dict[str, object]:
-    assert section is not None
-    years = site.catalog.by_year(section.slug)
-    return {"section": section, "years": years, "count": sum(len(papers) for _, papers in years)}
+def _section(site: Site, page: Part) -> dict[str, object]:
+    assert isinstance(page, SectionPage)
+    forward = {entry.id: site.linker(page.name)(part.name) for part in page.parts for _, papers in part.years for entry in papers}
+    return {"section": page.section, "part": page, "years": page.years, "count": page.count, "forward": forward}
 
 
-def _explorer(site: Site, _: Section | None) -> dict[str, object]:
+def _explorer(site: Site, _: Part) -> dict[str, object]:
     return {}
 
 
-def _keywords(site: Site, _: Section | None) -> dict[str, object]:
-    return {"groups": site.keyword_groups}
+def _forward(site: Site, part: IndexPart | None) -> dict[str, str]:
+    """On the own page of a split index: anchor -> the page that holds it, so that index/#anchor still reaches it."""
+    if part is None or not part.parts:
+        return {}
+    link = site.linker(part.name)
+    return {anchor: link(page) for (index, anchor), page in site.anchor_pages.items() if index == part.name}
 
 
-def _authors(site: Site, _: Section | None) -> dict[str, object]:
-    return {"letters": indexes.by_letter(site.authors), "count": len(site.authors)}
+def _shown(part: IndexPart | None, everything: list[Any]) -> list[Any]:
+    """What a page of an index lists: its part's items; nothing on a split index's own page; else everything."""
+    if part is None:
+        return everything
+    return [] if part.parts else list(part.items)
 
 
-def _years(site: Site, _: Section | None) -> dict[str, object]:
-    return {"years": indexes.year_index(site.catalog)}
+def _keywords(site: Site, part: IndexPart | None) -> dict[str, object]:
+    return {"groups": _shown(part, site.keyword_groups), "cloud": site.keyword_groups, "part": part, "forward": _forward(site, part)}
 
 
-def _whats_new(site: Site, _: Section | None) -> dict[str, object]:
+def _authors(site: Site, part: IndexPart | None) -> dict[str, object]:
+    return {"letters": indexes.by_letter(_shown(part, site.authors)), "all_letters": [letter for letter, _ in indexes.by_letter(site.authors)],
+            "count": len(site.authors), "part": part, "forward": _forward(site, part)}
+
+
+def _years(site: Site, part: IndexPart | None) -> dict[str, object]:
+    return {"years": _shown(part, site.years), "all_years": [year for year, _ in site.years], "part": part, "forward": _forward(site, part)}
+
+
+def _whats_new(site: Site, _: Part) -> dict[str, object]:
     return {"days": indexes.additions_by_day(site.catalog, RECENT), "count": RECENT, "feed_items": FEED_ITEMS}
 
 
-def _stats(site: Site, _: Section | None) -> dict[str, object]:
+def _stats(site: Site, _: Part) -> dict[str, object]:
     per_year = indexes.section_counts_by_year(site.catalog)
     return {"chart": stats_chart(site.catalog, per_year), "top": indexes.top_keywords(site.keyword_groups, 30), "per_year": per_year}
 
@@ -99,7 +119,7 @@ PAGES = (HOME, SECTIONS, *BROWSE)
 
 GUIDE = "contributing.md"  # the plugin's page of the repository's CONTRIBUTING.md (its `contributing` option)
 # folders of the built site that are not pages of this table: a section of that name would lose its page
-SITE_FOLDERS = ("assets", "search", BUNDLE)
+SITE_FOLDERS = ("assets", "search", BUNDLE, "p")  # "p": the papers' cards, cards.FOLDER (not imported: `check` stays light)
 
 
 def reserved_slugs() -> frozenset[str]:
@@ -119,6 +139,22 @@ def handwritten_pages(docs_dir: str) -> list[str]:
     return found
 
 
+def section_nav(pages: list[SectionPage]) -> dict[str, Any]:
+    """A section in the navigation: its page, or its index and the pages of its years."""
+    own = pages[0]
+    if not own.parts:
+        return {own.section.title: own.name}
+    return {own.section.title: [{"All years": own.name}, *({part.label: part.name} for part in own.parts)]}
+
+
+def browse_nav(site: Site, page: Page) -> dict[str, Any]:
+    """A Browse row in the navigation: its page, or the index's own page and the pages of a split index."""
+    title, parts = page.nav or page.name, site.index_pages.get(page.name)
+    if not parts:
+        return {title: page.name}
+    return {title: [{"Overview": page.name}, *({part.label: part.name} for part in parts[1:])]}
+
+
 def navigation(site: Site | None, handwritten: list[str], guide: bool) -> list[Any]:
     """Home, the sections in the sections file's order, the Browse rows of the table, the
     hand-written pages, then the guide: the plugin's navigation, and the `nav` of a project for
@@ -126,11 +162,10 @@ def navigation(site: Site | None, handwritten: list[str], guide: bool) -> list[A
     generated = {HOME.name, GUIDE}
     nav: list[Any] = [{"Home": HOME.name}]
     if site is not None:
-        sections = SECTIONS.names(site)
-        generated |= {name for name, _ in sections} | {page.name for page in BROWSE}
+        generated |= {name for page in (SECTIONS, *BROWSE) for name, _ in page.names(site)}
         nav += [
-            {"Sections": [{section.title: name} for name, section in sections if section is not None]},
-            {"Browse": [{page.nav: page.name} for page in BROWSE]},
+            {"Sections": [section_nav(pages) for pages in site.section_pages.values()]},
+            {"Browse": [browse_nav(site, page) for page in BROWSE]},
         ]
     nav += [name for name in handwritten if name not in generated]
     return [*nav, GUIDE] if guide else nav

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -30,10 +31,10 @@ from generator.site.generate import RenderError, generate
 from generator.site.guide import site_guide
 from generator.site.live import LiveSearch
 from generator.site.pages import GUIDE
-from generator.site.render import Site, Slots
+from generator.site.render import INDEX_SPLIT_KB, SPLIT_KB, Site, Slots
 from generator.site.safety import sanitize, scan_site
 from generator.site.search import SearchIndexer, SearchIndexError, page_record
-from generator.site.store import Store, code_version, key_of
+from generator.site.store import Store
 
 log = get_plugin_logger(__name__)
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')  # the toc extension's permalinks (¶)
@@ -49,13 +50,20 @@ class ReadingListConfig(Config):
     """The list directory: sections.yaml and one YAML file per paper, relative to mkdocs.yml."""
     templates = config_options.Optional(config_options.Type(str))
     """A folder of templates that override the package's (home.md.j2, section.md.j2, entry.html.j2, ...)."""
+    split_kb = config_options.Type(int, default=SPLIT_KB)
+    """A section whose papers would pass this many KB of HTML gets an index page and a page per year (or
+    range of years, or part of a year): every page stays small. Permalinks section/#id keep reaching their papers."""
+    index_split_kb = config_options.Type(int, default=INDEX_SPLIT_KB)
+    """An index (key words, authors, years) whose listing would pass this many KB gets a page per run
+    of letters or years; its addresses index/#anchor keep reaching them."""
     related = config_options.Type(int, default=5)
     """How many related papers to show under each paper (0 to turn them off)."""
     pagefind = config_options.Type(bool, default=True)
     """Index one search record per paper with Pagefind for overrides/partials/search.html (docs/assets/search.js).
     False leaves search to Material's own plugin, which then needs its own search partial back."""
     cache_dir = config_options.Type(str, default=".cache/reading-list")
-    """Where results that are slow to compute (related papers) are kept between builds, relative to mkdocs.yml."""
+    """Where results that are slow to compute (checked entry files, rendered papers, related papers, compiled
+    theme templates) are kept between builds, relative to mkdocs.yml; "" keeps nothing."""
     contributing = config_options.Optional(config_options.Type(str))
     """The contribution guide (CONTRIBUTING.md), relative to mkdocs.yml: published as the page contributing.md,
     its links to files of the repository made links to them under repo_url."""
@@ -124,6 +132,9 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.slots = Slots()  # the generated pages' HTML, put into them after MkDocs converts their Markdown
         # rendered papers kept between builds; MkDocs keeps a plugin with on_startup for the whole `mkdocs serve`
         self.store: Store | None = None
+        # sanitized pages by their HTML, for the pages a rebuild under `mkdocs serve` did not change (this build's, the last's)
+        self.sanitizing: dict[str, str] = {}
+        self.sanitized: dict[str, str] = {}
         self.scanned: dict[str, list[Problem]] = {}  # the site scan's findings by page content, for the pages a rebuild did not change
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -149,7 +160,8 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             self.guide = None
         self.failure = None
         try:
-            self.catalog, notes = load_catalog(self.entries_dir, pages.reserved_slugs())
+            cache_dir = self._resolve(config, self.config.cache_dir) if self.config.cache_dir else None
+            self.catalog, notes = load_catalog(self.entries_dir, pages.reserved_slugs(), cache_dir)
         except ListError as exc:
             errors = exc.errors or exc.problems
             self._fail(config, f"{len(errors)} problem(s) in the list:\n" + "\n".join(map(str, errors)))
@@ -195,7 +207,8 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             try:
                 self.last_good = generate(self.catalog, templates=self.templates_dir, directory_urls=config.use_directory_urls,
                                           site_url=config.site_url, related=self.config.related, cache_dir=cache_dir,
-                                          slots=slots, store=self.store)
+                                          slots=slots, store=self.store, split_kb=self.config.split_kb,
+                                          index_split_kb=self.config.index_split_kb)
             except RenderError as exc:
                 self._fail(config, str(exc))
             else:
@@ -276,7 +289,9 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         it keeps only allowlisted tags, attributes, URLs. A failed preview puts its problems on top of every page."""
         if page.file.src_uri in self.generated:
             filled = self.slots.fill(html)
-            html = self.store.get(key_of(("sanitize", code_version(), filled)), lambda: sanitize(filled)) if self.store else sanitize(filled)
+            key = hashlib.sha256(filled.encode("utf-8", "surrogatepass")).hexdigest()
+            html = self.sanitized.get(key) or sanitize(filled)
+            self.sanitizing[key] = html
             add_headings(page.toc, self.slots.toc.get(page.file.src_uri, []))
             page.present_anchor_ids = (page.present_anchor_ids or set()) | set(_ID.findall(html))
         return error_banner(self.failure, self.last_good is not None) + html if self.failure else html
@@ -295,6 +310,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             raise PluginError("unsafe or broken site:\n" + "\n".join(map(str, problems)))
         if self.store is not None:
             self.store.finish()
+        self.sanitized, self.sanitizing = self.sanitizing, {}
         if self.live is not None:
             self.live.place(config.site_dir)
         if self.indexer is not None:

@@ -15,14 +15,15 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
 
 from generator.list.catalog import Catalog
 from generator.list.identifiers import normalize_title
-from generator.model import Entry, papers
-from generator.site import indexes
+from generator.model import Entry, Section, papers
+from generator.site import coins, indexes
 from generator.site.bibtex import cite
 from generator.site.store import Store, memo_key
 from generator.text.digest import render_digest
@@ -50,12 +51,6 @@ def md_text(value: object) -> Markup:
 
 def page_name(slug: str) -> str:
     return f"{slug}.md"
-
-
-def paper_a(entry: Entry, link: Callable[..., str], slug: str | None = None) -> Markup:
-    """A link to a paper's place on a section page: its own section's, unless `slug` names another.
-    A function, not a template macro: the index pages call it thousands of times."""
-    return Markup('<a href="{}">{}</a>').format(link(page_name(slug or entry.section), entry.id), entry.title)
 
 
 @cache
@@ -93,6 +88,126 @@ def _relative_page(from_page: str, to_name: str, directory_urls: bool) -> str:
     return url
 
 
+SPLIT_KB = 750  # a section whose papers would pass this many KB of HTML gets a page per year (the theme adds ~200 KB)
+
+
+def paper_bytes(entry: Entry) -> int:
+    """About the HTML a paper takes on a section page (measured on the list: within 20% of it)."""
+    return int(1.1 * (1500 + 1.15 * len(entry.digest) + 3 * len(entry.title) + sum(len(a) + 95 for a in entry.authors)
+                      + 60 * len(entry.keywords) + 2 * sum(len(url) for _, url in entry.links)))
+
+
+@dataclass(frozen=True)
+class SectionPage:
+    """One page of a section: the whole section, or when it has more papers than fit one page, its
+    index (`parts`, the pages of its years) or one of those pages (a year, a range of years, or part of a year)."""
+
+    section: Section
+    name: str  # the file: "others.md", or "others/2023.md" for a page of a split section
+    label: str  # "" for the section's own page; "2023", "2019-2021", "2023 (part 2)" for its pages
+    years: tuple[tuple[int, tuple[Entry, ...]], ...]
+    parts: tuple[SectionPage, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return sum(len(listed) for _, listed in self.years)
+
+
+def letter_anchor(letter: str) -> str:
+    """The anchor of a letter's heading in the author index."""
+    return "letter-other" if letter == "#" else f"letter-{letter.lower()}"
+
+
+def _initial(text: str) -> str:
+    first = text.strip()[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+def section_pages(section: Section, years: list[tuple[int, list[Entry]]], limit: int,
+                  size: Callable[[Entry], int] = paper_bytes) -> list[SectionPage]:
+    """The section's page, or its index followed by pages whose papers' `size` adds up to at most `limit`:
+    whole years, newest first, neighbouring years together while they fit, a year too big for one page in parts."""
+    whole = tuple((year, tuple(listed)) for year, listed in years)
+    if sum(size(e) for _, listed in whole for e in listed) <= limit:
+        return [SectionPage(section, page_name(section.slug), "", whole)]
+    groups: list[list[tuple[int, tuple[Entry, ...]]]] = [[]]
+    used = 0
+    for year, listed in whole:
+        year_size = sum(map(size, listed))
+        if year_size > limit:  # a page or more of its own
+            chunks: list[list[Entry]] = [[]]
+            taken = 0
+            for entry in listed:
+                if chunks[-1] and taken + size(entry) > limit:
+                    chunks.append([])
+                    taken = 0
+                chunks[-1].append(entry)
+                taken += size(entry)
+            groups += [[(year, tuple(chunk))] for chunk in chunks]
+            groups.append([])
+            used = 0
+            continue
+        if groups[-1] and used + year_size > limit:
+            groups.append([])
+            used = 0
+        groups[-1].append((year, listed))
+        used += year_size
+    parts = []
+    seen: dict[int, int] = {}
+    for group in filter(None, groups):
+        newest, oldest = group[0][0], group[-1][0]
+        if newest == oldest:
+            seen[newest] = seen.get(newest, 0) + 1
+            label = f"{newest}" if seen[newest] == 1 else f"{newest} (part {seen[newest]})"
+            stem = f"{newest}" if seen[newest] == 1 else f"{newest}-part-{seen[newest]}"
+        else:
+            label, stem = f"{oldest}-{newest}", f"{oldest}-{newest}"
+        parts.append(SectionPage(section, f"{section.slug}/{stem}.md", label, tuple(group)))
+    return [SectionPage(section, page_name(section.slug), "", whole, tuple(parts)), *parts]
+
+
+INDEX_SPLIT_KB = 700  # an index page (key words, authors, years) whose listing would pass this many KB is split
+# the HTML an index's item takes, measured on the built list: per key word or author, and per paper link under it
+_INDEX_BYTES = {"keywords.md": (300, 300), "authors.md": (150, 150), "years.md": (100, 250)}
+
+
+@dataclass(frozen=True)
+class IndexPart:
+    """A page of an index too big for one: a run of its items (key word groups, authors, years) with
+    the anchors they hold; or, with `parts`, the index's own page, which lists them."""
+
+    name: str  # "keywords/a-c.md"; the index's own file for the page that lists the parts
+    label: str  # "A-C", "D", "D (part 2)", "2019-2021"; "" on the index's own page
+    items: tuple[Any, ...]
+    parts: tuple[IndexPart, ...] = ()
+
+
+def index_parts(index: str, items: list[Any], size: Callable[[Any], int], key: Callable[[Any], str],
+                limit: int) -> list[IndexPart]:
+    """An index's pages: none when its items fit one page, else its own page followed by pages of at
+    most `limit` (in `size`'s unit; an item bigger than that alone), each named by the keys it spans."""
+    if sum(map(size, items)) <= limit:
+        return []
+    groups: list[list[Any]] = [[]]
+    for item in items:
+        if groups[-1] and sum(map(size, groups[-1])) + size(item) > limit:
+            groups.append([])
+        groups[-1].append(item)
+    parts: list[IndexPart] = []
+    seen: dict[str, int] = {}
+    stem_of = index.removesuffix(".md")
+    for group in groups:
+        first, last = key(group[0]), key(group[-1])
+        ends = [first] if first == last else sorted((first, last))
+        label = "-".join(ends)
+        seen[label] = seen.get(label, 0) + 1
+        stem = "-".join(re.sub(r"[^a-z0-9]+", "", end.lower()) or "other" for end in ends)
+        if seen[label] > 1:
+            label, stem = f"{label} (part {seen[label]})", f"{stem}-part-{seen[label]}"
+        parts.append(IndexPart(f"{stem_of}/{stem}.md", label, tuple(group)))
+    return [IndexPart(index, "", tuple(items), tuple(parts)), *parts]
+
+
 @dataclass
 class Site:
     """Everything the templates need besides the catalog, computed once per build."""
@@ -106,12 +221,60 @@ class Site:
     related: dict[str, list[Entry]] = field(default_factory=dict)
     # where rendered papers are kept between builds; None (a maintainer's own templates) renders every one
     store: Store | None = None
+    split_kb: int = SPLIT_KB
+    section_pages: dict[str, list[SectionPage]] = field(init=False)  # slug -> its page, or its index and pages
+    places: dict[tuple[str, str], str] = field(init=False)  # (slug, paper id) -> the page that shows it, where not the section's own
+    index_split_kb: int = INDEX_SPLIT_KB
+    years: list[tuple[int, list[Entry]]] = field(init=False)  # every paper once, by year, newest first
+    # index file -> its own page and its pages, when it is too big for one ("keywords.md", "authors.md", "years.md")
+    index_pages: dict[str, list[IndexPart]] = field(init=False)
+    anchor_pages: dict[tuple[str, str], str] = field(init=False)  # (index file, anchor) -> its page, where split
 
     def __post_init__(self) -> None:
         self.keyword_anchor = indexes.keyword_anchors(self.catalog)
         self.keyword_groups = indexes.keyword_index(self.catalog, self.keyword_anchor)
         self.authors = indexes.author_index(self.catalog)
         self.author_anchor = indexes.author_anchors(self.authors)
+        self.section_pages = {s.slug: section_pages(s, self.catalog.by_year(s.slug), self.split_kb * 1000) for s in self.catalog.sections}
+        self.places = {(sp.section.slug, entry.id): sp.name
+                       for pages in self.section_pages.values() for sp in pages[1:] for _, papers in sp.years for entry in papers}
+        self.years = indexes.year_index(self.catalog)
+        limit = self.index_split_kb * 1000
+
+        def size(index: str, links: int) -> int:
+            item, link = _INDEX_BYTES[index]
+            return item + link * links
+
+        self.index_pages = {
+            "keywords.md": index_parts("keywords.md", self.keyword_groups, lambda g: size("keywords.md", len(g.entries)),
+                                       lambda g: _initial(g.keyword), limit),
+            "authors.md": index_parts("authors.md", self.authors, lambda a: size("authors.md", len(a.entries)), lambda a: str(a.letter), limit),
+            "years.md": index_parts("years.md", self.years, lambda y: size("years.md", len(y[1])), lambda y: str(y[0]), limit),
+        }
+        anchors: dict[str, Callable[[Any], list[str]]] = {
+            "keywords.md": lambda g: [g.anchor, *(self.keyword_anchor[v] for v in g.variants)],
+            "authors.md": lambda a: [a.anchor, letter_anchor(a.letter)],
+            "years.md": lambda y: [f"year-{y[0]}"],
+        }
+        self.anchor_pages = {}
+        for index, parts in self.index_pages.items():
+            for part in parts[1:]:
+                for item in part.items:
+                    for anchor in anchors[index](item):
+                        self.anchor_pages.setdefault((index, anchor), part.name)  # a letter's heading: its first page
+
+    def anchor_page(self, index: str, anchor: str) -> str:
+        """The page of an index ("keywords.md") that holds an anchor: the index itself unless it is split."""
+        return self.anchor_pages.get((index, anchor)) or index
+
+    def place(self, entry: Entry, slug: str | None = None) -> str:
+        """The page that shows a paper in a section (its own section unless `slug` names another)."""
+        slug = slug or entry.section
+        return self.places.get((slug, entry.id)) or page_name(slug)
+
+    def paper_a(self, page: str, entry: Entry, slug: str | None = None) -> Markup:
+        """A link from `page` to a paper's place in a section: its own, unless `slug` names another."""
+        return Markup('<a href="{}">{}</a>').format(relative_url(page, self.place(entry, slug), entry.id, self.directory_urls), entry.title)
 
     def linker(self, page: str) -> Callable[..., str]:
         def link(to_name: str, anchor: str | None = None) -> str:
@@ -120,16 +283,21 @@ class Site:
         return link
 
     def author_link(self, page: str, name: str) -> str:
-        return relative_url(page, "authors.md", self.author_anchor[normalize_title(name)], self.directory_urls)
+        anchor = self.author_anchor[normalize_title(name)]
+        return relative_url(page, self.anchor_page("authors.md", anchor), anchor, self.directory_urls)
+
+    def keyword_link(self, page: str, keyword: str) -> str:
+        anchor = self.keyword_anchor[keyword]
+        return relative_url(page, self.anchor_page("keywords.md", anchor), anchor, self.directory_urls)
 
     def entry_key(self, entry: Entry, page: str) -> str:
         """Everything a paper's HTML on a page is made of (entry.html.j2 reads no more): the entry, the
         page its links start from, the anchors they reach, its related papers, and the code."""
         return memo_key((
             page, self.directory_urls, entry,
-            tuple(self.keyword_anchor[k] for k in entry.keywords),
-            tuple(self.author_anchor[normalize_title(a)] for a in entry.authors),
-            tuple((other.id, other.title, other.section) for other in self.related.get(entry.id, ())),
+            tuple(self.keyword_link(page, k) for k in entry.keywords),
+            tuple(self.author_link(page, a) for a in entry.authors),
+            tuple((other.id, other.title, self.place(other)) for other in self.related.get(entry.id, ())),
         ))
 
 
@@ -201,8 +369,9 @@ def make_environment(override_dir: str | None = None) -> jinja2.Environment:
     env.filters["papers"] = papers
     env.filters["html"] = _html_block
     env.globals["page_name"] = page_name
-    env.globals["paper_a"] = paper_a
+    env.globals["letter_anchor"] = letter_anchor
     env.globals["cite"] = cite
+    env.globals["coins"] = coins.coins  # templates/coins.html.j2: the ContextObject of a paper
     return env
 
 
@@ -210,9 +379,12 @@ def render_page(env: jinja2.Environment, site: Site, template: str, page: str, s
     catalog = site.catalog
     titles = {s.slug: s.title for s in catalog.sections}
 
+    def paper_a(entry: Entry, slug: str | None = None) -> Markup:
+        return site.paper_a(page, entry, slug)
+
     def render_entry(entry: Entry) -> str:
         return env.get_template("entry.html.j2").render(
-            entry=entry, site=site, page=page, link=site.linker(page), titles=titles,
+            entry=entry, site=site, page=page, link=site.linker(page), titles=titles, paper_a=paper_a,
             author_link=lambda name: site.author_link(page, name),
         )
 
@@ -223,7 +395,7 @@ def render_page(env: jinja2.Environment, site: Site, template: str, page: str, s
 
     return env.get_template(template).render(
         catalog=catalog, info=catalog.info, site=site, page=page, link=site.linker(page), titles=titles,
-        entry_html=entry_html, slots=slots, heading=lambda level, anchor, text: slots.heading(page, level, anchor, text), **context,
+        entry_html=entry_html, paper_a=paper_a, slots=slots, heading=lambda level, anchor, text: slots.heading(page, level, anchor, text), **context,
     )
 
 

@@ -6,77 +6,186 @@ It ranks pages, so each paper, key word and section gets a small record document
 whose `url` meta points at the paper's anchor on its section page; hand-written pages get one too,
 from their Markdown. All records are known before MkDocs renders a page, so Pagefind indexes them
 while it does; the bundle goes to `<site>/pagefind/`, read by `docs/assets/search.js`.
+
+Where a query's words match decides its rank, through Pagefind's metadata fields, which it searches
+and weighs (`metaWeights` in search.js says how much): a paper's title (`heading`), the key words it
+is the list's first paper on (`origin`), its first author (`lead`), its authors, its key words (with
+the acronyms the list writes for them: NTK, SAM); its digest is the record's text. Key words and
+sections carry their name in a field of its own (`name`), weighed below a paper's, so papers come
+first unless the query names the key word or section exactly (search.js then puts it right after
+the best paper). Beside the bundle goes the list's vocabulary (`vocabulary.gz`: title words, key
+words, family names, most frequent first), from which the dialog corrects a query's typos when the
+query finds little.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gzip
+import html
 import json
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
-from generator.model import papers
-from generator.site.datafiles import digest_text, html_text, permalink, plain_text
+from generator.list.catalog import newest_first
+from generator.model import Entry, papers
+from generator.site.datafiles import digest_text, html_text, plain_text
+from generator.site.indexes import KeywordGroup
 from generator.site.render import Site, page_name, page_url
 
 BUNDLE = "pagefind"
 ROOT = "article.md-content__inner"  # what Pagefind reads of a record document
+VOCABULARY = "vocabulary.gz"  # beside Pagefind's files; read by docs/assets/search.js
 # What Pagefind writes that docs/assets/search.js never loads: its own UIs, and the wasm for pages
 # in an unknown language (the index is all English: --force-language en)
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js", "wasm.unknown.pagefind")
 FRAGMENT_MAGIC = b"pagefind_dcd"
 _BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|t[dh]|tr|div|pre|blockquote|d[dt])>|<br\s*/?>", re.IGNORECASE)
+_WORDS = re.compile(r'data-dlp-words="([^"]*)"')
+# A key word the list files at least this many papers under has a first paper (its `origin`)
+ORIGIN_MIN_PAPERS = 3
+_SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "via", "with"})
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+# Letters that Unicode decomposition leaves alone but a reader types without their stroke
+_STROKED = {"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"}
 
 
 class SearchIndexError(Exception):
     """Pagefind is missing or failed: the build stops, since the site's search would be broken."""
 
 
-def _record(url: str, title: str, lines: Iterable[str], *, kind: str, meta: dict[str, str] | None = None, weight: int = 7) -> str:
-    """A record document: the title as a heading, then the text to index; `url` and `meta` for the results.
+def fold(text: str) -> str:
+    """docs/assets/common.js `fold`: NFKD, combining marks dropped, lower case, stroked letters spelled
+    plain, words only, single spaces. The vocabulary is folded so, as the dialog folds a query."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).lower()
+    bare = "".join(_STROKED.get(c, c) for c in bare)
+    return " ".join("".join(c if c.isalnum() else " " for c in bare).split())
 
-    Pagefind weighs an h1 7 (of 10); a key word's or a section's own record weighs its name 10, so that
-    searching the name finds it before the papers that share it. `kind` is also a filter: the search
-    dialog looks among key words and sections for the query's exact name and shows that first."""
+
+def family_name(author: str) -> str:
+    """The last word of a name, as readers type it: "Ravid Shwartz-Ziv" gives "shwartz ziv"."""
+    words = author.replace(",", " ").split()
+    return fold(words[-1]) if words else ""
+
+
+def _record(url: str, title: str, body: Iterable[str], *, kind: str, meta: dict[str, str] | None = None,
+            words: Iterable[str] = (), heading_weight: float | None = None) -> str:
+    """A record document: its fields (`url`, `kind`, `title` and `meta`), then the text to index;
+    `words` for the vocabulary (not indexed).
+
+    The fields the ranking weighs hold folded text (fold): Pagefind counts a hyphenated word of a field
+    once whole and once per part, which would make a title like "NTK-SAP: ..." match "NTK" twice over.
+    The shown `title` keeps the title as written and weighs nothing. With `heading_weight` the title is
+    also the record's first line of text, an h1 of that weight (a hand-written page's title). `kind` is
+    also a filter: the dialog looks among key words and sections for the query's exact name."""
+    fields = {"url": url, "kind": kind, "title": title, **(meta or {})}
     tags = "".join(f'<meta data-pagefind-meta="{escape(key)}[content]" content="{escape(value)}">'
-                   for key, value in {"url": url, "kind": kind, **(meta or {})}.items() if value)
-    body = "".join(f"<p>{escape(line)}</p>" for line in lines if line)
+                   for key, value in fields.items() if value)
+    lines = [line for line in body if line] or [title]  # Pagefind leaves out a record without text
+    text = "".join(f"<p>{escape(line)}</p>" for line in lines)
+    top = Markup("") if heading_weight is None else Markup('<h1 data-pagefind-weight="{w}">{title}</h1>').format(w=heading_weight, title=title)
+    vocabulary = " ".join(sorted(set(words)))
     return Markup(
         '<!doctype html><html lang="en"><head><meta charset="utf-8"></head>'
-        '<body><article class="md-content__inner" data-pagefind-filter="kind:{kind}">{tags}'
-        '<h1 data-pagefind-meta="title" data-pagefind-weight="{weight}">{title}</h1>{body}</article></body></html>\n'
-    ).format(tags=Markup(tags), title=title, body=Markup(body), weight=weight, kind=kind)
+        '<body><article class="md-content__inner" data-pagefind-filter="kind:{kind}" data-dlp-words="{vocabulary}">{tags}'
+        '{top}{text}</article></body></html>\n'
+    ).format(tags=Markup(tags), top=top, text=Markup(text), kind=kind, vocabulary=vocabulary)
+
+
+def _title_words(text: str) -> list[str]:
+    return [w for w in fold(text).split() if len(w) > 2 and not w.isdigit()]
+
+
+def acronyms(site: Site) -> dict[str, list[str]]:
+    """Key word -> the acronyms the list writes for it: the initials of its words (with or without
+    "of", "the", ...), at least three letters, found in a title or digest in capitals ("NTK", "SAM", "EoS")."""
+    written: set[str] = set()
+    for entry in site.catalog.entries:
+        for token in _TOKEN.findall(f"{entry.title} {entry.digest}"):
+            if sum(c.isupper() for c in token) >= 2:
+                written.add(token.upper().removesuffix("S") if token.endswith("s") else token.upper())
+    found: dict[str, list[str]] = {}
+    for group in site.keyword_groups:
+        words = fold(group.keyword).split()
+        if len(words) < 2:
+            continue
+        candidates = {"".join(w[0] for w in words), "".join(w[0] for w in words if w not in _SMALL_WORDS)}
+        chosen = sorted(c.upper() for c in candidates if len(c) >= 3 and c.upper() in written)
+        if chosen:
+            found[group.keyword] = chosen
+    return found
+
+
+def origins(site: Site) -> dict[str, list[str]]:
+    """Paper id -> the key words it is the list's first paper on: the earliest of the papers filed
+    under a key word or naming it in their title, for key words with ORIGIN_MIN_PAPERS papers or more.
+    The paper a reader means by a phenomenon's name is most often the one that named it."""
+    titles = {e.id: f" {fold(e.title)} " for e in site.catalog.entries}
+    first: dict[str, list[str]] = {}
+    for group in site.keyword_groups:
+        if len(group.entries) < ORIGIN_MIN_PAPERS:
+            continue
+        name = f" {fold(group.keyword)} "
+        on = {e.id: e for e in group.entries} | {e.id: e for e in site.catalog.entries if name in titles[e.id]}
+        oldest = max(on.values(), key=newest_first)
+        first.setdefault(oldest.id, []).append(group.keyword)
+    return first
+
+
+def _named(keyword: str, short: dict[str, list[str]]) -> str:
+    """A key word with its acronyms, folded as the fields hold it: "neural tangent kernel ntk"."""
+    return fold(" ".join([keyword, *short.get(keyword, [])]))
 
 
 def paper_records(site: Site, directory_urls: bool = True) -> dict[str, str]:
     """A record per paper, `paper/<id>.html`, whose hit opens the paper on its own section page."""
     titles = {s.slug: s.title for s in site.catalog.sections}
+    short = acronyms(site)
+    first = origins(site)
     records: dict[str, str] = {}
     for e in site.catalog.entries:
-        info = " · ".join(part for part in (", ".join(e.authors), e.venue or "", str(e.year), titles[e.section]) if part)
-        records[f"paper/{e.id}.html"] = _record(
-            permalink(e, directory_urls), e.title, [", ".join(e.authors), e.venue or "", " ".join(e.keywords), digest_text(e)],
-            kind="paper", meta={"info": info})
+        place = f"{page_url(site.place(e), directory_urls)}#{e.id}"  # its section's page, or the page of its year
+        records[f"paper/{e.id}.html"] = _paper_record(e, place, titles[e.section], short, first.get(e.id, []))
     return records
+
+
+def _paper_record(e: Entry, url: str, section_title: str, short: dict[str, list[str]], origin: list[str]) -> str:
+    info = " · ".join(part for part in (", ".join(e.authors), e.venue or "", str(e.year), section_title) if part)
+    meta = {
+        "info": info,
+        "heading": fold(e.title),
+        "origin": " · ".join(_named(k, short) for k in origin),
+        "lead": fold(e.authors[0]) if e.authors else "",
+        "authors": " · ".join(fold(a) for a in e.authors),
+        "keywords": " · ".join(_named(k, short) for k in e.keywords),
+    }
+    words = [*_title_words(e.title), *(w for a in e.authors for w in family_name(a).split() if len(w) > 2)]
+    return _record(url, e.title, [digest_text(e), ", ".join(e.authors), e.venue or ""], kind="paper", meta=meta, words=words)
+
+
+def _keyword_record(group: KeywordGroup, url: str, short: dict[str, list[str]]) -> str:
+    meta = {"info": f"Key word · {papers(len(group.entries))}", "name": fold(group.keyword), "also": " ".join(short.get(group.keyword, []))}
+    return _record(url, group.keyword, [group.keyword], kind="key word", meta=meta, words=_title_words(group.keyword))
 
 
 def keyword_records(site: Site, directory_urls: bool = True) -> dict[str, str]:
     """A record per key word, `keyword/<anchor>.html`, whose hit opens its group on the key word page."""
-    keywords_url = page_url("keywords.md", directory_urls)
-    return {
-        f"keyword/{group.anchor}.html": _record(
-            f"{keywords_url}#{group.anchor}", group.keyword, [], kind="key word", weight=10,
-            meta={"info": f"Key word · {papers(len(group.entries))}"})
-        for group in site.keyword_groups
-    }
+    def url(anchor: str) -> str:  # the key word index's page, or its page that holds the anchor
+        return f"{page_url(site.anchor_page('keywords.md', anchor), directory_urls)}#{anchor}"
+
+    short = acronyms(site)
+    return {f"keyword/{group.anchor}.html": _keyword_record(group, url(group.anchor), short) for group in site.keyword_groups}
 
 
 def section_records(site: Site, directory_urls: bool = True) -> dict[str, str]:
@@ -84,7 +193,8 @@ def section_records(site: Site, directory_urls: bool = True) -> dict[str, str]:
     return {
         f"section/{section.slug}.html": _record(
             page_url(page_name(section.slug), directory_urls), section.title, [plain_text(section.description)],
-            kind="section", weight=10, meta={"info": f"Section · {papers(len(site.catalog.in_section(section.slug)))}"})
+            kind="section", words=_title_words(section.title),
+            meta={"info": f"Section · {papers(len(site.catalog.in_section(section.slug)))}", "name": fold(section.title)})
         for section in site.catalog.sections
     }
 
@@ -92,7 +202,28 @@ def section_records(site: Site, directory_urls: bool = True) -> dict[str, str]:
 def page_record(url: str, title: str, page_html: str) -> str:
     """A hand-written page as a record: its title, and its rendered HTML as text."""
     spaced = _BLOCK_END.sub(" ", page_html)  # words of two paragraphs stay apart; inline tags join
-    return _record(url, title, [" ".join(html_text(spaced).split())], kind="page")
+    return _record(url, title, [" ".join(html_text(spaced).split())], kind="page", meta={"heading": fold(title)},
+                   words=_title_words(title), heading_weight=7)
+
+
+def vocabulary(records: Iterable[str]) -> list[str]:
+    """The words the records give for typo correction, most records first (then alphabetically)."""
+    counts: Counter[str] = Counter()
+    for text in records:
+        match = _WORDS.search(text)
+        if match:
+            counts.update(html.unescape(match.group(1)).split())
+    return sorted(counts, key=lambda w: (-counts[w], w))
+
+
+def complete_bundle(folder: str, words: list[str]) -> None:
+    """What a bundle Pagefind wrote gets before it is served: the files search.js never loads go, the
+    vocabulary (`words`, from `vocabulary`) comes, compressed as Pagefind's own files are."""
+    for name in UNUSED:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(folder, name))
+    with open(os.path.join(folder, VOCABULARY), "wb") as f:
+        f.write(gzip.compress("\n".join(words).encode("utf-8"), compresslevel=9, mtime=0))
 
 
 def pagefind_binary() -> str:
@@ -110,6 +241,7 @@ class SearchIndexer:
     def __init__(self, records: dict[str, str], work_parent: str | None = None) -> None:
         self.work = tempfile.mkdtemp(prefix=".reading-list-search-", dir=work_parent)
         self._process: subprocess.Popen[bytes] | None = None
+        self.words = vocabulary(records.values())
         try:
             site = os.path.join(self.work, "records")
             for name, text in records.items():  # here, not in a thread: file writes in a thread wait for the GIL
@@ -141,9 +273,7 @@ class SearchIndexer:
             output = os.path.join(self.work, BUNDLE)
             if code != 0 or not os.path.isfile(os.path.join(output, "pagefind.js")):
                 raise SearchIndexError(f"pagefind failed (exit {code}):\n{log.strip()[-2000:]}")
-            for name in UNUSED:
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(os.path.join(output, name))
+            complete_bundle(output, self.words)
             target = os.path.join(site_dir, BUNDLE)
             shutil.rmtree(target, ignore_errors=True)
             shutil.move(output, target)

@@ -163,11 +163,18 @@ def test_search_results_are_inert(open_page: OpenPage, base_url: str) -> None:
     results = page.locator(".md-search-result__item")
     expect(results.first).to_be_visible()
     assert results.count() >= 2
+    more = page.locator("[data-dlp-search-more]")
+    while more.is_visible():  # every result: many cases carry "canary" in their title
+        shown = results.count()
+        more.click()
+        expect(results).not_to_have_count(shown)
     text = page.locator(".md-search-result").text_content() or ""
+    page.locator("input[data-dlp-search-input]").focus()  # back from "Show more results"
     assert '<script>alert("title")</script><img src=x onerror=alert(1)>' in text  # the hostile title, as text
     assert page.evaluate("() => [...document.querySelectorAll('.dlp-search-excerpt *')].filter(e => e.tagName !== 'MARK').length") == 0
     assert_inert(page, watch, base_url, ".md-search-result")
     page.keyboard.type(" authors paper", delay=20)  # more cases carry "canary" than one page of results shows
+    expect(page.locator("[data-dlp-search]")).to_have_attribute("data-dlp-answered", "canary authors paper")
     hit = page.locator(".md-search-result__link", has_text="Canary authors paper").first
     hit.click()
     page.wait_for_url("**/memorization/#authors-raw-html")

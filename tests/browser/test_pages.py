@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from harness import bib_keys
 from playwright.sync_api import Page, expect
@@ -36,9 +37,12 @@ def test_copy_buttons(open_page: OpenPage, papers: list[dict[str, Any]], site: P
     whole = (site / "papers.bib").read_text(encoding="utf-8")
     entry = next(block for key, block in zip(bib_keys(whole), re.split(r"\n(?=@)", whole.strip()), strict=True) if key == paper["id"])
     page = open_page("neural-collapse/")
-    bibtex = page.locator(f"button[data-dlp-copy-link='{paper['id']}']").locator("xpath=preceding-sibling::button[1]")
+    buttons = page.locator(f"h3#{paper['id']} + .dlp-entry")
+    bibtex = buttons.locator("button[data-dlp-copy]")
     bibtex.click()
     expect(bibtex).to_have_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()").strip() == entry.strip()
-    page.locator(f"button[data-dlp-copy-link='{paper['id']}']").click()
-    assert page.evaluate("navigator.clipboard.readText()") == f"{page.url.split('#')[0]}#{paper['id']}"
+    link = buttons.locator("button[data-dlp-copy-link]")
+    link.click()
+    copied = page.evaluate("navigator.clipboard.readText()")  # the link the button names, made absolute
+    assert copied == urljoin(page.url, link.get_attribute("data-dlp-copy-link") or "") and paper["id"] in copied
