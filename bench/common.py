@@ -22,8 +22,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 REPO = Path(__file__).resolve().parent.parent
 for _path in (REPO, REPO / "tests" / "browser"):  # `generator` without installing it; `harness`
     if str(_path) not in sys.path:
@@ -31,6 +29,7 @@ for _path in (REPO, REPO / "tests" / "browser"):  # `generator` without installi
 
 from harness import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
+from generator.commands import project  # noqa: E402
 from generator.list.emit import format_entry, write_text  # noqa: E402
 from generator.list.identifiers import arxiv_from_url, doi_from_url  # noqa: E402
 from generator.list.source import entry_files, read_list  # noqa: E402
@@ -68,46 +67,11 @@ def env(**extra: str) -> dict[str, str]:
 # --- mkdocs.yml: read it keeping MkDocs' custom tags (!ENV, !relative, !!python/name:...) -------------
 
 
-class _Tagged:
-    def __init__(self, tag: str, value: Any) -> None:
-        self.tag, self.value = tag, value
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    pass
-
-
-class _ConfigDumper(yaml.SafeDumper):
-    pass
-
-
-def _construct_tagged(loader: yaml.SafeLoader, _suffix: str, node: yaml.Node) -> _Tagged:
-    if isinstance(node, yaml.ScalarNode):
-        return _Tagged(node.tag, loader.construct_scalar(node))
-    if isinstance(node, yaml.SequenceNode):
-        return _Tagged(node.tag, loader.construct_sequence(node, deep=True))
-    return _Tagged(node.tag, loader.construct_mapping(node, deep=True))  # type: ignore[arg-type]
-
-
-def _represent_tagged(dumper: yaml.SafeDumper, data: _Tagged) -> yaml.Node:
-    if isinstance(data.value, dict):
-        return dumper.represent_mapping(data.tag, data.value)
-    if isinstance(data.value, list):
-        return dumper.represent_sequence(data.tag, data.value)
-    return dumper.represent_scalar(data.tag, str(data.value))
-
-
-_ConfigLoader.add_multi_constructor("!", _construct_tagged)
-_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
-_ConfigDumper.add_representer(_Tagged, _represent_tagged)
-
-
 def read_config_file(path: Path) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.load(handle, Loader=_ConfigLoader)
-    if not isinstance(data, dict):
-        raise SystemExit(f"{path}: not a mapping")
-    return data
+    try:
+        return project.read_config(str(path))  # tags such as !ENV kept as written
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def read_config() -> dict[str, Any]:
@@ -167,7 +131,7 @@ def derived_config(docs_dir: Path | str, entries: str | None, nav: list[Any] | N
 
 
 def write_config(path: Path, config: dict[str, Any]) -> None:
-    path.write_text(yaml.dump(config, Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    path.write_text(project.dump_config(config), encoding="utf-8")
 
 
 def repo_docs_dir() -> Path:

@@ -87,6 +87,11 @@ def read_config(path: str) -> dict[str, Any]:
     return config
 
 
+def dump_config(config: dict[str, Any]) -> str:
+    """A config mapping as YAML, its Tagged values written back with their tags."""
+    return yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
+
+
 def resolved(value: Any) -> Any:
     """A setting's value as MkDocs reads it: `!ENV [A, B, default]` is the first of A, B that is set, else the default."""
     if not isinstance(value, Tagged) or value.tag != "!ENV":
@@ -198,6 +203,6 @@ def write_project(catalog: Catalog, out: str, config_file: str = "mkdocs.yml", *
               f"# configuration runs without it: `zensical build` here, then `python -m generator search-index {os.path.join(out, SITE)}`\n"
               "# (with the list's --entries) from the repository, for search.\n")
     target = os.path.join(out, "mkdocs.yml")
-    write_text(target, header + yaml.dump(written, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000))
+    write_text(target, header + dump_config(written))
     count = len([n for n in files if n.endswith(".md")]) + len(handwritten)
     return Project(target, count, notes)
