@@ -211,10 +211,15 @@ def prepare_pages_floor(entries: Path, work: Path) -> tuple[Path, dict[str, Any]
     config whose explicit nav is the plugin's. MkDocs then converts what the plugin hands it as HTML."""
     docs = work / "docs"
     shutil.copytree(repo_docs_dir(), docs)
-    nav, names, stages = plugin_output(entries, work / "captured", work / "scratch")  # the nav, and the plugin's own timings
+    captured = work / "captured"
+    nav, names, stages = plugin_output(entries, captured, work / "scratch")  # the nav, and the plugin's own timings
     written = work / "cli-pages"
     seconds, _ = run([sys.executable, "-m", "generator", "pages", "--entries", str(entries), "--out", str(written)])
     shutil.copytree(written, docs, dirs_exist_ok=True)
+    for name in names:  # what the plugin adds beside the generated pages (the contributing page)
+        if not (written / name).exists():
+            (docs / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(captured / name, docs / name)
     pages = sorted(name for name in names if name.endswith(".md"))
     if nav is None:
         info, problems = read_info(str(entries))
@@ -227,7 +232,7 @@ def prepare_pages_floor(entries: Path, work: Path) -> tuple[Path, dict[str, Any]
         "stages": stages,
         "pages": len(pages),
         "other_files": len(names) - len(pages),
-        "markdown_bytes": sum((written / name).stat().st_size for name in pages),
+        "markdown_bytes": sum((docs / name).stat().st_size for name in pages),
         "generator_pages_s": seconds,
     }
 

@@ -14,6 +14,7 @@ pair, and the template escapes the attribute.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from urllib.parse import quote_plus, urlencode
 
 from generator.model import Entry
@@ -60,12 +61,14 @@ def coins_pairs(entry: Entry, title: str | None = None, authors: Sequence[str] |
     return pairs
 
 
+@lru_cache(maxsize=1 << 14)
 def coins(entry: Entry) -> str:
     """The span's `title`: the ContextObject as a query string (urlencode: spaces as `+`, everything but
     letters, digits and `_.-~` percent-encoded), not yet HTML-escaped."""
     return urlencode(coins_pairs(entry))
 
 
+@lru_cache(maxsize=1 << 14)
 def explorer_coins(entry: Entry) -> str:
     """`coins(entry)` with `{title}` for the title's value and one `key={authors}` where the authors' pairs go:
     explorer.json already holds both, and they are most of the bytes. docs/assets/explorer.js fills them in,

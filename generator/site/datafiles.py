@@ -9,6 +9,7 @@ import io
 import json
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from feedgen.feed import FeedGenerator
 from mkdocs.plugins import get_plugin_logger
@@ -138,16 +139,18 @@ def papers_ris(catalog: Catalog) -> str:
     """One RIS record per paper, for reference managers (Zotero, EndNote, Mendeley): TY from the venue as
     BibTeX decides it (JOUR, CONF, GEN), TI, an AU per author, PY, the venue (JO, or T2 for a conference), DO,
     UR (the paper's link), AB (the digest's text), ER. Every value is one line; an empty one is left out."""
-    lines: list[str] = []
-    for e in catalog.entries:
-        kind, venue_tag = RIS_TYPES[entry_type(e)]
-        tags = [("TY", kind), ("ID", e.id), ("TI", e.title), *(("AU", name) for name in e.authors), ("PY", str(e.year))]
-        if venue_tag and e.venue:
-            tags.append((venue_tag, e.venue))
-        tags += [("DO", e.doi or ""), ("UR", e.link("paper") or ""), ("AB", digest_text(e) if e.digest else "")]
-        lines += [f"{tag}  - {value}" for tag, value in ((t, ris_value(v)) for t, v in tags) if value]
-        lines += ["ER  - ", ""]
-    return "\r\n".join(lines)
+    return "\r\n".join(line for e in catalog.entries for line in ris_record(e))
+
+
+@lru_cache(maxsize=1 << 14)
+def ris_record(e: Entry) -> tuple[str, ...]:
+    """A paper's RIS lines, the closing ER and a blank line included; kept per entry, for rebuilds."""
+    kind, venue_tag = RIS_TYPES[entry_type(e)]
+    tags = [("TY", kind), ("ID", e.id), ("TI", e.title), *(("AU", name) for name in e.authors), ("PY", str(e.year))]
+    if venue_tag and e.venue:
+        tags.append((venue_tag, e.venue))
+    tags += [("DO", e.doi or ""), ("UR", e.link("paper") or ""), ("AB", digest_text(e) if e.digest else "")]
+    return (*(f"{tag}  - {value}" for tag, value in ((t, ris_value(v)) for t, v in tags) if value), "ER  - ", "")
 
 
 def atom_feed(catalog: Catalog, site_url: str, items: int, directory_urls: bool = True) -> str:

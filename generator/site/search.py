@@ -32,6 +32,7 @@ import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -64,9 +65,11 @@ class SearchIndexError(Exception):
     """Pagefind is missing or failed: the build stops, since the site's search would be broken."""
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """docs/assets/common.js `fold`: NFKD, combining marks dropped, lower case, stroked letters spelled
-    plain, words only, single spaces. The vocabulary is folded so, as the dialog folds a query."""
+    plain, words only, single spaces. The vocabulary is folded so, as the dialog folds a query.
+    Kept per text: a build folds the same names and key words many times, a rebuild the same texts again."""
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).lower()
     bare = "".join(_STROKED.get(c, c) for c in bare)
@@ -107,14 +110,19 @@ def _title_words(text: str) -> list[str]:
     return [w for w in fold(text).split() if len(w) > 2 and not w.isdigit()]
 
 
+@lru_cache(maxsize=1 << 14)
+def _capitalized(text: str) -> frozenset[str]:
+    """The words of a text with two capitals or more, upper-cased, a plural s dropped ("NTKs": "NTK"); kept per text."""
+    return frozenset(token.upper().removesuffix("S") if token.endswith("s") else token.upper()
+                     for token in _TOKEN.findall(text) if sum(c.isupper() for c in token) >= 2)
+
+
 def acronyms(site: Site) -> dict[str, list[str]]:
     """Key word -> the acronyms the list writes for it: the initials of its words (with or without
     "of", "the", ...), at least three letters, found in a title or digest in capitals ("NTK", "SAM", "EoS")."""
     written: set[str] = set()
     for entry in site.catalog.entries:
-        for token in _TOKEN.findall(f"{entry.title} {entry.digest}"):
-            if sum(c.isupper() for c in token) >= 2:
-                written.add(token.upper().removesuffix("S") if token.endswith("s") else token.upper())
+        written |= _capitalized(f"{entry.title} {entry.digest}")
     found: dict[str, list[str]] = {}
     for group in site.keyword_groups:
         words = fold(group.keyword).split()
