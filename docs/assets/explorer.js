@@ -144,7 +144,7 @@ function prepare(data) {
       added: typeof p.added === "string" ? p.added : "",
       coins: typeof p.coins === "string" ? p.coins : "",
       titleKey: fold(p.title || ""),
-      // computed once, so an update only compares strings
+      // computed once, so an update only compares strings; the digest's words join when they arrive (withDigests)
       haystack: ` ${fold(p.title || "")} ${authors.map(fold).join(" ")} ${fold(p.digest || "")} `,
       venueFolded: ` ${fold(p.venue || "")} `,
       node: null,
@@ -269,6 +269,8 @@ class Explorer {
     // a file the page does not name is no file (an empty address would be the page itself): its button does nothing
     this.bibUrl = root.getAttribute("data-bib") ? safeUrl(root.getAttribute("data-bib"), this.pageBase) : null;
     this.risUrl = root.getAttribute("data-ris") ? safeUrl(root.getAttribute("data-ris"), this.pageBase) : null;
+    // the digests come in a file of their own, fetched when the free-text filter is first used
+    this.digestsUrl = root.getAttribute("data-digests") ? safeUrl(root.getAttribute("data-digests"), this.pageBase) : null;
     this.rendering = 0; // bumped by every render, so that a "Show all" in progress stops
     this.matches = [];
     this.urlTimer = 0;
@@ -513,7 +515,26 @@ class Explorer {
     this.chips.hidden = this.state.keywords.length === 0;
   }
 
+  // The free-text filter searches digests too: their file is fetched the first time it is used, and
+  // the view is updated again when they are in (until then titles and authors answer).
+  withDigests() {
+    if (!this.digestsUrl || this.data.digests || !words(this.state.text).length) return;
+    this.data.digests = "loading";
+    load(this.digestsUrl.href, (r) => r.json()).then((file) => {
+      const digests = file && file.digests && typeof file.digests === "object" ? file.digests : {};
+      for (const paper of this.data.papers) {
+        const digest = Object.hasOwn(digests, paper.id) ? digests[paper.id] : null;
+        if (typeof digest === "string" && digest) paper.haystack += `${fold(digest)} `;
+      }
+      this.data.digests = "loaded";
+      this.update({ url: false });
+    }, () => {
+      this.data.digests = null; // a later search tries again
+    });
+  }
+
   update(options) {
+    this.withDigests();
     const t0 = performance.now();
     this.matches = this.data.papers.filter(matcher(this.state));
     if (this.state.sort !== SORTS[0][0]) this.matches.sort(comparer(this.state.sort, this.data));

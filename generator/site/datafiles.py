@@ -71,12 +71,19 @@ def explorer_json(catalog: Catalog, directory_urls: bool = True, place: Callable
             {
                 "id": e.id, "title": e.title, "authors": list(e.authors), "venue": e.venue, "year": e.year,
                 "sections": list(e.sections), "keywords": list(e.keywords), "code": e.link("code") is not None,
-                "url": url(e), "added": indexes.added_on(e, catalog), "digest": digest_text(e), "coins": explorer_coins(e),
+                "url": url(e), "added": indexes.added_on(e, catalog), "coins": explorer_coins(e),
             }
             for e in catalog.entries
         ],
     }
     return _utf8_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def explorer_digests(catalog: Catalog) -> str:
+    """The papers' digests as text, by paper id: the explorer fetches them only when a
+    reader first searches free text, so its first result waits for the short fields alone."""
+    digests = {e.id: digest_text(e) for e in catalog.entries if e.digest}
+    return _utf8_text(json.dumps({"digests": digests}, ensure_ascii=False, separators=(",", ":")))
 
 
 def _utf8_text(text: str) -> str:
@@ -218,6 +225,7 @@ def data_files(catalog: Catalog, site_url: str, feed_items: int, directory_urls:
     paper's permalink (`section/#id`); the explorer links where the paper is shown (`place`)."""
     return {
         "explorer.json": explorer_json(catalog, directory_urls, place),
+        "explorer-digests.json": explorer_digests(catalog),
         "papers.json": papers_json(catalog, directory_urls),
         "papers.csv": papers_csv(catalog, directory_urls),
         "papers.bib": bibliography(catalog.entries),

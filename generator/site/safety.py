@@ -30,7 +30,7 @@ ATTRIBUTES = {
     "*": {"class", "id", "title", "data-search-exclude", "aria-label", "role"},
     "a": {"href", "rel"},
     "button": {"type", "data-dlp-copy", "data-dlp-copy-link"},
-    "div": {"data-root", "data-src", "data-bib", "data-ris", "data-dlp-forward", "hidden"},
+    "div": {"data-root", "data-src", "data-bib", "data-ris", "data-digests", "data-dlp-forward", "hidden"},
     "th": {"style"},
     "td": {"style"},
     **MATHML_ATTRIBUTES,

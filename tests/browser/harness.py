@@ -119,33 +119,37 @@ def bib_keys(text: str) -> list[str]:
     return BIB_START.findall(text)
 
 
-def synthetic(explorer_json: str, papers_bib: str, factor: int) -> tuple[str, str]:
-    """The explorer data and the .bib with every paper `factor` times, each copy with its own id."""
+def synthetic(explorer_json: str, papers_bib: str, factor: int, digests_json: str = '{"digests": {}}') -> tuple[str, str, str]:
+    """The explorer data, the .bib and the digests with every paper `factor` times, each copy with its own id."""
     data = json.loads(explorer_json)
     data["papers"] = [
         {**paper, "id": f"{paper['id']}-x{k}"} for paper in data["papers"] for k in range(factor)
     ]
+    digests = {f"{paper_id}-x{k}": text for paper_id, text in json.loads(digests_json)["digests"].items() for k in range(factor)}
     starts = [m.start() for m in BIB_START.finditer(papers_bib)] + [len(papers_bib)]
     copies = []
     for begin, end in itertools.pairwise(starts):
         entry = papers_bib[begin:end].strip() + "\n"
         head, rest = entry.split(",", 1)  # "@type{key", the fields
         copies += [f"{head}-x{k},{rest}" for k in range(factor)]
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")), "\n".join(copies)
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")), "\n".join(copies),
+            json.dumps({"digests": digests}, ensure_ascii=False, separators=(",", ":")))
 
 
 def add_synthetic_explorer(site_dir: Path, factor: int) -> str:
     """A copy of the explorer page reading `factor`-times data; returns its path in the site."""
     name = f"explorer-x{factor}"
     page = (site_dir / "explorer" / "index.html").read_text(encoding="utf-8")
-    old = 'data-src="../explorer.json" data-bib="../papers.bib"'
-    if old not in page:
+    old = ('data-src="../explorer.json" data-bib="../papers.bib"', 'data-digests="../explorer-digests.json"')
+    if not all(part in page for part in old):
         raise RuntimeError(f"explorer/index.html no longer has {old}; update tests/browser/harness.py")
-    data, bib = synthetic((site_dir / "explorer.json").read_text(encoding="utf-8"),
-                          (site_dir / "papers.bib").read_text(encoding="utf-8"), factor)
+    data, bib, digests = synthetic((site_dir / "explorer.json").read_text(encoding="utf-8"),
+                                   (site_dir / "papers.bib").read_text(encoding="utf-8"), factor,
+                                   (site_dir / "explorer-digests.json").read_text(encoding="utf-8"))
     (site_dir / f"{name}.json").write_text(data, encoding="utf-8")
     (site_dir / f"{name}.bib").write_text(bib, encoding="utf-8")
+    (site_dir / f"{name}-digests.json").write_text(digests, encoding="utf-8")
     (site_dir / name).mkdir(exist_ok=True)
-    new = f'data-src="../{name}.json" data-bib="../{name}.bib"'
-    (site_dir / name / "index.html").write_text(page.replace(old, new), encoding="utf-8")
+    new = (f'data-src="../{name}.json" data-bib="../{name}.bib"', f'data-digests="../{name}-digests.json"')
+    (site_dir / name / "index.html").write_text(page.replace(old[0], new[0]).replace(old[1], new[1]), encoding="utf-8")
     return f"{name}/"

@@ -375,7 +375,7 @@ def test_update_speed_with_20_times_the_papers(open_page: OpenPage, site: Path, 
     expect_count(page, 20 * sum(has_code(p) and "neural-collapse" in sections_of(p) and text_matches(p, "neural collapse")
                                 for p in papers), total)
     times = page.evaluate("window.dlpExplorer.times()")[before:]
-    assert len(times) == len("neural collapse") + 2
+    assert len(times) == len("neural collapse") + 2 + 1  # and one more when the digests arrive
     assert statistics.median(times) < 100, times
 
     # "Show all" adds the papers a chunk per frame, and a change of filter stops it
@@ -392,3 +392,22 @@ def test_update_speed_with_20_times_the_papers(open_page: OpenPage, site: Path, 
     expect_count(page, expected, total)
     page.wait_for_timeout(300)
     expect(items).to_have_count(min(LIMIT, expected))
+
+
+def test_digests_come_when_free_text_asks_for_them(open_page: OpenPage, site: Path, papers: Papers) -> None:
+    """The first result waits for the short fields only: the digests are fetched when a reader first types free text."""
+    data = (site / "explorer.json").read_text(encoding="utf-8")
+    assert '"digest"' not in data
+    # a word found only in digests: its papers appear once the digests are in
+    only_in_digests = next(word for p in papers for word in fold(p.get("digest", "")).split()
+                           if len(word) > 6 and not any(word in fold(" ".join([q["title"], *q.get("authors", [])])) for q in papers))
+    requests: list[str] = []
+    page = open_explorer(open_page)
+    page.on("request", lambda request: requests.append(request.url))
+    expect_count(page, len(papers), len(papers))
+    control(page, "Section").select_option(papers[0]["section"])
+    assert not any("explorer-digests.json" in url for url in requests)
+    control(page, "Section").select_option("")
+    control(page, "Search").fill(only_in_digests)
+    expect_count(page, sum(text_matches(p, only_in_digests) for p in papers), len(papers))
+    assert sum("explorer-digests.json" in url for url in requests) == 1
