@@ -67,12 +67,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
         yield site_dir, url
 
 
-@pytest.fixture(scope="session")
+# Module-scoped, so that a module serving a list of its own overrides `served` alone
+@pytest.fixture(scope="module")
 def site(served: tuple[Path, str]) -> Path:
     return served[0]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def base_url(served: tuple[Path, str]) -> str:
     return served[1]
 

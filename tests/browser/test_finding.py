@@ -78,6 +78,7 @@ def write_list(target: Path) -> Path:
     return target
 
 
+# This module's pages come from a small list it writes: it overrides the conftest's `served` (its `site` and `base_url` follow)
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     tmp = tmp_path_factory.mktemp("finding")
@@ -86,16 +87,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
         build_site(tmp / "site", url, entries)
         yield tmp / "site", url
 
-
-# This module's pages come from its own list: the conftest's fixtures of the committed list, overridden
-@pytest.fixture(scope="module")
-def site(served: tuple[Path, str]) -> Path:
-    return served[0]
-
-
-@pytest.fixture(scope="module")
-def base_url(served: tuple[Path, str]) -> str:
-    return served[1]
 
 
 # --- helpers ------------------------------------------------------------------------------------------

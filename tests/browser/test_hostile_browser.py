@@ -70,6 +70,7 @@ PROVOKE = """(scope) => {
 }"""
 
 
+# This module's pages come from the hostile site: it overrides the conftest's `served` (its `site` and `base_url` follow)
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """The small list plus every inert case, built for the address it is served at."""
@@ -79,16 +80,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
         build_site(tmp / "site", url, entries)
         yield tmp / "site", url
 
-
-# This module's pages come from the hostile site: the conftest's fixtures of the committed list, overridden
-@pytest.fixture(scope="module")
-def site(served: tuple[Path, str]) -> Path:
-    return served[0]
-
-
-@pytest.fixture(scope="module")
-def base_url(served: tuple[Path, str]) -> str:
-    return served[1]
 
 
 class Watch:
