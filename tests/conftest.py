@@ -18,6 +18,13 @@ def small_list(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The key that seals the build's cache files (generator.cachefile) lives in the cache home: the
+    tests get one of their own, never the user's."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))
+
+
 @pytest.fixture(autouse=True)
 def _in_tmp_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Messages show paths relative to the working directory; make that the test's tmp dir."""

@@ -198,7 +198,7 @@ def write_project(catalog: Catalog, out: str, config_file: str = "mkdocs.yml", *
     if "plugins" in config:
         written["plugins"] = without_plugin(config["plugins"])
     written.update(docs_dir=DOCS, site_dir=SITE, use_directory_urls=False,
-                   nav=pages.navigation(site, handwritten, pages.GUIDE in files))
+                   nav=pages.navigation(pages.site_navigation(site), handwritten, pages.GUIDE in files))
     header = (f"{MARKER} from {config_file}: the reading-list plugin's pages are in {DOCS}/, so this\n"
               f"# configuration runs without it: `zensical build` here, then `python -m generator search-index {os.path.join(out, SITE)}`\n"
               "# (with the list's --entries) from the repository, for search.\n")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import os
-import pickle
 import stat
 from collections.abc import Collection
 from dataclasses import replace
 from functools import cache
 
+from generator import cachefile
 from generator.errors import ListError, Problem, errors_in
 from generator.list import validate
 from generator.list.aliases import author_variant_warnings, keyword_variant_warnings
@@ -40,7 +40,7 @@ NOTICE_FILES = ("LICENSE*", "README*", "NOTICE*", "*.md", ".gitkeep")
 _parsed: dict[str, tuple[tuple[int, int], tuple[Loaded | None, list[Problem]]]] = {}
 
 
-CHECKED_FILE = "checked.pickle"
+CHECKED_FILE = "checked.sealed"
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -63,21 +63,19 @@ class Checked:
     """Entry files checked before, by content: when a file's bytes, its folder, the list's sections,
     the day and the checking code are those of a file checked before, its problems and Entry are
     taken as they were, without parsing it again. Kept in memory (`mkdocs serve` keeps it for the
-    session) and, given a folder, on disk between builds (a pickle in the build's own cache folder,
-    never in the list)."""
+    session) and, given a folder, on disk between builds (generator.cachefile: sealed, in the build's
+    own cache folder, never in the list)."""
 
     def __init__(self, cache_dir: str | None = None) -> None:
         self.cache_dir = cache_dir
         self.results: dict[str, tuple[str, list[Problem], Entry | None]] = {}
+        # the checks of the whole list (duplicates, aliases, moves, variants), by a key of every input: (key, info, problems)
+        self.whole: tuple[str, ListInfo, list[Problem]] | None = None
         self.changed = False
         if cache_dir:
-            try:
-                with open(os.path.join(cache_dir, CHECKED_FILE), "rb") as handle:
-                    loaded = pickle.load(handle)
-                if isinstance(loaded, dict):
-                    self.results = loaded
-            except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-                pass  # a cache that cannot be read only costs time
+            loaded = cachefile.load(os.path.join(cache_dir, CHECKED_FILE))
+            if isinstance(loaded, tuple) and len(loaded) == 2 and isinstance(loaded[0], dict):
+                self.results, self.whole = loaded
 
     def save(self, paths: Collection[str]) -> None:
         """Keep the results of these files (this build's) and write them when there is a folder and they changed."""
@@ -86,14 +84,7 @@ class Checked:
         self.results = kept
         if not self.cache_dir or not changed:
             return
-        try:
-            os.makedirs(self.cache_dir, exist_ok=True)
-            target = os.path.join(self.cache_dir, CHECKED_FILE)
-            with open(f"{target}.{os.getpid()}", "wb") as handle:
-                pickle.dump(self.results, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(f"{target}.{os.getpid()}", target)
-        except OSError:
-            pass
+        cachefile.dump(os.path.join(self.cache_dir, CHECKED_FILE), (self.results, self.whole))
 
 
 _checked = Checked()  # without a cache folder: for the session (`mkdocs serve`, tests)
@@ -105,7 +96,7 @@ def _check(path: str, folder: str | None, info: ListInfo, checked: Checked) -> t
         data = handle.read()
     shown = display_path(path)
     key = hashlib.sha256(b"\0".join(part.encode("utf-8", "surrogatepass") for part in (
-        shown, folder or "", repr(info), str(validate.today()), checker_version())) + b"\0" + data).hexdigest()
+        shown, folder or "", _context(info, validate.today()))) + b"\0" + data).hexdigest()
     kept = checked.results.get(path)
     if kept is not None and kept[0] == key:
         return kept[1], kept[2]
@@ -120,10 +111,24 @@ def _check(path: str, folder: str | None, info: ListInfo, checked: Checked) -> t
     return problems, entry
 
 
+def _context(info: ListInfo, today: object) -> str:
+    """What every entry file's check depends on besides the file: the list's sections, the day, the code
+    (made once per list read: the same `info` object is asked for every file)."""
+    global _last_context
+    if _last_context is None or _last_context[0] is not info or _last_context[1] != today:
+        _last_context = (info, today, "\0".join((repr(info), str(today), checker_version())))
+    return _last_context[2]
+
+
+_last_context: tuple[ListInfo, object, str] | None = None
+
+
 def display_path(path: str) -> str:
     """Paths in messages: relative to the working directory when below it."""
-    rel = os.path.relpath(path)
-    return path if rel.startswith("..") else rel
+    here, full = os.getcwd(), os.path.abspath(path)
+    if full == here:
+        return "."
+    return full[len(here.rstrip(os.sep)) + 1:] if full.startswith(here.rstrip(os.sep) + os.sep) else path
 
 
 def _load(path: str) -> tuple[Loaded | None, list[Problem]]:
@@ -235,16 +240,34 @@ def read_list(entries_dir: str, reserved: Collection[str] = (), cache_dir: str |
         problems += own
         if entry is not None:
             entries.append(entry)
+    key = _whole_key(entries_dir, info, [checked.results[path][0] for path, _ in files if path in checked.results])
+    if checked.whole is not None and checked.whole[0] == key:
+        info, whole = checked.whole[1], checked.whole[2]
+    else:
+        whole = list_problems(entries)
+        info, extra_problems = read_extras(entries_dir, info, entries)
+        whole += extra_problems + keyword_variant_warnings(entries, info.aliases, info.keyword_distinct)
+        whole += author_variant_warnings(entries, info.author_aliases, info.author_distinct)
+        checked.whole, checked.changed = (key, info, whole), True
     checked.save([path for path, _ in files])
-    problems += list_problems(entries)
-    info, extra_problems = read_extras(entries_dir, info, entries)
-    problems += extra_problems + keyword_variant_warnings(entries, info.aliases, info.keyword_distinct)
-    problems += author_variant_warnings(entries, info.author_aliases, info.author_distinct)
-    return info, entries, problems
+    return info, entries, problems + whole
+
+
+def _whole_key(entries_dir: str, info: ListInfo, file_keys: list[str]) -> str:
+    """What the checks of the whole list read: the entry files (their checks' keys, which hold their
+    bytes, the sections, the day and the code), and the list files beside them."""
+    digest = hashlib.sha256("\0".join([repr(info), *file_keys]).encode("utf-8", "surrogatepass"))
+    for name in (ALIASES_FILE, AUTHOR_ALIASES_FILE, MOVED_FILE):
+        try:
+            with open(os.path.join(entries_dir, name), "rb") as handle:
+                digest.update(b"\1" + name.encode() + b"\0" + handle.read())
+        except OSError as exc:
+            digest.update(b"\2" + name.encode() + b"\0" + type(exc).__name__.encode())
+    return digest.hexdigest()
 
 
 def _on_disk(cache_dir: str) -> Checked:
-    """One Checked per cache folder for the process: a serve session reads the pickle once."""
+    """One Checked per cache folder for the process: a serve session reads the file once."""
     if cache_dir not in _on_disk_checked:
         _on_disk_checked[cache_dir] = Checked(cache_dir)
     return _on_disk_checked[cache_dir]

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import sys
 import traceback
+from dataclasses import dataclass
+from importlib import metadata
 
 import jinja2
 
+from generator import cachefile
 from generator.list.catalog import Catalog
 from generator.site.cards import cards
 from generator.site.datafiles import data_files
-from generator.site.pages import render_site
+from generator.site.pages import SiteNav, render_site, search_records, site_navigation
 from generator.site.render import FEED_ITEMS, INDEX_SPLIT_KB, SPLIT_KB, Site, Slots
-from generator.site.store import Store
+from generator.site.store import Store, code_version, key_of
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 
@@ -51,3 +57,60 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
         raise _template_error(exc) from None
     return site, {**pages, **data_files(catalog, site_url or DEFAULT_SITE_URL, FEED_ITEMS, directory_urls, site.place),
                   **cards(site, site_url or DEFAULT_SITE_URL)}
+
+
+BUILD_FILE = "build.sealed"  # the last build's output, in the cache folder (generator.cachefile)
+_LIBRARIES = ("jinja2", "markupsafe", "nh3", "numpy", "scipy")  # whose versions can change the output
+
+
+@dataclass
+class Build:
+    """What the plugin adds to a MkDocs build, all made from one catalog: the generated pages
+    (Markdown holding `slots`' placeholders) and data files by name under docs/, the generated
+    part of the navigation, and the search records of the generated pages (with `records`)."""
+
+    files: dict[str, str]
+    nav: SiteNav
+    records: dict[str, str]
+    slots: Slots
+
+
+def build_key(catalog: Catalog, **options: object) -> str:
+    """What a Build is made from: the catalog (every entry, section, alias and move), the options,
+    the day (the feed dates an empty list by it), the code and templates, and the libraries'
+    versions. Equal keys make equal bytes."""
+    versions = []
+    for name in _LIBRARIES:
+        try:
+            versions.append(metadata.version(name))
+        except metadata.PackageNotFoundError:
+            versions.append("")
+    return key_of((code_version(), sys.version, versions, sorted(options.items()), dt.date.today().isoformat(), repr(catalog)))
+
+
+def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache_dir: str | None = None,
+               store: Store | None = None, templates: str | None = None, records: bool = True, directory_urls: bool = True,
+               site_url: str | None = None, related: int = 5, split_kb: int = SPLIT_KB, index_split_kb: int = INDEX_SPLIT_KB) -> tuple[str, Build]:
+    """The plugin's Build of the catalog, and its key (`build_key`). The Build of an earlier build from
+    the same inputs is taken as it was: `kept` (a `mkdocs serve` session's last), else the one in
+    `cache_dir`; a new one is kept there for the next build. Never with a maintainer's own `templates`,
+    whose inputs the key cannot know."""
+    if templates:
+        site, files = generate(catalog, templates=templates, directory_urls=directory_urls, site_url=site_url, related=related,
+                               cache_dir=cache_dir, slots=(slots := Slots()), split_kb=split_kb, index_split_kb=index_split_kb)
+        return "", Build(files, site_navigation(site), search_records(site, directory_urls) if records else {}, slots)
+    key = build_key(catalog, records=records, directory_urls=directory_urls, site_url=site_url, related=related,
+                    split_kb=split_kb, index_split_kb=index_split_kb)
+    if kept is not None and kept[0] == key:
+        return kept
+    path = os.path.join(cache_dir, BUILD_FILE) if cache_dir else None
+    loaded = cachefile.load(path) if path else None
+    if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == key and isinstance(loaded[1], Build):
+        return key, loaded[1]
+    slots = Slots()
+    site, files = generate(catalog, directory_urls=directory_urls, site_url=site_url, related=related, cache_dir=cache_dir,
+                           slots=slots, store=store, split_kb=split_kb, index_split_kb=index_split_kb)
+    made = Build(files, site_navigation(site), search_records(site, directory_urls) if records else {}, slots)
+    if path:
+        cachefile.dump(path, (key, made))
+    return key, made

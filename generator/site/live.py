@@ -17,19 +17,9 @@ import subprocess
 import tempfile
 import threading
 
-from generator.site.search import BUNDLE, ROOT, complete_bundle, pagefind_binary, vocabulary
+from generator.site.search import BUNDLE, ROOT, complete_bundle, link_tree, pagefind_binary, vocabulary
 
 log = logging.getLogger("mkdocs.plugins.generator.site.live")
-
-
-def _link_tree(source: str, target: str) -> None:
-    """`target` becomes a copy of `source`: hard links where the file system allows, else copies."""
-    shutil.rmtree(target, ignore_errors=True)
-    try:
-        shutil.copytree(source, target, copy_function=os.link)
-    except OSError:
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(source, target)
 
 
 class LiveSearch:
@@ -101,14 +91,14 @@ class LiveSearch:
             if old:
                 shutil.rmtree(old, ignore_errors=True)
             if self.site_dir:
-                _link_tree(output, os.path.join(self.site_dir, BUNDLE))
+                link_tree(output, os.path.join(self.site_dir, BUNDLE))
 
     def place(self, site_dir: str) -> None:
         """The build is done: the site gets the newest bundle now, and the one being made when it is ready."""
         with self._lock:
             self.site_dir = site_dir
             if self.bundle:
-                _link_tree(self.bundle, os.path.join(site_dir, BUNDLE))
+                link_tree(self.bundle, os.path.join(site_dir, BUNDLE))
 
     def wait(self, timeout: float = 600) -> bool:
         """Until the newest run has ended and its bundle is in place (for tests and benchmarks); False on timeout."""

@@ -155,18 +155,29 @@ def browse_nav(site: Site, page: Page) -> dict[str, Any]:
     return {title: [{"Overview": page.name}, *({part.label: part.name} for part in parts[1:])]}
 
 
-def navigation(site: Site | None, handwritten: list[str], guide: bool) -> list[Any]:
-    """Home, the sections in the sections file's order, the Browse rows of the table, the
-    hand-written pages, then the guide: the plugin's navigation, and the `nav` of a project for
+@dataclass(frozen=True)
+class SiteNav:
+    """The generated part of the navigation: its rows (Sections, Browse) and the pages it names."""
+
+    rows: tuple[dict[str, Any], ...]
+    names: frozenset[str]
+
+
+def site_navigation(site: Site) -> SiteNav:
+    """The Sections and Browse rows of a site's navigation, with the names of the pages they hold."""
+    return SiteNav(
+        ({"Sections": [section_nav(pages) for pages in site.section_pages.values()]},
+         {"Browse": [browse_nav(site, page) for page in BROWSE]}),
+        frozenset(name for page in (SECTIONS, *BROWSE) for name, _ in page.names(site)),
+    )
+
+
+def navigation(site: SiteNav | None, handwritten: list[str], guide: bool) -> list[Any]:
+    """Home, the sections in the sections file's order, the Browse rows of the table (`site_navigation`),
+    the hand-written pages, then the guide: the plugin's navigation, and the `nav` of a project for
     another engine. Without a site (a preview whose list never built) only home and the rest."""
-    generated = {HOME.name, GUIDE}
-    nav: list[Any] = [{"Home": HOME.name}]
-    if site is not None:
-        generated |= {name for page in (SECTIONS, *BROWSE) for name, _ in page.names(site)}
-        nav += [
-            {"Sections": [section_nav(pages) for pages in site.section_pages.values()]},
-            {"Browse": [browse_nav(site, page) for page in BROWSE]},
-        ]
+    generated = {HOME.name, GUIDE} | (site.names if site else frozenset())
+    nav: list[Any] = [{"Home": HOME.name}, *(site.rows if site else ())]
     nav += [name for name in handwritten if name not in generated]
     return [*nav, GUIDE] if guide else nav
 

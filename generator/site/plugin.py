@@ -27,11 +27,11 @@ from generator.list.catalog import Catalog
 from generator.list.source import load_catalog
 from generator.site import pages
 from generator.site.datafiles import html_text
-from generator.site.generate import RenderError, generate
+from generator.site.generate import Build, RenderError, site_build
 from generator.site.guide import site_guide
 from generator.site.live import LiveSearch
 from generator.site.pages import GUIDE
-from generator.site.render import INDEX_SPLIT_KB, SPLIT_KB, Site, Slots
+from generator.site.render import INDEX_SPLIT_KB, SPLIT_KB, Slots
 from generator.site.safety import sanitize, scan_site
 from generator.site.search import SearchIndexer, SearchIndexError, page_record
 from generator.site.store import Store
@@ -128,7 +128,8 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.guide: str | None = None
         self.own_nav = False
         self.failure: str | None = None  # under `mkdocs serve`: why this build shows the last good pages
-        self.last_good: tuple[Site, dict[str, str]] | None = None
+        self.last_good: Build | None = None
+        self.kept: tuple[str, Build] | None = None  # the last Build and its key, for a rebuild from the same inputs
         self.slots = Slots()  # the generated pages' HTML, put into them after MkDocs converts their Markdown
         # rendered papers kept between builds; MkDocs keeps a plugin with on_startup for the whole `mkdocs serve`
         self.store: Store | None = None
@@ -196,26 +197,23 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.warnings.count = 0
         logging.getLogger("mkdocs").addHandler(self.warnings)
 
-    def _generate(self, config: MkDocsConfig) -> tuple[Site | None, dict[str, str]]:
-        """The Site the pages show and its generated files: the list's, else (in a failed preview) the last good ones."""
+    def _generate(self, config: MkDocsConfig) -> Build | None:
+        """What the list adds to the site (generate.Build): the list's, else (in a failed preview) the last good one."""
         if self.failure is None:
             assert self.catalog is not None
             cache_dir = self._resolve(config, self.config.cache_dir) if self.config.cache_dir else None
             if self.store is None or self.store.cache_dir != cache_dir:
                 self.store = Store(cache_dir)
-            slots = Slots()
             try:
-                self.last_good = generate(self.catalog, templates=self.templates_dir, directory_urls=config.use_directory_urls,
-                                          site_url=config.site_url, related=self.config.related, cache_dir=cache_dir,
-                                          slots=slots, store=self.store, split_kb=self.config.split_kb,
-                                          index_split_kb=self.config.index_split_kb)
+                self.kept = site_build(self.catalog, kept=self.kept, cache_dir=cache_dir, store=self.store, templates=self.templates_dir,
+                                       records=self.config.pagefind, directory_urls=config.use_directory_urls, site_url=config.site_url,
+                                       related=self.config.related, split_kb=self.config.split_kb, index_split_kb=self.config.index_split_kb)
             except RenderError as exc:
                 self._fail(config, str(exc))
             else:
                 log.debug("papers rendered: %d, kept from an earlier build: %d", self.store.misses, self.store.hits)
-                self.slots = slots
-                return self.last_good
-        return self.last_good or (None, {"index.md": ERROR_HOME})
+                self.last_good = self.kept[1]
+        return self.last_good
 
     def _guide_text(self, config: MkDocsConfig) -> dict[str, str]:
         if self.guide is None:
@@ -230,7 +228,9 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         return {GUIDE: site_guide(text, config.repo_url, source, root)}
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        site, generated = self._generate(config)
+        built = self._generate(config)
+        generated = built.files if built else {"index.md": ERROR_HOME}
+        self.slots = built.slots if built else Slots()
         guide = self._guide_text(config)
         for name, text in {**generated, **guide}.items():
             if files.get_file_from_path(name) is not None:
@@ -238,15 +238,15 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             files.append(File.generated(config, name, content=text))
         self.generated = {name for name in generated if name.endswith(".md")}
         if self.own_nav:
-            config.nav = pages.navigation(site, pages.handwritten_pages(config.docs_dir), self.guide is not None)
-        if self.config.pagefind and site is not None and self.failure is None:  # a failed preview goes without search
-            records = pages.search_records(site, config.use_directory_urls)
-            records.update(self._page_records(files, config))
+            config.nav = pages.navigation(built.nav if built else None, pages.handwritten_pages(config.docs_dir), self.guide is not None)
+        if self.config.pagefind and built is not None and self.failure is None:  # a failed preview goes without search
+            records = {**built.records, **self._page_records(files, config)}
             if self.serving:
                 self.live = self.live or LiveSearch(os.path.dirname(os.path.abspath(config.site_dir)))
                 self.live.update(records)
             else:
-                self.indexer = SearchIndexer(records, os.path.dirname(os.path.abspath(config.site_dir)))
+                cache_dir = self._resolve(config, self.config.cache_dir) if self.config.cache_dir else None
+                self.indexer = SearchIndexer(records, os.path.dirname(os.path.abspath(config.site_dir)), cache_dir)
         return files
 
     def _page_records(self, files: Files, config: MkDocsConfig) -> dict[str, str]:

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import hashlib
 import html
+import importlib.util
 import json
 import os
 import re
@@ -33,6 +35,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import IO
 
 from markupsafe import Markup, escape
 
@@ -244,20 +247,34 @@ def pagefind_binary() -> str:
 
 class SearchIndexer:
     """Indexes the records on the side: started once every record is known (the plugin's on_files), the
-    Pagefind process runs while MkDocs renders the pages; `finish` puts the bundle into the built site."""
+    Pagefind process runs while MkDocs renders the pages; `finish` puts the bundle into the built site.
 
-    def __init__(self, records: dict[str, str], work_parent: str | None = None) -> None:
-        self.work = tempfile.mkdtemp(prefix=".reading-list-search-", dir=work_parent)
+    With a `cache_dir` the records and the last bundle are kept there between builds (`search/`): a
+    build writes only the records that changed, and when none did it runs no Pagefind at all and
+    links the kept bundle into the site. A lock file keeps two builds from sharing the folder at once."""
+
+    def __init__(self, records: dict[str, str], work_parent: str | None = None, cache_dir: str | None = None) -> None:
         self._process: subprocess.Popen[bytes] | None = None
-        self.words = vocabulary(records.values())
+        self._lock: _FolderLock | None = None
+        self.kept: str | None = None  # the bundle kept from an earlier build of the same records
+        self.key = ""
+        self.words: list[str] = []
+        if cache_dir and _FolderLock.works():
+            self.work = os.path.join(cache_dir, "search")
+            self._lock = _FolderLock(self.work)
+        else:
+            self.work = tempfile.mkdtemp(prefix=".reading-list-search-", dir=work_parent)
+        self.output = os.path.join(self.work, f"{BUNDLE}-{os.getpid()}")
         try:
             site = os.path.join(self.work, "records")
-            for name, text in records.items():  # here, not in a thread: file writes in a thread wait for the GIL
-                path = os.path.join(site, name)
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-                with open(path, "w", encoding="utf-8") as f:
-                    f.write(text)
-            command = [pagefind_binary(), "--site", site, "--output-path", os.path.join(self.work, BUNDLE),
+            key = _write_records(site, records, os.path.join(self.work, "records.json") if self._lock else None)
+            if self._lock and _read_text(os.path.join(self.work, "bundle.key")) == key and os.path.isdir(os.path.join(self.work, BUNDLE)):
+                self.kept = os.path.join(self.work, BUNDLE)
+                return
+            self.key = key
+            self.words = vocabulary(records.values())
+            shutil.rmtree(self.output, ignore_errors=True)
+            command = [pagefind_binary(), "--site", site, "--output-path", self.output,
                        "--root-selector", ROOT, "--force-language", "en", "--quiet"]
             with open(os.path.join(self.work, "log"), "wb") as log:
                 self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
@@ -269,22 +286,34 @@ class SearchIndexer:
             raise
 
     def finish(self, site_dir: str) -> str:
-        """Wait for Pagefind, move its bundle to `site_dir/pagefind`; Pagefind's log. Raises SearchIndexError."""
-        assert self._process is not None
+        """Wait for Pagefind, put its bundle into `site_dir/pagefind`; Pagefind's log. Raises SearchIndexError."""
+        target = os.path.join(site_dir, BUNDLE)
         try:
+            if self.kept:
+                link_tree(self.kept, target)
+                return ""
+            assert self._process is not None
             try:
                 code = self._process.wait(timeout=600)
             except subprocess.TimeoutExpired:
                 raise SearchIndexError("pagefind took more than 10 minutes") from None
             with open(os.path.join(self.work, "log"), encoding="utf-8", errors="replace") as f:
                 log = f.read()
-            output = os.path.join(self.work, BUNDLE)
-            if code != 0 or not os.path.isfile(os.path.join(output, "pagefind.js")):
+            if code != 0 or not os.path.isfile(os.path.join(self.output, "pagefind.js")):
                 raise SearchIndexError(f"pagefind failed (exit {code}):\n{log.strip()[-2000:]}")
-            complete_bundle(output, self.words)
-            target = os.path.join(site_dir, BUNDLE)
-            shutil.rmtree(target, ignore_errors=True)
-            shutil.move(output, target)
+            complete_bundle(self.output, self.words)
+            if self._lock:  # kept for the next build; the site gets links to the same files
+                kept = os.path.join(self.work, BUNDLE)
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(os.path.join(self.work, "bundle.key"))
+                shutil.rmtree(kept, ignore_errors=True)
+                os.replace(self.output, kept)
+                with open(os.path.join(self.work, "bundle.key"), "w", encoding="utf-8") as f:
+                    f.write(self.key)
+                link_tree(kept, target)
+            else:
+                shutil.rmtree(target, ignore_errors=True)
+                shutil.move(self.output, target)
             return log
         finally:
             self.discard()
@@ -293,7 +322,93 @@ class SearchIndexer:
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
             self._process.wait()
-        shutil.rmtree(self.work, ignore_errors=True)
+        self._process = None
+        if self._lock:
+            shutil.rmtree(self.output, ignore_errors=True)
+            self._lock.release()
+            self._lock = None
+        elif not self.kept:
+            shutil.rmtree(self.work, ignore_errors=True)
+
+
+class _FolderLock:
+    """An exclusive lock on a folder for one build (POSIX advisory locks; elsewhere nothing is kept)."""
+
+    def __init__(self, folder: str) -> None:
+        import fcntl
+
+        os.makedirs(folder, exist_ok=True)
+        self._handle: IO[bytes] | None = open(os.path.join(folder, "lock"), "wb")  # noqa: SIM115 (held until release)
+        fcntl.flock(self._handle, fcntl.LOCK_EX)
+
+    @staticmethod
+    def works() -> bool:
+        return importlib.util.find_spec("fcntl") is not None
+
+    def release(self) -> None:
+        if self._handle is not None:
+            self._handle.close()  # closing the file releases its lock
+            self._handle = None
+
+
+def _write_records(folder: str, records: dict[str, str], manifest: str | None) -> str:
+    """The records as files in `folder`; with a `manifest` (the hash, size and time of each file
+    already there), only the changed ones are written and the gone ones removed: a file whose size or
+    time is no longer the manifest's is written again. Returns a key of all the records."""
+    hashes = {name: hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() for name, text in records.items()}
+    before: dict[str, list[object]] = {}
+    if manifest is not None:
+        with contextlib.suppress(OSError, ValueError):
+            with open(manifest, encoding="utf-8") as f:
+                before = json.load(f)
+            os.remove(manifest)  # gone until the folder matches the new one: an interrupted build leaves none
+        if not isinstance(before, dict) or not os.path.isdir(folder):
+            before = {}
+    for name in before:
+        if name not in records:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(os.path.join(folder, name))
+    after: dict[str, list[object]] = {}
+    for name, text in records.items():
+        path = os.path.join(folder, name)
+        kept = before.get(name)
+        if kept is not None and kept[0] == hashes[name] and kept[1:] == _stamp(path):
+            after[name] = kept
+            continue
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:  # here, not in a thread: file writes in a thread wait for the GIL
+            f.write(text)
+        after[name] = [hashes[name], *_stamp(path)]
+    if manifest is not None:
+        with open(manifest, "w", encoding="utf-8") as f:
+            json.dump(after, f, sort_keys=True)
+    return hashlib.sha256(json.dumps([ROOT, pagefind_binary(), sorted(hashes.items())]).encode("utf-8")).hexdigest()
+
+
+def _stamp(path: str) -> list[object]:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return []
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _read_text(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def link_tree(source: str, target: str) -> None:
+    """`target` becomes a copy of `source`: hard links where the file system allows, else copies."""
+    shutil.rmtree(target, ignore_errors=True)
+    try:
+        shutil.copytree(source, target, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target)
 
 
 def indexed_records(site_dir: str) -> list[dict[str, object]]:

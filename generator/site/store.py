@@ -69,7 +69,10 @@ class Store:
         return value
 
     def finish(self) -> None:
-        """End of a build: keep what it used, for the next build (and on disk, when there is a folder)."""
+        """End of a build: keep what it used, for the next build (and on disk, when there is a folder).
+        A build that looked nothing up (its whole output was kept, generate.site_build) changes nothing."""
+        if not self.hits and not self.misses:
+            return
         self.kept, self.used = self.used, {}
         if self.cache_dir:
             _write(self.cache_dir, self.kept)

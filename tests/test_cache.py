@@ -1,0 +1,136 @@
+"""What builds keep in the cache folder: sealed files a pull request cannot forge, the search index
+kept while its records stay the same, and the checks and output of a list that did not change, each
+given up as soon as one of its inputs changes."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from generator import cachefile
+from generator.cli import main
+from generator.list.source import CHECKED_FILE, load_catalog
+from generator.site.generate import BUILD_FILE, site_build
+from generator.site.search import indexed_records
+
+ROOT = Path(__file__).resolve().parent.parent
+TITLE = "Understanding deep learning requires rethinking generalization"
+
+
+class _Planted:
+    """A pickle that runs code when loaded: it would create the file `path`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (str(self.path), "w"))
+
+
+def config(tmp_path: Path, cache: Path) -> Path:
+    path = tmp_path / "mkdocs.test.yml"
+    path.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {ROOT / 'docs'}\ntheme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n"
+                    f"plugins:\n  - search\n  - reading-list:\n      contributing: {ROOT / 'CONTRIBUTING.md'}\n      cache_dir: {cache}\n",
+                    encoding="utf-8")
+    return path
+
+
+def build(entries: Path, site: Path, config_file: Path) -> int:
+    return main(["build", "--config-file", str(config_file), "--entries", str(entries), "--site-dir", str(site)])
+
+
+def bundle_names(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in (site / "pagefind").rglob("*") if p.is_file())
+
+
+def titles(site: Path) -> set[str]:
+    return {str(record["meta"].get("title", "")) for record in indexed_records(str(site))}  # type: ignore[union-attr]
+
+
+def test_a_cache_file_without_this_users_seal_is_never_unpickled(small_list: Path, tmp_path: Path) -> None:
+    cache, marker = tmp_path / "cache", tmp_path / "pwned"
+    cache.mkdir()
+    body = pickle.dumps(_Planted(marker))
+    for forged in (body, b"\0" * 32 + body, os.urandom(32) + body):  # no seal, a zero seal, a random one
+        for name in (CHECKED_FILE, BUILD_FILE):
+            (cache / name).write_bytes(forged)
+        catalog, _ = load_catalog(str(small_list), cache_dir=str(cache))
+        site_build(catalog, cache_dir=str(cache), related=0)
+        assert not marker.exists()
+        assert [e.title for e in catalog.entries if e.id == "zhang2017understanding"] == [TITLE]
+    # what a build seals loads; with a single flipped byte it does not
+    assert cachefile.load(str(cache / BUILD_FILE)) is not None
+    sealed = (cache / BUILD_FILE).read_bytes()
+    (cache / BUILD_FILE).write_bytes(sealed[:-1] + bytes([sealed[-1] ^ 1]))
+    assert cachefile.load(str(cache / BUILD_FILE)) is None
+
+
+def test_the_list_checks_are_kept_until_a_list_file_changes(small_list: Path, tmp_path: Path) -> None:
+    cache = str(tmp_path / "cache")
+    catalog, _ = load_catalog(str(small_list), cache_dir=cache)
+    assert "Chiyuan Zhang" in catalog.entries[-1].authors or any("Chiyuan Zhang" in e.authors for e in catalog.entries)
+    again, _ = load_catalog(str(small_list), cache_dir=cache)
+    assert again == catalog
+    # an alias file (no entry file changes): the kept checks and names must not be reused
+    (small_list / "author-aliases.yaml").write_text("aliases:\n  Chiyuan Zhang: C. Zhang\n", encoding="utf-8")
+    aliased, _ = load_catalog(str(small_list), cache_dir=cache)
+    assert not any("Chiyuan Zhang" in e.authors for e in aliased.entries)
+    assert any("C. Zhang" in e.authors for e in aliased.entries)
+
+
+def test_the_kept_build_is_given_up_when_an_option_or_an_entry_changes(small_list: Path, tmp_path: Path) -> None:
+    cache = str(tmp_path / "cache")
+    catalog, _ = load_catalog(str(small_list), cache_dir=cache)
+    key, first = site_build(catalog, cache_dir=cache, related=0)
+    kept_key, kept = site_build(catalog, cache_dir=cache, related=0)  # from the sealed file: the same, not made again
+    assert (kept_key, kept.files, kept.nav, kept.records) == (key, first.files, first.nav, first.records)
+    assert (kept.slots.key, kept.slots.blocks, kept.slots.toc) == (first.slots.key, first.slots.blocks, first.slots.toc)
+    other_key, other = site_build(catalog, cache_dir=cache, related=0, site_url="https://example.org/list/")
+    assert other_key != key and "https://example.org/list/" in other.files["feed.xml"]
+    entry = small_list / "memorization" / "zhang2017understanding.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("title: ", "title: Revisited ", 1), encoding="utf-8")
+    edited, _ = load_catalog(str(small_list), cache_dir=cache)
+    edited_key, made = site_build(edited, cache_dir=cache, related=0, site_url="https://example.org/list/")
+    assert edited_key != other_key
+    assert f"Revisited {TITLE}" in made.files["papers.json"] and f"Revisited {TITLE}" not in other.files["papers.json"]
+
+
+def test_the_search_index_is_kept_while_its_records_stay_the_same(small_list: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    config_file = config(tmp_path, cache)
+    assert build(small_list, tmp_path / "first", config_file) == 0
+    assert build(small_list, tmp_path / "again", config_file) == 0
+    # Pagefind names its files by new hashes at every run: the same names mean it did not run again
+    assert bundle_names(tmp_path / "again") == bundle_names(tmp_path / "first")
+    assert os.path.samefile(tmp_path / "again" / "pagefind" / "pagefind.js", cache / "search" / "pagefind" / "pagefind.js")
+    assert TITLE in titles(tmp_path / "again")
+
+    entry = small_list / "memorization" / "zhang2017understanding.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("title: ", "title: Revisited ", 1), encoding="utf-8")
+    assert build(small_list, tmp_path / "edited", config_file) == 0
+    assert f"Revisited {TITLE}" in titles(tmp_path / "edited") and TITLE not in titles(tmp_path / "edited")
+    # the earlier site keeps its own index: the cache's new bundle did not overwrite its files
+    assert TITLE in titles(tmp_path / "first") and f"Revisited {TITLE}" not in titles(tmp_path / "first")
+
+    entry.unlink()  # a record that goes is gone from the index, though its file was kept in the cache
+    assert build(small_list, tmp_path / "removed", config_file) == 0
+    assert not {TITLE, f"Revisited {TITLE}"} & titles(tmp_path / "removed")
+    assert not (cache / "search" / "records" / "paper" / "zhang2017understanding.html").exists()
+
+
+@pytest.mark.parametrize("damage", ["manifest", "records"])
+def test_a_damaged_search_cache_only_costs_time(small_list: Path, tmp_path: Path, damage: str) -> None:
+    cache = tmp_path / "cache"
+    config_file = config(tmp_path, cache)
+    assert build(small_list, tmp_path / "first", config_file) == 0
+    if damage == "manifest":  # as a build interrupted while writing records leaves it
+        (cache / "search" / "records.json").unlink()
+    else:  # a record changed behind the cache's back
+        record = next((cache / "search" / "records" / "paper").iterdir())
+        record.write_text("<html><body>nothing</body></html>", encoding="utf-8")
+        (cache / "search" / "bundle.key").unlink()
+    assert build(small_list, tmp_path / "again", config_file) == 0
+    assert titles(tmp_path / "again") == titles(tmp_path / "first")
