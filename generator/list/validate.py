@@ -14,9 +14,8 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
 
 from generator.errors import Problem
@@ -36,6 +35,9 @@ from generator.text.digest import (
     unencodable_character,
 )
 
+if TYPE_CHECKING:
+    import jsonschema
+
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "schema")  # generator/schema/: 542 entry files and editors point there
 # names, titles and key words: a reader must see them, so nothing in them may show as blank space
 _SHOWN_WHOLE = ("title", "venue", "authors", "keywords")
@@ -50,7 +52,9 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @cache
 def schema_validator(name: str) -> jsonschema.protocols.Validator:
-    """The reference validator: slow, but its errors make good messages."""
+    """The reference validator: slow, but its errors make good messages (loaded only for a file that has errors)."""
+    import jsonschema
+
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)

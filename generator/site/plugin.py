@@ -25,7 +25,7 @@ from mkdocs.utils.meta import get_data
 from generator.errors import ListError, Problem
 from generator.list.catalog import Catalog
 from generator.list.source import load_catalog
-from generator.site import pages
+from generator.site import cards, pages
 from generator.site.datafiles import html_text
 from generator.site.generate import Build, RenderError, site_build
 from generator.site.guide import site_guide
@@ -43,6 +43,9 @@ _ID = re.compile(r'\sid="([^"]+)"')
 ERROR_HOME = "# The list has errors\n\nThe site is built again as soon as they are fixed.\n"
 
 
+
+
+CARDS = f"{cards.FOLDER}/"
 
 
 class ReadingListConfig(Config):
@@ -130,6 +133,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.failure: str | None = None  # under `mkdocs serve`: why this build shows the last good pages
         self.last_good: Build | None = None
         self.kept: tuple[str, Build] | None = None  # the last Build and its key, for a rebuild from the same inputs
+        self.cards: dict[str, str] = {}  # the papers' cards (site.cards), by file name in the site
         self.slots = Slots()  # the generated pages' HTML, put into them after MkDocs converts their Markdown
         # rendered papers kept between builds; MkDocs keeps a plugin with on_startup for the whole `mkdocs serve`
         self.store: Store | None = None
@@ -232,10 +236,14 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         generated = built.files if built else {"index.md": ERROR_HOME}
         self.slots = built.slots if built else Slots()
         guide = self._guide_text(config)
+        self.cards = {}
         for name, text in {**generated, **guide}.items():
             if files.get_file_from_path(name) is not None:
                 raise PluginError(f"{config.docs_dir}/{name} has the name of a generated file; rename or remove it")
-            files.append(File.generated(config, name, content=text))
+            if name.startswith(CARDS):  # written as they are in on_post_build: MkDocs need not know hundreds of files
+                self.cards[name] = text
+            else:
+                files.append(File.generated(config, name, content=text))
         self.generated = {name for name in generated if name.endswith(".md")}
         if self.own_nav:
             config.nav = pages.navigation(built.nav if built else None, pages.handwritten_pages(config.docs_dir), self.guide is not None)
@@ -305,6 +313,11 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         return output[:at] + error_banner(self.failure, self.last_good is not None) + output[at:]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.cards:
+            os.makedirs(os.path.join(config.site_dir, cards.FOLDER), exist_ok=True)
+            for name, text in self.cards.items():
+                with open(os.path.join(config.site_dir, name), "w", encoding="utf-8") as handle:
+                    handle.write(text)
         problems = scan_site(config.site_dir, self.scanned) + missing_assets(config)
         if problems:
             raise PluginError("unsafe or broken site:\n" + "\n".join(map(str, problems)))
