@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -134,3 +136,16 @@ def test_a_damaged_search_cache_only_costs_time(small_list: Path, tmp_path: Path
         (cache / "search" / "bundle.key").unlink()
     assert build(small_list, tmp_path / "again", config_file) == 0
     assert titles(tmp_path / "again") == titles(tmp_path / "first")
+
+
+def test_the_keys_are_the_same_in_every_process(small_list: Path) -> None:
+    """Set order follows each process's string hashing: a key that printed a set as it came would
+    never match in the next build, and nothing kept would ever be used."""
+    (small_list / "keyword-aliases.yaml").write_text(
+        "aliases: {}\ndistinct:\n  Memorization: [Memorisation, Memorizing]\n  Generalization: [Generalisation]\n  Label Noise: [Label Noises]\n",
+        encoding="utf-8")
+    script = ("import sys; from generator.list.source import load_catalog; from generator.site.generate import build_key; "
+              "print(build_key(load_catalog(sys.argv[1])[0], related=0))")
+    keys = {subprocess.run([sys.executable, "-c", script, str(small_list)], env={**os.environ, "PYTHONHASHSEED": str(seed)},
+                           capture_output=True, text=True, check=True).stdout for seed in range(1, 6)}
+    assert len(keys) == 1 and len(next(iter(keys)).strip()) == 64

@@ -85,7 +85,7 @@ def build_key(catalog: Catalog, **options: object) -> str:
             versions.append(metadata.version(name))
         except metadata.PackageNotFoundError:
             versions.append("")
-    return key_of((code_version(), sys.version, versions, sorted(options.items()), dt.date.today().isoformat(), repr(catalog)))
+    return key_of((code_version(), sys.version, versions, sorted(options.items()), dt.date.today().isoformat(), catalog))
 
 
 def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache_dir: str | None = None,

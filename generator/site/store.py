@@ -9,10 +9,11 @@ back only what it used, so the file never outgrows the list.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import cache, lru_cache
 
 PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -37,8 +38,32 @@ def code_version(extra_dirs: tuple[str, ...] = ()) -> str:
 
 
 def key_of(parts: Iterable[object]) -> str:
-    """The key of a result made from `parts` (their reprs: dataclasses, tuples, strings)."""
-    return hashlib.sha256("\x1f".join(map(repr, parts)).encode("utf-8")).hexdigest()
+    """The key of a result made from `parts` (their reprs: dataclasses, tuples, strings; sets and
+    frozensets in sorted order, as their reprs follow the process's string hashing)."""
+    return hashlib.sha256("\x1f".join(repr(stable(part)) for part in parts).encode("utf-8")).hexdigest()
+
+
+def stable(value: object) -> object:
+    """`value` with every set in a fixed order: its repr is the same in every process."""
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, (tuple, list)):
+        return value if all(isinstance(v, _PLAIN) for v in value) else tuple(stable(v) for v in value)
+    if isinstance(value, (set, frozenset)):
+        return ("set", *sorted((stable(v) for v in value), key=repr))
+    if isinstance(value, Mapping):
+        return ("map", *((stable(k), stable(v)) for k, v in value.items()))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, *(stable(getattr(value, name)) for name in _field_names(type(value))))
+    return value
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 @lru_cache(maxsize=1 << 16)
