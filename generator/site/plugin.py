@@ -22,6 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.meta import get_data
 
+from generator import cachefile
 from generator.errors import ListError, Problem
 from generator.list.catalog import Catalog
 from generator.list.source import load_catalog
@@ -32,9 +33,9 @@ from generator.site.guide import site_guide
 from generator.site.live import LiveSearch
 from generator.site.pages import GUIDE
 from generator.site.render import INDEX_SPLIT_KB, SPLIT_KB, Slots
-from generator.site.safety import sanitize, scan_site
+from generator.site.safety import nh3_version, sanitize, scan_site
 from generator.site.search import SearchIndexer, SearchIndexError, page_record
-from generator.site.store import Store
+from generator.site.store import Store, code_version
 
 log = get_plugin_logger(__name__)
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')  # the toc extension's permalinks (¶)
@@ -46,6 +47,12 @@ ERROR_HOME = "# The list has errors\n\nThe site is built again as soon as they a
 
 
 CARDS = f"{cards.FOLDER}/"
+PAGES_FILE = "pages.sealed"  # sanitized pages and the site scan's findings, by content (generator.cachefile)
+
+
+def _pages_version() -> str:
+    """What the sanitizer and the scan are: the package's code (safety.py) and nh3's version."""
+    return f"{code_version()} nh3 {nh3_version()}"
 
 
 class ReadingListConfig(Config):
@@ -141,6 +148,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.sanitizing: dict[str, str] = {}
         self.sanitized: dict[str, str] = {}
         self.scanned: dict[str, list[Problem]] = {}  # the site scan's findings by page content, for the pages a rebuild did not change
+        self.checked_pages: str | None = None  # the cache file of those two (PAGES_FILE), once read
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -208,6 +216,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             cache_dir = self._resolve(config, self.config.cache_dir) if self.config.cache_dir else None
             if self.store is None or self.store.cache_dir != cache_dir:
                 self.store = Store(cache_dir)
+            self._read_checked_pages(cache_dir)
             try:
                 self.kept = site_build(self.catalog, kept=self.kept, cache_dir=cache_dir, store=self.store, templates=self.templates_dir,
                                        records=self.config.pagefind, directory_urls=config.use_directory_urls, site_url=config.site_url,
@@ -218,6 +227,17 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
                 log.debug("papers rendered: %d, kept from an earlier build: %d", self.store.misses, self.store.hits)
                 self.last_good = self.kept[1]
         return self.last_good
+
+    def _read_checked_pages(self, cache_dir: str | None) -> None:
+        """The sanitized pages and the site scan's findings of the last build (on the command line, where no
+        session keeps them): a page whose bytes are those of then is neither sanitized nor scanned again."""
+        path = os.path.join(cache_dir, PAGES_FILE) if cache_dir else None
+        if path == self.checked_pages:
+            return
+        self.checked_pages = path
+        loaded = cachefile.load(path) if path else None
+        if isinstance(loaded, tuple) and len(loaded) == 3 and loaded[0] == _pages_version():
+            self.sanitized, self.scanned = loaded[1], loaded[2]
 
     def _guide_text(self, config: MkDocsConfig) -> dict[str, str]:
         if self.guide is None:
@@ -318,12 +338,16 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             for name, text in self.cards.items():
                 with open(os.path.join(config.site_dir, name), "w", encoding="utf-8") as handle:
                     handle.write(text)
+        before = set(self.scanned)
         problems = scan_site(config.site_dir, self.scanned) + missing_assets(config)
         if problems:
             raise PluginError("unsafe or broken site:\n" + "\n".join(map(str, problems)))
         if self.store is not None:
             self.store.finish()
+        changed = before != set(self.scanned) or self.sanitizing.keys() != self.sanitized.keys()
         self.sanitized, self.sanitizing = self.sanitizing, {}
+        if changed and self.checked_pages:
+            cachefile.dump(self.checked_pages, (_pages_version(), self.sanitized, self.scanned))
         if self.live is not None:
             self.live.place(config.site_dir)
         if self.indexer is not None:

@@ -13,12 +13,24 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from functools import cache
 from html.parser import HTMLParser
+from importlib import metadata
 
 import nh3
 
 from generator.errors import Problem
 from generator.text.digest import MATHML_ATTRIBUTES, MATHML_TAGS
+
+
+@cache
+def nh3_version() -> str:
+    """The sanitizer's version: a kept sanitized page is only reused under the same one."""
+    try:
+        return metadata.version("nh3")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
 
 SVG = {"svg", "g", "rect", "line", "text", "title"}
 TAGS = {
