@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -15,8 +16,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator import cachefile
 from generator.errors import ListError
 from generator.list.source import load_catalog
+from generator.site.generate import BUILD_FILE, Build
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,6 +82,27 @@ def test_serve_reloads_when_an_entry_changes(small_list: Path, tmp_path: Path) -
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_serve_session_leaves_what_it_kept_for_the_next_build(small_list: Path, tmp_path: Path) -> None:
+    """A session keeps its rendered papers and its last build in memory, and writes them to the cache
+    folder when it stops (Ctrl-C), not at every save."""
+    server, port = start_serve(tmp_path, {"entries": str(small_list)})
+    cache = tmp_path / ".cache" / "reading-list"
+    try:
+        page = f"http://127.0.0.1:{port}/memorization/"
+        assert wait_for(page, "Deduplicating Training Data Makes Language Models Better")
+        entry = small_list / "memorization" / "lee2022deduplicating.yaml"
+        entry.write_text(entry.read_text(encoding="utf-8").replace("Makes Language Models Better", "Makes Models Reload"), encoding="utf-8")
+        assert wait_for(page, "Deduplicating Training Data Makes Models Reload")
+        assert not (cache / "rendered.json").exists() and not (cache / BUILD_FILE).exists()
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+    assert "Makes Models Reload" in (cache / "rendered.json").read_text(encoding="utf-8")
+    kept = cachefile.load(str(cache / BUILD_FILE))
+    assert isinstance(kept, tuple) and isinstance(kept[1], Build)
+    assert "Makes Models Reload" in kept[1].files["papers.json"]
 
 
 BANNER = '<div class="admonition failure" role="alert">'

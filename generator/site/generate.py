@@ -89,12 +89,12 @@ def build_key(catalog: Catalog, **options: object) -> str:
 
 
 def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache_dir: str | None = None,
-               store: Store | None = None, templates: str | None = None, records: bool = True, directory_urls: bool = True,
+               store: Store | None = None, templates: str | None = None, records: bool = True, persist: bool = True, directory_urls: bool = True,
                site_url: str | None = None, related: int = 5, split_kb: int = SPLIT_KB, index_split_kb: int = INDEX_SPLIT_KB) -> tuple[str, Build]:
     """The plugin's Build of the catalog, and its key (`build_key`). The Build of an earlier build from
     the same inputs is taken as it was: `kept` (a `mkdocs serve` session's last), else the one in
-    `cache_dir`; a new one is kept there for the next build. Never with a maintainer's own `templates`,
-    whose inputs the key cannot know."""
+    `cache_dir`; a new one is kept there for the next build (with `persist`; `mkdocs serve` writes its
+    last one when it stops, `keep_build`). Never with a maintainer's own `templates`, whose inputs the key cannot know."""
     if templates:
         site, files = generate(catalog, templates=templates, directory_urls=directory_urls, site_url=site_url, related=related,
                                cache_dir=cache_dir, slots=(slots := Slots()), split_kb=split_kb, index_split_kb=index_split_kb)
@@ -111,6 +111,12 @@ def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache
     site, files = generate(catalog, directory_urls=directory_urls, site_url=site_url, related=related, cache_dir=cache_dir,
                            slots=slots, store=store, split_kb=split_kb, index_split_kb=index_split_kb)
     made = Build(files, site_navigation(site), search_records(site, directory_urls) if records else {}, slots)
-    if path:
+    if path and persist:
         cachefile.dump(path, (key, made))
     return key, made
+
+
+def keep_build(cache_dir: str, kept: tuple[str, Build]) -> None:
+    """Keep a Build (and its key) in `cache_dir` for the next build."""
+    if kept[0]:
+        cachefile.dump(os.path.join(cache_dir, BUILD_FILE), kept)

@@ -28,7 +28,7 @@ from generator.list.catalog import Catalog
 from generator.list.source import load_catalog
 from generator.site import cards, pages
 from generator.site.datafiles import html_text
-from generator.site.generate import Build, RenderError, site_build
+from generator.site.generate import Build, RenderError, keep_build, site_build
 from generator.site.guide import site_guide
 from generator.site.live import LiveSearch
 from generator.site.pages import GUIDE
@@ -154,9 +154,16 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.serving = command == "serve"
 
     def on_shutdown(self) -> None:
+        """The end of a `mkdocs serve` session: what it kept in memory goes to the cache folder for the next build."""
         if self.live is not None:
             self.live.close()
             self.live = None
+        if self.store is not None:
+            self.store.write_out()
+        if self.store is not None and self.store.cache_dir and self.kept is not None:
+            keep_build(self.store.cache_dir, self.kept)
+        if self.checked_pages:
+            cachefile.dump(self.checked_pages, (_pages_version(), self.sanitized, self.scanned))
 
     def _resolve(self, config: MkDocsConfig, path: str) -> str:
         base = os.path.dirname(config.config_file_path or os.path.abspath("mkdocs.yml"))
@@ -219,8 +226,9 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             self._read_checked_pages(cache_dir)
             try:
                 self.kept = site_build(self.catalog, kept=self.kept, cache_dir=cache_dir, store=self.store, templates=self.templates_dir,
-                                       records=self.config.pagefind, directory_urls=config.use_directory_urls, site_url=config.site_url,
-                                       related=self.config.related, split_kb=self.config.split_kb, index_split_kb=self.config.index_split_kb)
+                                       records=self.config.pagefind, persist=not self.serving, directory_urls=config.use_directory_urls,
+                                       site_url=config.site_url, related=self.config.related, split_kb=self.config.split_kb,
+                                       index_split_kb=self.config.index_split_kb)
             except RenderError as exc:
                 self._fail(config, str(exc))
             else:
@@ -316,13 +324,17 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         table of contents and its anchors known to MkDocs' link check; then the sanitizer backstop:
         it keeps only allowlisted tags, attributes, URLs. A failed preview puts its problems on top of every page."""
         if page.file.src_uri in self.generated:
-            filled = self.slots.fill(html)
-            key = hashlib.sha256(filled.encode("utf-8", "surrogatepass")).hexdigest()
-            html = self.sanitized.get(key) or sanitize(filled)
-            self.sanitizing[key] = html
+            html = self.slots.fill_papers(self._sanitize(self.slots.fill(html)), self._sanitize)
             add_headings(page.toc, self.slots.toc.get(page.file.src_uri, []))
             page.present_anchor_ids = (page.present_anchor_ids or set()) | set(_ID.findall(html))
         return error_banner(self.failure, self.last_good is not None) + html if self.failure else html
+
+    def _sanitize(self, html: str) -> str:
+        """`sanitize`, kept by content: a rebuild cleans only what changed (a page around its papers, a paper)."""
+        key = hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()
+        clean = self.sanitized.get(key) or sanitize(html)
+        self.sanitizing[key] = clean
+        return clean
 
     def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
         """A failed preview's 404 page (MkDocs serves it for every address the site lacks) shows the problems too."""
@@ -343,10 +355,10 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         if problems:
             raise PluginError("unsafe or broken site:\n" + "\n".join(map(str, problems)))
         if self.store is not None:
-            self.store.finish()
+            self.store.finish(write=not self.serving)
         changed = before != set(self.scanned) or self.sanitizing.keys() != self.sanitized.keys()
         self.sanitized, self.sanitizing = self.sanitizing, {}
-        if changed and self.checked_pages:
+        if changed and self.checked_pages and not self.serving:  # a session writes them when it ends
             cachefile.dump(self.checked_pages, (_pages_version(), self.sanitized, self.scanned))
         if self.live is not None:
             self.live.place(config.site_dir)

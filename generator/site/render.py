@@ -314,19 +314,29 @@ class Slots:
     Markdown (`### Title { #id }`, so the engine's own table of contents sees them) and `inline`
     gives the Markdown with the HTML in place. The placeholders carry a key drawn for each build, so
     no text of the list can spell one.
+
+    A paper's own HTML (`entry_html`) goes into a block as a placeholder of its own (`paper`), filled by
+    `fill_papers` after the page around it is sanitized: the sanitizer then sees each paper alone, and a
+    rebuild sanitizes again only the papers that changed.
     """
 
     def __init__(self, html_headings: bool = True) -> None:
         self.html_headings = html_headings
         self.key = f"dlpslot{secrets.token_hex(8)}n"
         self.blocks: list[str] = []
+        self.papers: list[str] = []
         self.toc: dict[str, list[tuple[int, str, str]]] = {}  # page -> (level, id, title as HTML) of each heading
         self._filled = re.compile(f"<p>{self.key}([0-9]+)</p>")
         self._inlined = re.compile(f"^{self.key}([0-9]+)$", re.MULTILINE)
+        self._papers = re.compile(f"{self.key}p([0-9]+)x")
 
     def put(self, html: str) -> Markup:
         self.blocks.append(str(html).strip("\n"))
         return Markup(f"\n\n{self.key}{len(self.blocks) - 1}\n\n")
+
+    def paper(self, html: str) -> Markup:
+        self.papers.append(html)
+        return Markup(f"{self.key}p{len(self.papers) - 1}x")
 
     def heading(self, page: str, level: int, anchor: str, text: object) -> Markup:
         if not self.html_headings:
@@ -339,9 +349,13 @@ class Slots:
         """A converted page with its HTML back in place of the placeholders."""
         return self._filled.sub(lambda m: self.blocks[int(m.group(1))], html)
 
+    def fill_papers(self, html: str, clean: Callable[[str], str]) -> str:
+        """A filled page with each paper's HTML, passed through `clean`, in place of its placeholder."""
+        return self._papers.sub(lambda m: clean(self.papers[int(m.group(1))]), html)
+
     def inline(self, text: str) -> str:
         """A page's Markdown with its HTML as raw HTML blocks."""
-        return self._inlined.sub(lambda m: self.blocks[int(m.group(1))], text)
+        return self._papers.sub(lambda m: self.papers[int(m.group(1))], self._inlined.sub(lambda m: self.blocks[int(m.group(1))], text))
 
 
 @jinja2.pass_context
@@ -389,9 +403,8 @@ def render_page(env: jinja2.Environment, site: Site, template: str, page: str, s
         )
 
     def entry_html(entry: Entry) -> Markup:
-        if site.store is None:
-            return Markup(render_entry(entry))
-        return Markup(site.store.get(site.entry_key(entry, page), lambda: render_entry(entry)))
+        html = render_entry(entry) if site.store is None else site.store.get(site.entry_key(entry, page), lambda: render_entry(entry))
+        return slots.paper(html) if slots.html_headings else Markup(html)
 
     return env.get_template(template).render(
         catalog=catalog, info=catalog.info, site=site, page=page, link=site.linker(page), titles=titles,

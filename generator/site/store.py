@@ -80,6 +80,7 @@ class Store:
         self.kept: dict[str, str] = _read(cache_dir)
         self.used: dict[str, str] = {}
         self.hits = self.misses = 0
+        self.unwritten = False  # kept results not yet on disk
 
     def get(self, key: str, make: Callable[[], str]) -> str:
         value = self.used.get(key)
@@ -93,15 +94,22 @@ class Store:
             self.used[key] = value
         return value
 
-    def finish(self) -> None:
-        """End of a build: keep what it used, for the next build (and on disk, when there is a folder).
-        A build that looked nothing up (its whole output was kept, generate.site_build) changes nothing."""
+    def finish(self, write: bool = True) -> None:
+        """End of a build: keep what it used, for the next build (and on disk, when there is a folder and
+        `write`; under `mkdocs serve`, `write_out` when the session ends). A build that looked nothing up
+        (its whole output was kept, generate.site_build) changes nothing."""
         if not self.hits and not self.misses:
             return
         self.kept, self.used = self.used, {}
-        if self.cache_dir:
-            _write(self.cache_dir, self.kept)
         self.hits = self.misses = 0
+        self.unwritten = True
+        if write:
+            self.write_out()
+
+    def write_out(self) -> None:
+        if self.cache_dir and self.unwritten:
+            _write(self.cache_dir, self.kept)
+        self.unwritten = False
 
 
 def _read(cache_dir: str | None) -> dict[str, str]:
