@@ -356,6 +356,43 @@ def test_the_scan_sees_each_vector(name: str) -> None:
     assert scan_page(name, f'<article class="md-content__inner md-typeset">{body}</article>') != []
 
 
+SPLIT_VECTORS = {  # a heading inside something whose state a cut before it would lose
+    "style": '<h2 id="a">A</h2><style>p{}<h2 x>@import url(//tracker.example/a.css)</style>',
+    "style, upper case": '<h2 id="a">A</h2><STYLE>p{}<H2 x>@import url(//tracker.example/a.css)</STYLE>',
+    "comment": '<h2 id="a">A</h2><!-- <h2 --><img src="//tracker.example/a.png">',
+    "attribute": '<h2 id="a">A</h2><a title=x<h2 onclick=alert(1)>b</a>',
+    "cdata": '<h2 id="a">A</h2><svg><![CDATA[ <h2 ]]><script>alert(1)</script></svg>',
+}
+
+
+@pytest.mark.parametrize("html", SPLIT_VECTORS.values(), ids=SPLIT_VECTORS.keys())
+def test_the_scan_in_parts_loses_nothing_a_whole_page_scan_finds(html: str) -> None:
+    from generator.site.safety import scan_page
+
+    page = f'<article class="md-content__inner md-typeset"><h1>T</h1><p>x</p>{html}<h3 id="b">B</h3><p>y</p></article>'
+    seen: dict[str, list[str]] = {}
+    first = scan_page("p.html", page, {}, seen)
+    assert first != []
+    assert scan_page("p.html", page, seen, {}) == first  # from what was kept, the same findings
+
+
+def test_a_rescan_reads_only_the_parts_that_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.site import safety
+
+    parts = [f'<h3 id="p{n}">Paper {n}</h3><p>Digest {n} with <a href="https://example.org/{n}">a link</a>.</p>' for n in range(20)]
+    scanned: list[str] = []
+    real = safety._scan_part
+    monkeypatch.setattr(safety, "_scan_part", lambda part: scanned.append(part) or real(part))
+    seen: dict[str, list[str]] = {}
+    assert safety.scan_page("s.html", f'<article class="md-content__inner md-typeset">{"".join(parts)}</article>', {}, seen) == []
+    assert scanned == ["", *parts]  # the split before the first heading leaves an empty first part
+    scanned.clear()
+    parts[7] = '<h3 id="p7">Paper 7</h3><p><img src="//tracker.example/7.png"></p>'
+    found = safety.scan_page("s.html", f'<article class="md-content__inner md-typeset">{"".join(parts)}</article>', seen, {})
+    assert scanned == [parts[7]]
+    assert [p.message for p in found] == ["a request to another host in src= on <img> in the page content"]
+
+
 # --- dependencies -----------------------------------------------------------------------------------------------------------
 
 # Known holes and the first release without them (GitHub advisories; release notes on PyPI)

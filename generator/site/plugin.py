@@ -147,7 +147,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         # sanitized pages by their HTML, for the pages a rebuild under `mkdocs serve` did not change (this build's, the last's)
         self.sanitizing: dict[str, str] = {}
         self.sanitized: dict[str, str] = {}
-        self.scanned: dict[str, list[Problem]] = {}  # the site scan's findings by page content, for the pages a rebuild did not change
+        self.scanned: dict[str, list[str]] = {}  # the site scan's findings by page content, for the pages a rebuild did not change
         self.checked_pages: str | None = None  # the cache file of those two (PAGES_FILE), once read
 
     def on_startup(self, *, command: str, dirty: bool) -> None:

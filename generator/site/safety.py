@@ -73,7 +73,7 @@ _URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data"}
 # Attributes whose URL the browser fetches on its own (href only on <link>); a ping is sent on a click
 _FETCHED = {"src", "srcset", "poster", "background", "ping", "data", "lowsrc", "dynsrc"}
 _ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
-_CSS_URL = re.compile(r"""(?:url\s*\(\s*|@import\s+)["']?\s*([^"')\s;]+)""", re.IGNORECASE)
+_CSS_URL = re.compile(r"""(?:url\s*\(\s*|@import\s+(?!url\s*\())["']?\s*([^"')\s;]+)""", re.IGNORECASE)
 
 
 def _plain(url: str) -> str:
@@ -123,34 +123,50 @@ class _Markup(HTMLParser):
             self.found.append("a request to another host in a <style> element")
 
 
-def scan_page(path: str, text: str) -> list[Problem]:
-    """Script, event handlers and script URLs in a built page's content (the theme's own parts aside)."""
-    problems = []
+# A page's content is scanned in parts, cut before each heading, and each part's findings are kept by
+# its bytes: a rebuild scans only the papers that changed. A part never ends inside a comment, a CDATA
+# section or an element whose text is raw (style, script, ...): content that has any is scanned whole.
+_PART = re.compile(r"(?=<h[1-6][\s>])", re.IGNORECASE)
+_UNCUTTABLE = re.compile(r"<!--|<!\[CDATA\[|<(?:style|script|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)\b", re.IGNORECASE)
+
+
+def scan_page(path: str, text: str, seen: dict[str, list[str]] | None = None, found: dict[str, list[str]] | None = None) -> list[Problem]:
+    """Script, event handlers and script URLs in a built page's content (the theme's own parts aside).
+    `seen`: findings of parts scanned before, by content; `found` gets this page's."""
+    messages: list[str] = []
     for content in _CONTENT.findall(text):
-        if not _SUSPECT.search(content):
-            continue
-        parser = _Markup()
-        parser.feed(content)
-        parser.close()
-        problems += [Problem(path, 0, f"{found} in the page content") for found in dict.fromkeys(parser.found)]
-    return problems
+        for part in [content] if _UNCUTTABLE.search(content) else _PART.split(content):
+            key = hashlib.sha256(part.encode("utf-8", "surrogatepass")).hexdigest()
+            kept = seen.get(key) if seen is not None else None
+            if kept is None:
+                kept = _scan_part(part)
+            if found is not None:
+                found[key] = kept
+            messages += kept
+    return [Problem(path, 0, f"{message} in the page content") for message in dict.fromkeys(messages)]
 
 
-def scan_site(site_dir: str, seen: dict[str, list[Problem]] | None = None) -> list[Problem]:
-    """Every built page scanned. `seen` keeps the findings by page and content across builds, so a
-    rebuild under `mkdocs serve` scans only the pages whose bytes changed."""
+def _scan_part(content: str) -> list[str]:
+    if not _SUSPECT.search(content):
+        return []
+    parser = _Markup()
+    parser.feed(content)
+    parser.close()
+    return list(dict.fromkeys(parser.found))
+
+
+def scan_site(site_dir: str, seen: dict[str, list[str]] | None = None) -> list[Problem]:
+    """Every built page scanned. `seen` keeps the findings by content across builds (of each part of a
+    page), so a rebuild under `mkdocs serve` scans only what changed."""
     problems = []
-    found: dict[str, list[Problem]] = {}
+    found: dict[str, list[str]] = {}
     for folder, _, names in os.walk(site_dir):
         for name in sorted(names):
             if name.endswith(".html"):
                 path = os.path.join(folder, name)
                 with open(path, encoding="utf-8", errors="replace") as handle:
                     text = handle.read()
-                rel = os.path.relpath(path, site_dir)
-                key = hashlib.sha256(f"{rel}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
-                found[key] = seen[key] if seen is not None and key in seen else scan_page(rel, text)
-                problems += found[key]
+                problems += scan_page(os.path.relpath(path, site_dir), text, seen, found)
     if seen is not None:
         seen.clear()
         seen.update(found)  # only this build's pages: the cache never outgrows the site
