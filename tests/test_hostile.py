@@ -393,6 +393,33 @@ def test_a_rescan_reads_only_the_parts_that_changed(monkeypatch: pytest.MonkeyPa
     assert [p.message for p in found] == ["a request to another host in src= on <img> in the page content"]
 
 
+def test_a_site_rescan_reads_only_the_parts_that_changed_since_any_earlier_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.site import safety
+
+    parts = [f'<h3 id="p{n}">Paper {n}</h3><p>Digest {n}.</p>' for n in range(10)]
+    page, card = tmp_path / "s" / "index.html", tmp_path / "p" / "x.html"
+    page.parent.mkdir()
+    card.parent.mkdir()
+    card.write_text('<article class="md-content__inner md-typeset"><h1>Card</h1></article>', encoding="utf-8")
+
+    def write() -> None:
+        page.write_text(f'<html><article class="md-content__inner md-typeset">{"".join(parts)}</article></html>', encoding="utf-8")
+
+    scanned: list[str] = []
+    real = safety._scan_part
+    monkeypatch.setattr(safety, "_scan_part", lambda part: scanned.append(part) or real(part))
+    seen: dict[str, list[str]] = {}
+    write()
+    assert safety.scan_site(str(tmp_path), seen) == []
+    assert safety.scan_site(str(tmp_path), seen) == []  # nothing changed: no part is read again
+    assert len(scanned) == 11 + 2
+    scanned.clear()
+    parts[3] = '<h3 id="p3">Paper 3</h3><p onclick="alert(1)">Digest 3.</p>'
+    write()
+    assert [str(p) for p in safety.scan_site(str(tmp_path), seen)] == [f"{os.path.join('s', 'index.html')}:0: an event-handler attribute onclick= on <p> in the page content"]
+    assert scanned == [parts[3]]
+
+
 # --- dependencies -----------------------------------------------------------------------------------------------------------
 
 # Known holes and the first release without them (GitHub advisories; release notes on PyPI)

@@ -166,7 +166,18 @@ def scan_site(site_dir: str, seen: dict[str, list[str]] | None = None) -> list[P
                 path = os.path.join(folder, name)
                 with open(path, encoding="utf-8", errors="replace") as handle:
                     text = handle.read()
-                problems += scan_page(os.path.relpath(path, site_dir), text, seen, found)
+                rel = os.path.relpath(path, site_dir)
+                digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()  # a page unchanged as a whole
+                kept, parts = (seen.get(f"page {digest}"), seen.get(f"parts {digest}")) if seen is not None else (None, None)
+                if kept is None or parts is None or seen is None:
+                    own: dict[str, list[str]] = {}
+                    kept = [problem.message for problem in scan_page(rel, text, seen, own)]
+                    found.update(own)
+                    parts = list(own)
+                else:
+                    found.update((part, seen[part]) for part in parts if part in seen)
+                found[f"page {digest}"], found[f"parts {digest}"] = kept, parts
+                problems += [Problem(rel, 0, message) for message in kept]
     if seen is not None:
         seen.clear()
         seen.update(found)  # only this build's pages: the cache never outgrows the site
