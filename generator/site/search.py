@@ -87,6 +87,13 @@ def family_name(author: str) -> str:
 
 def _record(url: str, title: str, body: Iterable[str], *, kind: str, meta: dict[str, str] | None = None,
             words: Iterable[str] = (), heading_weight: float | None = None) -> str:
+    """`_made_record`, kept per content: a rebuild under `mkdocs serve` writes again only the records that changed."""
+    return _made_record(url, title, tuple(body), kind, tuple((meta or {}).items()), tuple(words), heading_weight)
+
+
+@lru_cache(maxsize=1 << 15)
+def _made_record(url: str, title: str, body: tuple[str, ...], kind: str, meta: tuple[tuple[str, str], ...],
+                 words: tuple[str, ...], heading_weight: float | None) -> str:
     """A record document: its fields (`url`, `kind`, `title` and `meta`), then the text to index;
     `words` for the vocabulary (not indexed).
 
@@ -95,7 +102,7 @@ def _record(url: str, title: str, body: Iterable[str], *, kind: str, meta: dict[
     The shown `title` keeps the title as written and weighs nothing. With `heading_weight` the title is
     also the record's first line of text, an h1 of that weight (a hand-written page's title). `kind` is
     also a filter: the dialog looks among key words and sections for the query's exact name."""
-    fields = {"url": url, "kind": kind, "title": title, **(meta or {})}
+    fields = {"url": url, "kind": kind, "title": title, **dict(meta)}
     tags = "".join(f'<meta data-pagefind-meta="{escape(key)}[content]" content="{escape(value)}">'
                    for key, value in fields.items() if value)
     lines = [line for line in body if line] or [title]  # Pagefind leaves out a record without text
