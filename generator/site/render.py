@@ -77,10 +77,14 @@ def relative_url(from_page: str, to_name: str, anchor: str | None, directory_url
     return _relative_page(from_page, to_name, directory_urls) + suffix
 
 
-@cache
 def _relative_page(from_page: str, to_name: str, directory_urls: bool) -> str:
     source = page_url(from_page, directory_urls)
-    source_dir = source.rstrip("/") if source.endswith("/") else posixpath.dirname(source)
+    return _relative_from(source.rstrip("/") if source.endswith("/") else posixpath.dirname(source), to_name, directory_urls)
+
+
+@cache
+def _relative_from(source_dir: str, to_name: str, directory_urls: bool) -> str:
+    """Kept by folder, not by page: the cards of every paper share theirs."""
     target = page_url(to_name, directory_urls)
     url = posixpath.relpath(target.rstrip("/") or ".", source_dir or ".")
     if target.endswith("/") or not target:
