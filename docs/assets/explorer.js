@@ -5,6 +5,13 @@
 // Each paper shown carries its COinS span, as on its section page, so Zotero's connector (which watches the
 // page) saves the papers of a view in one go; the matches download as BibTeX or RIS.
 //
+// The data comes in files of a few hundred KB, newest papers first (generator/site/datafiles.py
+// explorer_chunks): data-src (explorer.json) holds the sections, the whole list's years and number of papers,
+// the names of the further files and the newest papers. The first result shows as soon as it is in; the further
+// files are fetched at once and taken in their order as they arrive, each followed by an update of the view
+// (the count says the rest is loading, the filters' choices grow), so the reader's filters apply to every paper
+// in the end. A file that fails is named in the count and fetched again at the reader's next change.
+//
 // An ES module (helpers shared with the other scripts in common.js), no dependency, no build step.
 // Text from the data goes in through textContent and setAttribute only; links are checked to be
 // http(s) or relative before they are used.
@@ -125,64 +132,98 @@ function coinsTitle(template, paper) {
   }
 }
 
-function prepare(data) {
-  const sections = Array.isArray(data.sections) ? data.sections : [];
-  const titles = new Map(sections.map((s) => [s.slug, s.title]));
-  const papers = (Array.isArray(data.papers) ? data.papers : []).map((p) => {
-    const authors = Array.isArray(p.authors) ? p.authors.map(String) : [];
-    const keywords = Array.isArray(p.keywords) ? p.keywords.map(String) : [];
-    return {
-      id: String(p.id),
-      title: String(p.title || ""),
-      authors,
-      venue: p.venue ? String(p.venue) : "",
-      year: Number(p.year),
-      sections: Array.isArray(p.sections) ? p.sections.map(String) : [],
-      keywords,
-      code: p.code === true,
-      url: typeof p.url === "string" ? p.url : "",
-      added: typeof p.added === "string" ? p.added : "",
-      coins: typeof p.coins === "string" ? p.coins : "",
-      titleKey: fold(p.title || ""),
-      // computed once, so an update only compares strings; the digest's words join when they arrive (withDigests)
-      haystack: ` ${fold(p.title || "")} ${authors.map(fold).join(" ")} ${fold(p.digest || "")} `,
-      venueFolded: ` ${fold(p.venue || "")} `,
-      node: null,
-    };
-  });
-  const years = papers.map((p) => p.year).filter(Number.isFinite);
-  const keywordCounts = new Map();
-  const venueCounts = new Map();
-  const sectionCounts = new Map();
+// A paper of the data as the explorer keeps it: any field may be missing or of another type
+function paperOf(p) {
+  const authors = Array.isArray(p.authors) ? p.authors.map(String) : [];
+  const keywords = Array.isArray(p.keywords) ? p.keywords.map(String) : [];
+  return {
+    id: String(p.id),
+    title: String(p.title || ""),
+    authors,
+    venue: p.venue ? String(p.venue) : "",
+    year: Number(p.year),
+    sections: Array.isArray(p.sections) ? p.sections.map(String) : [],
+    keywords,
+    code: p.code === true,
+    url: typeof p.url === "string" ? p.url : "",
+    added: typeof p.added === "string" ? p.added : "",
+    coins: typeof p.coins === "string" ? p.coins : "",
+    titleKey: fold(p.title || ""),
+    // computed once, so an update only compares strings; the digest's words join when they arrive (withDigests)
+    haystack: ` ${fold(p.title || "")} ${authors.map(fold).join(" ")} ${fold(p.digest || "")} `,
+    venueFolded: ` ${fold(p.venue || "")} `,
+    node: null,
+  };
+}
+
+// The data of explorer.json: its sections, the whole list's years and number of papers, the further files (an
+// address on the server of `src`, or null for a name that is none) and its papers (addPapers)
+function prepare(head, src) {
+  const sections = Array.isArray(head.sections) ? head.sections : [];
+  const names = Array.isArray(head.chunks) ? head.chunks.map(String) : [];
+  const years = Array.isArray(head.years) ? head.years.slice(0, 2).map(Number).filter(Number.isInteger) : [];
+  const data = {
+    sections,
+    titles: new Map(sections.map((s) => [s.slug, s.title])),
+    papers: [],
+    declaredTotal: Number.isInteger(head.total) ? head.total : 0,
+    chunkNames: names,
+    chunks: names.map((name) => {
+      const url = safeUrl(name, src);
+      return url && url.origin === src.origin ? url : null;
+    }),
+    next: 0, // further files taken so far
+    lowYear: Math.min(...years), // Infinity without years: the papers' own years decide
+    highYear: Math.max(...years),
+    keywordCounts: new Map(),
+    venueCounts: new Map(),
+    sectionCounts: new Map(),
+    digests: null, // null, "loading" or "loaded" (withDigests)
+    digestTexts: null, // paper id -> digest, once loaded
+  };
+  addPapers(data, head.papers);
+  return data;
+}
+
+// Papers join the data at its end, in the list's order (newest first): they count in the filters' choices, may
+// widen the years, the orders are ranked again, and their digests' words join if the digests are in
+function addPapers(data, raw) {
+  const papers = (Array.isArray(raw) ? raw : []).filter((p) => p !== null && typeof p === "object").map(paperOf);
   for (const paper of papers) {
+    paper.order = data.papers.length; // the list's order: newest first
+    data.papers.push(paper);
+    if (data.digestTexts) addDigest(paper, data.digestTexts);
+    if (Number.isFinite(paper.year)) {
+      data.lowYear = Math.min(data.lowYear, paper.year);
+      data.highYear = Math.max(data.highYear, paper.year);
+    }
     for (const keyword of new Set(paper.keywords)) {
-      keywordCounts.set(keyword, (keywordCounts.get(keyword) || 0) + 1);
+      data.keywordCounts.set(keyword, (data.keywordCounts.get(keyword) || 0) + 1);
     }
     for (const slug of new Set(paper.sections)) {
-      sectionCounts.set(slug, (sectionCounts.get(slug) || 0) + 1);
+      data.sectionCounts.set(slug, (data.sectionCounts.get(slug) || 0) + 1);
     }
     if (paper.venue) {
-      venueCounts.set(paper.venue, (venueCounts.get(paper.venue) || 0) + 1);
+      data.venueCounts.set(paper.venue, (data.venueCounts.get(paper.venue) || 0) + 1);
       const family = paper.venue.replace(/\s+(19|20)\d\d$/, "");
       if (family !== paper.venue) {
-        venueCounts.set(family, (venueCounts.get(family) || 0) + 1);
+        data.venueCounts.set(family, (data.venueCounts.get(family) || 0) + 1);
       }
     }
   }
   const byName = (a, b) => a[0].localeCompare(b[0], "en", { sensitivity: "base" });
-  papers.forEach((paper, i) => { paper.order = i; }); // the list's order: newest first
-  return {
-    sections,
-    titles,
-    papers,
-    minYear: years.length ? Math.min(...years) : new Date().getFullYear(),
-    maxYear: years.length ? Math.max(...years) : new Date().getFullYear(),
-    keywords: [...keywordCounts].sort(byName),
-    keywordByFolded: new Map([...keywordCounts.keys()].map((k) => [fold(k), k])),
-    venues: [...venueCounts].sort(byName),
-    sectionCounts,
-    ranks: {}, // sort -> Map(paper -> place), made when first needed (comparer)
-  };
+  const thisYear = new Date().getFullYear();
+  data.minYear = Number.isFinite(data.lowYear) ? data.lowYear : thisYear;
+  data.maxYear = Number.isFinite(data.highYear) ? data.highYear : thisYear;
+  data.keywords = [...data.keywordCounts].sort(byName);
+  data.keywordByFolded = new Map([...data.keywordCounts.keys()].map((k) => [fold(k), k]));
+  data.venues = [...data.venueCounts].sort(byName);
+  data.ranks = {}; // sort -> Map(paper -> place), made when first needed (comparer)
+}
+
+function addDigest(paper, digests) {
+  const digest = Object.hasOwn(digests, paper.id) ? digests[paper.id] : null;
+  if (typeof digest === "string" && digest) paper.haystack += `${fold(digest)} `;
 }
 
 function readState(search, data) {
@@ -272,9 +313,13 @@ class Explorer {
     // the digests come in a file of their own, fetched when the free-text filter is first used
     this.digestsUrl = root.getAttribute("data-digests") ? safeUrl(root.getAttribute("data-digests"), this.pageBase) : null;
     this.rendering = 0; // bumped by every render, so that a "Show all" in progress stops
+    this.expanded = false; // "Show all" was chosen, and no filter changed since: papers that arrive are shown too
     this.matches = [];
     this.urlTimer = 0;
-    this.stats = { lastUpdateMs: 0, lastFilterMs: 0, updates: 0, times: [], prepareMs: 0, readyMs: 0 };
+    this.rest = null; // the promise of the further files (loadRest)
+    this.restError = ""; // why the last attempt at them failed
+    this.growTimer = 0;
+    this.stats = { lastUpdateMs: 0, lastFilterMs: 0, updates: 0, times: [], prepareMs: 0, readyMs: 0, completeMs: 0 };
     this.created = performance.now();
     this.status = element("p", { class: "dlp-x-status", role: "status" }, "Loading the papers…");
     this.root.replaceChildren(this.status);
@@ -285,7 +330,7 @@ class Explorer {
     load(this.srcUrl.href, (r) => r.json()).then(
       (data) => {
         const t0 = performance.now();
-        const prepared = prepare(data);
+        const prepared = prepare(data, this.srcUrl);
         this.stats.prepareMs = performance.now() - t0;
         this.start(prepared);
       },
@@ -309,9 +354,68 @@ class Explorer {
     this.build();
     this.show(this.state);
     this.root.removeAttribute("aria-busy");
-    this.update({ url: false });
+    this.update({ url: false }); // and the further files start to come (loadRest)
     this.stats.readyMs = performance.now() - this.created;
     window.dlpExplorer = this.hook(); // the one global: tests/browser and bench/bench_explorer.py read it
+  }
+
+  // Every file of the data is in
+  get complete() {
+    return this.data.next >= this.data.chunks.length;
+  }
+
+  // The number of papers in the list: what explorer.json says until every file is in, then what they held
+  get total() {
+    const loaded = this.data.papers.length;
+    return this.complete ? loaded : Math.max(this.data.declaredTotal, loaded);
+  }
+
+  // The further files: fetched at once, taken in their order as they arrive (takeRest). A promise that resolves
+  // when every paper is in; after a failure, which the count shows, the next call fetches again what failed.
+  loadRest() {
+    if (!this.rest) {
+      this.restError = "";
+      this.rest = this.takeRest().then(() => {
+        this.stats.completeMs = performance.now() - this.created;
+      }, (error) => {
+        this.rest = null;
+        this.restError = error.message;
+        this.showCount();
+        throw error;
+      });
+      this.rest.catch(() => {}); // shown in the count; a caller that waits for the rest handles it too
+    }
+    return this.rest;
+  }
+
+  async takeRest() {
+    const data = this.data;
+    // `load` keeps what it fetched, so a second attempt fetches only the files that failed
+    const files = data.chunks.slice(data.next).map((url) => url && load(url.href, (r) => r.json()));
+    for (const file of files) {
+      const url = data.chunks[data.next];
+      if (!url) throw new Error(`${data.chunkNames[data.next]}: not an address of this site`);
+      let chunk;
+      try {
+        chunk = await file;
+      } catch (error) {
+        throw new Error(`${url.href}: ${error.message}`);
+      }
+      addPapers(data, chunk && chunk.papers);
+      data.next += 1;
+      this.grown();
+    }
+  }
+
+  // Papers came: the choices and the view follow, once for files that arrive together
+  grown() {
+    if (this.growTimer) return;
+    this.growTimer = window.setTimeout(() => {
+      this.growTimer = 0;
+      if (!this.root.isConnected) return; // the reader went to another page (Material's instant navigation)
+      this.refreshChoices();
+      this.update({ url: false, grown: true });
+    }, 0);
   }
 
   // For tests and bench/bench_explorer.py: timings measured inside the page, and the current result
@@ -324,8 +428,11 @@ class Explorer {
       get prepareMs() { return explorer.stats.prepareMs; },
       get readyMs() { return explorer.stats.readyMs; },
       times: () => explorer.stats.times.slice(),
+      get completeMs() { return explorer.stats.completeMs; },
       get count() { return explorer.matches.length; },
-      get total() { return explorer.data.papers.length; },
+      get total() { return explorer.total; },
+      get loaded() { return explorer.data.papers.length; },
+      get complete() { return explorer.complete && !explorer.growTimer; }, // every paper in, and shown
       ids: () => explorer.matches.map((p) => p.id),
       state: () => JSON.parse(JSON.stringify(explorer.state)),
       update: () => explorer.update(),
@@ -336,35 +443,27 @@ class Explorer {
   build() {
     const data = this.data;
     const field = (cls, ...children) => element("div", { class: `dlp-x-field ${cls}` }, ...children);
-    const yearOptions = () => {
-      const options = [];
-      for (let year = data.maxYear; year >= data.minYear; year--) {
-        options.push(element("option", { value: year }, String(year)));
-      }
-      return options;
-    };
 
     this.text = element("input", {
       id: this.id("text"), type: "search", autocomplete: "off", spellcheck: "false",
       placeholder: "Words in titles, authors, digests",
     });
+    const sectionLabels = this.sectionLabels();
     this.section = element("select", { id: this.id("section") },
-      element("option", { value: "" }, `All sections (${data.papers.length})`),
-      ...data.sections.map((s) => element("option", { value: s.slug }, `${s.title} (${data.sectionCounts.get(s.slug) || 0})`)));
-    this.from = element("select", { id: this.id("from") }, ...yearOptions());
-    this.to = element("select", { id: this.id("to") }, ...yearOptions());
+      element("option", { value: "" }, sectionLabels[0]),
+      ...data.sections.map((s, i) => element("option", { value: s.slug }, sectionLabels[i + 1])));
+    this.from = element("select", { id: this.id("from") }, ...this.yearOptions());
+    this.to = element("select", { id: this.id("to") }, ...this.yearOptions());
     this.keyword = element("input", {
       id: this.id("kw"), type: "text", list: this.id("kw-list"), autocomplete: "off", spellcheck: "false",
       placeholder: "Add a key word", "aria-describedby": this.id("kw-help"),
     });
-    const keywordList = element("datalist", { id: this.id("kw-list") },
-      ...data.keywords.map(([k, n]) => element("option", { value: k, label: plural(n, "paper", "papers") })));
+    this.keywordList = element("datalist", { id: this.id("kw-list") }, ...this.keywordOptions());
     this.venue = element("input", {
       id: this.id("venue"), type: "text", list: this.id("venue-list"), autocomplete: "off", spellcheck: "false",
       placeholder: "Any venue",
     });
-    const venueList = element("datalist", { id: this.id("venue-list") },
-      ...data.venues.map(([v, n]) => element("option", { value: v, label: plural(n, "paper", "papers") })));
+    this.venueList = element("datalist", { id: this.id("venue-list") }, ...this.venueOptions());
     this.code = element("input", { id: this.id("code"), type: "checkbox" });
     this.sort = element("select", { id: this.id("sort") }, ...SORTS.map(([value, label]) => element("option", { value }, label)));
     this.keywordStatus = element("span", { class: "dlp-x-help dlp-x-kw-status", role: "status", "aria-live": "polite" });
@@ -382,9 +481,9 @@ class Explorer {
       field("dlp-x-field-years",
         element("label", { for: this.id("from") }, "From year"), this.from,
         element("label", { for: this.id("to") }, "to year"), this.to),
-      field("dlp-x-field-keywords", element("label", { for: this.id("kw") }, "Key words"), this.keyword, keywordList,
+      field("dlp-x-field-keywords", element("label", { for: this.id("kw") }, "Key words"), this.keyword, this.keywordList,
         element("span", { id: this.id("kw-help"), class: "dlp-x-help" }, "Papers must have all chosen key words"), this.keywordStatus),
-      field("dlp-x-field-venue", element("label", { for: this.id("venue") }, "Venue"), this.venue, venueList),
+      field("dlp-x-field-venue", element("label", { for: this.id("venue") }, "Venue"), this.venue, this.venueList),
       field("dlp-x-field-sort", element("label", { for: this.id("sort") }, "Sort"), this.sort),
       field("dlp-x-field-code", this.code, element("label", { for: this.id("code") }, "Has code")),
     );
@@ -443,6 +542,60 @@ class Explorer {
     }
   }
 
+  // The filters' choices, each with its number of papers: "12+" until every file is in
+  paperCount(n) {
+    return this.complete ? plural(n, "paper", "papers") : `${n.toLocaleString("en")}+ papers`;
+  }
+
+  sectionLabels() {
+    const counted = (n) => (this.complete ? n.toLocaleString("en") : `${n.toLocaleString("en")}+`);
+    return [`All sections (${this.total.toLocaleString("en")})`,
+      ...this.data.sections.map((s) => `${s.title} (${counted(this.data.sectionCounts.get(s.slug) || 0)})`)];
+  }
+
+  yearOptions() {
+    const options = [];
+    for (let year = this.data.maxYear; year >= this.data.minYear; year--) {
+      options.push(element("option", { value: year }, String(year)));
+    }
+    return options;
+  }
+
+  keywordOptions() {
+    return this.data.keywords.map(([k, n]) => element("option", { value: k, label: this.paperCount(n) }));
+  }
+
+  venueOptions() {
+    return this.data.venues.map(([v, n]) => element("option", { value: v, label: this.paperCount(n) }));
+  }
+
+  // After more papers came: their counts in the choices; years they add (a range open at an end stays open); key
+  // words of the address now known, in the list's spelling
+  refreshChoices() {
+    const data = this.data;
+    this.sectionLabels().forEach((label, i) => { this.section.options[i].textContent = label; });
+    const years = this.from.options;
+    const [high, low] = [Number(years[0].value), Number(years[years.length - 1].value)];
+    if (low !== data.minYear || high !== data.maxYear) {
+      this.state = {
+        ...this.state,
+        from: this.state.from === low ? data.minYear : this.state.from,
+        to: this.state.to === high ? data.maxYear : this.state.to,
+      };
+      this.from.replaceChildren(...this.yearOptions());
+      this.to.replaceChildren(...this.yearOptions());
+      this.from.value = String(this.state.from);
+      this.to.value = String(this.state.to);
+    }
+    this.keywordList.replaceChildren(...this.keywordOptions());
+    this.venueList.replaceChildren(...this.venueOptions());
+    const keywords = [...new Set(this.state.keywords.map((k) => data.keywordByFolded.get(fold(k)) || k))];
+    if (keywords.join("\n") !== this.state.keywords.join("\n")) {
+      this.state = { ...this.state, keywords };
+      this.renderChips();
+    }
+  }
+
   // Controls -> state (key words live only in the state: the chips show them)
   readControls() {
     this.state = {
@@ -482,7 +635,10 @@ class Explorer {
       candidates.sort(([a, n], [b, m]) => Number(fold(b).startsWith(typed)) - Number(fold(a).startsWith(typed)) || m - n || a.length - b.length);
       if (candidates.length) keyword = candidates[0][0];
       others = Math.max(0, candidates.length - 1);
-      if (!keyword) this.keywordStatus.textContent = `No key word contains “${this.keyword.value.trim()}”`;
+      if (!keyword) {
+        const yet = this.complete ? "" : " among the papers loaded so far";
+        this.keywordStatus.textContent = `No key word contains “${this.keyword.value.trim()}”${yet}`;
+      }
     }
     if (keyword) {
       this.keyword.value = "";
@@ -522,10 +678,8 @@ class Explorer {
     this.data.digests = "loading";
     load(this.digestsUrl.href, (r) => r.json()).then((file) => {
       const digests = file && file.digests && typeof file.digests === "object" ? file.digests : {};
-      for (const paper of this.data.papers) {
-        const digest = Object.hasOwn(digests, paper.id) ? digests[paper.id] : null;
-        if (typeof digest === "string" && digest) paper.haystack += `${fold(digest)} `;
-      }
+      for (const paper of this.data.papers) addDigest(paper, digests);
+      this.data.digestTexts = digests; // for the papers still to come (addPapers)
       this.data.digests = "loaded";
       this.update({ url: false });
     }, () => {
@@ -533,11 +687,16 @@ class Explorer {
     });
   }
 
+  // The matches of the filters, shown. A reader's change (anything but `grown`, the update after more papers
+  // came) shows the first matches again, and fetches again a file of the data that failed.
   update(options) {
+    if (!(options && options.grown)) {
+      this.expanded = false;
+      this.loadRest();
+    }
     this.withDigests();
     const t0 = performance.now();
-    this.matches = this.data.papers.filter(matcher(this.state));
-    if (this.state.sort !== SORTS[0][0]) this.matches.sort(comparer(this.state.sort, this.data));
+    this.matches = this.matchesOf(this.state);
     const t1 = performance.now();
     this.render();
     if (!options || options.url !== false) this.scheduleUrl();
@@ -549,27 +708,67 @@ class Explorer {
     if (this.stats.times.length > 5000) this.stats.times.shift();
   }
 
+  matchesOf(state) {
+    const matches = this.data.papers.filter(matcher(state));
+    return state.sort === SORTS[0][0] ? matches : matches.sort(comparer(state.sort, this.data));
+  }
+
   render() {
     this.rendering += 1;
-    const total = this.data.papers.length;
     const n = this.matches.length;
-    this.count.textContent = `${n.toLocaleString("en")} of ${plural(total, "paper", "papers")}`;
-    if (this.list.childElementCount > 2 * LIMIT) {
-      // after "Show all": a new list is much cheaper than taking thousands of items out one by one
-      const fresh = this.list.cloneNode(false);
-      this.list.replaceWith(fresh);
-      this.list = fresh;
+    this.showCount();
+    const shown = this.expanded ? n : Math.min(n, LIMIT);
+    if (!this.listStartsWithMatches(shown)) {
+      if (this.list.childElementCount > 2 * LIMIT) {
+        // after "Show all": a new list is much cheaper than taking thousands of items out one by one
+        const fresh = this.list.cloneNode(false);
+        this.list.replaceWith(fresh);
+        this.list = fresh;
+      }
+      this.list.replaceChildren();
     }
+    // a list that starts with the right papers keeps them, so papers that came keep the reader's place and focus;
+    // the first LIMIT now, the rest a chunk per frame after "Show all"
+    const have = this.list.childElementCount;
+    this.list.append(...this.matches.slice(have, Math.min(shown, Math.max(have, LIMIT))).map((paper) => this.node(paper)));
     this.list.removeAttribute("aria-busy");
-    this.list.replaceChildren(...this.matches.slice(0, LIMIT).map((paper) => this.node(paper)));
-    this.more.hidden = n <= LIMIT;
+    this.more.hidden = n <= LIMIT || this.expanded;
     this.more.textContent = `Show all ${n.toLocaleString("en")}`;
     this.download.disabled = n === 0;
     if (this.downloadRis) this.downloadRis.disabled = n === 0;
+    if (this.expanded && this.list.childElementCount < n) this.showAllPapers();
   }
 
-  // The rest of the matches, a chunk per frame; any update stops it
+  // Whether the list holds the first matches, no more than `shown`
+  listStartsWithMatches(shown) {
+    const items = this.list.children;
+    if (items.length > shown) return false;
+    for (let i = 0; i < items.length; i++) {
+      if (items[i] !== this.matches[i].node) return false;
+    }
+    return true;
+  }
+
+  // How many papers match, of how many; until every file is in, that these are the newest papers only
+  showCount() {
+    const n = this.matches.length.toLocaleString("en");
+    const loaded = this.data.papers.length;
+    this.count.classList.toggle("dlp-x-error", !this.complete && Boolean(this.restError));
+    // a screen reader says the count once the papers are in (or failed to come), not after every file
+    this.count.toggleAttribute("aria-busy", !this.complete && !this.restError);
+    if (this.complete) {
+      this.count.textContent = `${n} of ${plural(loaded, "paper", "papers")}`;
+      return;
+    }
+    const others = this.total > loaded ? `the other ${plural(this.total - loaded, "paper", "papers")}` : "the other papers";
+    this.count.textContent = this.restError
+      ? `${n} of the ${plural(loaded, "newest paper", "newest papers")}; could not load ${others} (${this.restError}); change a filter to try again`
+      : `${n} of the ${plural(loaded, "newest paper", "newest papers")}; loading ${others}…`;
+  }
+
+  // The rest of the matches, a chunk per frame; any update stops it (and the update after more papers came goes on)
   showAllPapers() {
+    this.expanded = true;
     const token = ++this.rendering;
     const matches = this.matches;
     let next = this.list.childElementCount;
@@ -637,20 +836,24 @@ class Explorer {
   }
 
   // The matches' records of a whole-list file (papers.bib, papers.ris: fetched once, split by `split` into
-  // id -> record), in the order shown, as a file to save
+  // id -> record), in the order shown, as a file to save. It waits for every paper to be in: the file holds every
+  // match of the filters at the click, never those among the newest papers alone.
   downloadMatches(button, fileUrl, split, name, type, separator) {
     if (!fileUrl) return;
-    const matches = this.matches;
+    const state = this.state;
     button.disabled = true;
-    load(fileUrl.href, (r) => r.text().then(split)).then((records) => {
-      const chosen = matches.map((p) => records.get(p.id)).filter(Boolean);
+    const records = load(fileUrl.href, (r) => r.text().then(split)).catch((error) => {
+      throw new Error(`${fileUrl.href}: ${error.message}`);
+    });
+    Promise.all([records, this.loadRest()]).then(([byId]) => {
+      const chosen = this.matchesOf(state).map((p) => byId.get(p.id)).filter(Boolean);
       const blob = new Blob([chosen.join(separator)], { type });
       const url = URL.createObjectURL(blob);
       const link = element("a", { href: url, download: name });
       link.click(); // detached: Material's instant navigation never sees it
       window.setTimeout(() => URL.revokeObjectURL(url), 10000);
     }, (error) => {
-      this.status.textContent = `Could not load ${fileUrl.href} (${error.message}).`;
+      this.status.textContent = `Could not load ${error.message}.`;
       this.root.prepend(this.status);
     }).finally(() => {
       button.disabled = this.matches.length === 0;

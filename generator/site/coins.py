@@ -1,7 +1,7 @@
 """One paper as COinS (ContextObjects in Spans): an OpenURL ContextObject (Z39.88-2004) in KEV form, the
 `title` of an empty `<span class="Z3988">`, which Zotero's connector and other reference managers read to
 save every paper of a page. One definition for the section pages (templates/coins.html.j2, through the
-`coins` global) and the explorer (datafiles.explorer_json gives each paper `explorer_coins`).
+`coins` global) and the explorer (datafiles.explorer_files gives each paper `explorer_coins`).
 
 The kind is BibTeX's (bibtex.entry_type decides it from the venue): a journal article in the journal format
 (genre article); a conference paper in the book format with genre proceeding, the venue as the proceedings'

@@ -8,10 +8,9 @@ import html
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
-from feedgen.feed import FeedGenerator
 from mkdocs.plugins import get_plugin_logger
 
 from generator.list.catalog import Catalog
@@ -56,34 +55,95 @@ def digest_text(entry: Entry) -> str:
     return plain_text(entry.digest)
 
 
-def explorer_json(catalog: Catalog, directory_urls: bool = True, place: Callable[[Entry], str] | None = None) -> str:
-    """What the explorer filters: compact, newest first, key words in canonical spelling; each
+# The explorer's data comes in files of at most this many bytes of UTF-8, newest papers first: explorer.json,
+# which its first result waits for, then explorer-1.json, explorer-2.json, ..., which it fetches after
+# (issue 11: under 1 MB before the first result at 20 times the list). The list today fits in one.
+EXPLORER_FILE_BYTES = 400_000
+# a paper's fields left out of the explorer's data when they are empty: docs/assets/explorer.js reads a missing one as empty
+_EXPLORER_OPTIONAL = frozenset({"authors", "venue", "keywords", "code", "added"})
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder for the thousands of papers
+
+
+def explorer_files(catalog: Catalog, directory_urls: bool = True, place: Callable[[Entry], str] | None = None,
+                   budget: int = EXPLORER_FILE_BYTES) -> dict[str, str]:
+    """What the explorer filters, as files of at most `budget` bytes (explorer_chunks): the sections, the
+    years the list spans, and the papers, compact, newest first, key words in canonical spelling; each
     paper's address is where it is shown (`place`: its section's page, or the page of its year), and
     its COinS (`coins`: the ContextObject its section page gives it, less the title and authors the
-    explorer fills in from the fields beside it, coins.explorer_coins)."""
+    explorer fills in from the fields beside it, coins.explorer_coins). A paper's empty fields (no
+    authors, venue, key words, code or date added) are left out."""
 
     def url(e: Entry) -> str:
         return f"{page_url(place(e), directory_urls)}#{e.id}" if place else permalink(e, directory_urls)
 
-    data = {
-        "sections": [{"slug": s.slug, "title": s.title} for s in catalog.sections],
-        "papers": [
-            {
-                "id": e.id, "title": e.title, "authors": list(e.authors), "venue": e.venue, "year": e.year,
-                "sections": list(e.sections), "keywords": list(e.keywords), "code": e.link("code") is not None,
-                "url": url(e), "added": indexes.added_on(e, catalog), "coins": explorer_coins(e),
-            }
-            for e in catalog.entries
-        ],
-    }
-    return _utf8_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    head: dict[str, object] = {"sections": [{"slug": s.slug, "title": s.title} for s in catalog.sections]}
+    if catalog.entries:  # the year filters span the whole list from the first result, not only explorer.json's papers
+        years = [e.year for e in catalog.entries]
+        head["years"] = [min(years), max(years)]
+    papers = []
+    for e in catalog.entries:
+        paper = {
+            "id": e.id, "title": e.title, "authors": list(e.authors), "venue": e.venue, "year": e.year,
+            "sections": list(e.sections), "keywords": list(e.keywords), "code": e.link("code") is not None,
+            "url": url(e), "added": indexes.added_on(e, catalog), "coins": explorer_coins(e),
+        }
+        papers.append({name: value for name, value in paper.items() if value or name not in _EXPLORER_OPTIONAL})
+    return explorer_chunks(head, papers, budget=budget)
+
+
+def explorer_chunks(head: Mapping[str, object], papers: Sequence[Mapping[str, object]], name: str = "explorer",
+                    budget: int = EXPLORER_FILE_BYTES) -> dict[str, str]:
+    """The explorer's data as files of at most `budget` bytes of UTF-8, name -> content, in the order the
+    explorer reads them. `name`.json holds `head`'s fields, the number of papers (`total`), the names of
+    the further files (`chunks`, relative to it) and the first papers; each further file, `name`-1.json,
+    `name`-2.json, ..., holds `{"papers": [...]}`: the next ones, in order. A file takes as many papers as
+    fit, and at least one: a file over the budget holds a single paper."""
+    texts = [_COMPACT.encode(paper) for paper in papers]
+    # a lone surrogate takes 3 bytes, as the U+FFFD that _json_file writes in its place does
+    sizes = [len(text.encode("utf-8", "surrogatepass")) for text in texts]
+    rest_room = budget - len(_json_file({}, []).encode("utf-8"))
+    # explorer.json's list of the further files takes room of its own: more files, a longer list, maybe fewer
+    # papers beside it. The number of files never shrinks from one round to the next, so this ends; in two
+    # rounds as a rule (the first finds how many files, the second that their names leave the room it assumed).
+    chunks: list[str] = []
+    while True:
+        first = {**head, "total": len(papers), "chunks": chunks}
+        runs = _runs(sizes, budget - len(_json_file(first, []).encode("utf-8")), rest_room)
+        if len(runs) == len(chunks) + 1:
+            break
+        chunks = [f"{name}-{i}.json" for i in range(1, len(runs))]
+    files = {f"{name}.json": _json_file(first, texts[runs[0].start:runs[0].stop])}
+    for chunk, run in zip(chunks, runs[1:], strict=True):
+        files[chunk] = _json_file({}, texts[run.start:run.stop])
+    return files
+
+
+def _runs(sizes: Sequence[int], first_room: int, room: int) -> list[range]:
+    """The items in consecutive runs whose sizes, with a comma between two, fit in `room` bytes (the
+    first run in `first_room`); an item that fits nowhere makes a run alone. At least one run."""
+    runs: list[range] = []
+    start = used = 0
+    for i, size in enumerate(sizes):
+        if i > start and used + 1 + size > (room if runs else first_room):
+            runs.append(range(start, i))
+            start = i
+        used = size if i == start else used + 1 + size
+    runs.append(range(start, len(sizes)))
+    return runs
+
+
+def _json_file(fields: Mapping[str, object], papers: Sequence[str]) -> str:
+    """A JSON object: `fields`, then `papers`, a list of the papers given as JSON texts (so that the file's
+    length is the sum of theirs, their commas and the rest's)."""
+    empty = _COMPACT.encode({**fields, "papers": []})
+    return _utf8_text(f"{empty[:-2]}{','.join(papers)}]}}")
 
 
 def explorer_digests(catalog: Catalog) -> str:
     """The papers' digests as text, by paper id: the explorer fetches them only when a
     reader first searches free text, so its first result waits for the short fields alone."""
     digests = {e.id: digest_text(e) for e in catalog.entries if e.digest}
-    return _utf8_text(json.dumps({"digests": digests}, ensure_ascii=False, separators=(",", ":")))
+    return _utf8_text(_COMPACT.encode({"digests": digests}))
 
 
 def _utf8_text(text: str) -> str:
@@ -170,6 +230,8 @@ def atom_feed(catalog: Catalog, site_url: str, items: int, directory_urls: bool 
     base = site_url if site_url.endswith("/") else site_url + "/"
     recent = indexes.recent_additions(catalog, items)
     list_title = _xml_text(catalog.info.title, "sections.yaml: title")
+    from feedgen.feed import FeedGenerator  # loaded only when the feed is made: a build that keeps its output never needs it
+
     feed = FeedGenerator()
     feed.id(base)
     feed.title(f"{list_title}: new papers")
@@ -224,7 +286,7 @@ def data_files(catalog: Catalog, site_url: str, feed_items: int, directory_urls:
     """Every generated data file: name (relative to the site root) -> content. The downloads give each
     paper's permalink (`section/#id`); the explorer links where the paper is shown (`place`)."""
     return {
-        "explorer.json": explorer_json(catalog, directory_urls, place),
+        **explorer_files(catalog, directory_urls, place),
         "explorer-digests.json": explorer_digests(catalog),
         "papers.json": papers_json(catalog, directory_urls),
         "papers.csv": papers_csv(catalog, directory_urls),

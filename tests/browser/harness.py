@@ -1,6 +1,6 @@
 """What the browser tests and bench/bench_explorer.py share: the built site, a local server,
 Chromium's launch settings, the list as `python -m generator dump` prints it, and synthetic
-copies of the explorer data for performance runs."""
+copies of the explorer data: larger, for performance runs, and in files of any size."""
 
 from __future__ import annotations
 
@@ -119,34 +119,46 @@ def bib_keys(text: str) -> list[str]:
     return BIB_START.findall(text)
 
 
-def synthetic(explorer_json: str, papers_bib: str, factor: int, digests_json: str = '{"digests": {}}') -> tuple[str, str, str]:
-    """The explorer data, the .bib and the digests with every paper `factor` times, each copy with its own id."""
-    data = json.loads(explorer_json)
-    data["papers"] = [
-        {**paper, "id": f"{paper['id']}-x{k}"} for paper in data["papers"] for k in range(factor)
-    ]
+def explorer_data(site_dir: Path, name: str = "explorer") -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The explorer's data in a built site: the fields of `name`.json but its papers, and the papers of it
+    and of its further files (its `chunks`), in order."""
+    head: dict[str, Any] = json.loads((site_dir / f"{name}.json").read_text(encoding="utf-8"))
+    papers: list[dict[str, Any]] = head.pop("papers")
+    for chunk in head.get("chunks", []):
+        papers += json.loads((site_dir / chunk).read_text(encoding="utf-8"))["papers"]
+    return head, papers
+
+
+def synthetic(papers: list[dict[str, Any]], papers_bib: str, factor: int,
+              digests_json: str = '{"digests": {}}') -> tuple[list[dict[str, Any]], str, str]:
+    """The explorer's papers, the .bib and the digests with every paper `factor` times, each copy with its own id."""
+    copies = [{**paper, "id": f"{paper['id']}-x{k}"} for paper in papers for k in range(factor)]
     digests = {f"{paper_id}-x{k}": text for paper_id, text in json.loads(digests_json)["digests"].items() for k in range(factor)}
     starts = [m.start() for m in BIB_START.finditer(papers_bib)] + [len(papers_bib)]
-    copies = []
+    entries = []
     for begin, end in itertools.pairwise(starts):
         entry = papers_bib[begin:end].strip() + "\n"
         head, rest = entry.split(",", 1)  # "@type{key", the fields
-        copies += [f"{head}-x{k},{rest}" for k in range(factor)]
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")), "\n".join(copies),
-            json.dumps({"digests": digests}, ensure_ascii=False, separators=(",", ":")))
+        entries += [f"{head}-x{k},{rest}" for k in range(factor)]
+    return copies, "\n".join(entries), json.dumps({"digests": digests}, ensure_ascii=False, separators=(",", ":"))
 
 
-def add_synthetic_explorer(site_dir: Path, factor: int) -> str:
-    """A copy of the explorer page reading `factor`-times data; returns its path in the site."""
-    name = f"explorer-x{factor}"
+def add_synthetic_explorer(site_dir: Path, factor: int, budget: int | None = None, name: str | None = None) -> str:
+    """A copy of the explorer page reading `factor`-times data, in files of at most `budget` bytes as the
+    build makes them (the build's budget unless given), named `name`.json, `name`-1.json, ... (`explorer-x`
+    and the factor unless given); returns the page's path in the site."""
+    from generator.site.datafiles import EXPLORER_FILE_BYTES, explorer_chunks
+
+    name = name or f"explorer-x{factor}"
     page = (site_dir / "explorer" / "index.html").read_text(encoding="utf-8")
     old = ('data-src="../explorer.json" data-bib="../papers.bib"', 'data-digests="../explorer-digests.json"')
     if not all(part in page for part in old):
         raise RuntimeError(f"explorer/index.html no longer has {old}; update tests/browser/harness.py")
-    data, bib, digests = synthetic((site_dir / "explorer.json").read_text(encoding="utf-8"),
-                                   (site_dir / "papers.bib").read_text(encoding="utf-8"), factor,
-                                   (site_dir / "explorer-digests.json").read_text(encoding="utf-8"))
-    (site_dir / f"{name}.json").write_text(data, encoding="utf-8")
+    head, papers = explorer_data(site_dir)
+    copies, bib, digests = synthetic(papers, (site_dir / "papers.bib").read_text(encoding="utf-8"), factor,
+                                     (site_dir / "explorer-digests.json").read_text(encoding="utf-8"))
+    for file_name, text in explorer_chunks(head, copies, name, budget or EXPLORER_FILE_BYTES).items():
+        (site_dir / file_name).write_text(text, encoding="utf-8")
     (site_dir / f"{name}.bib").write_text(bib, encoding="utf-8")
     (site_dir / f"{name}-digests.json").write_text(digests, encoding="utf-8")
     (site_dir / name).mkdir(exist_ok=True)
