@@ -18,8 +18,10 @@ import os
 import pickle
 import secrets
 from functools import cache
+from typing import BinaryIO
 
 _SEAL = hashlib.sha256().digest_size
+_CHUNK = 1 << 20
 _KEY_FILE = os.path.join("deep-phenomena-reading-list", "cache-key")
 
 
@@ -50,36 +52,56 @@ def _key() -> bytes | None:
 
 
 def load(path: str) -> object | None:
-    """The object of a sealed file; None when there is none, or its seal is not this user's."""
+    """The object of a sealed file; None when there is none, or its seal is not this user's. The file
+    is read twice, to check its seal and then to unpickle it, so its bytes are never all in memory."""
     key = _key()
     if key is None:
         return None
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            seal = handle.read(_SEAL)
+            mac = hmac.new(key, digestmod=hashlib.sha256)
+            while chunk := handle.read(_CHUNK):
+                mac.update(chunk)
+            if len(seal) != _SEAL or not hmac.compare_digest(seal, mac.digest()):
+                return None
+            handle.seek(_SEAL)
+            try:
+                value: object = pickle.load(handle)  # sealed with this user's key: written by this user's build
+            except (pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+                return None  # written by another version of the code: only costs time
     except OSError:
         return None
-    seal, body = data[:_SEAL], data[_SEAL:]
-    if len(seal) != _SEAL or not hmac.compare_digest(seal, hmac.new(key, body, hashlib.sha256).digest()):
-        return None
-    try:
-        value: object = pickle.loads(body)  # sealed with this user's key: written by this user's build
-    except (pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
-        return None  # written by another version of the code: only costs time
     return value
 
 
+class _Sealing:
+    """A file object pickle writes into, which hashes what it writes."""
+
+    def __init__(self, handle: BinaryIO, key: bytes) -> None:
+        self.handle = handle
+        self.mac = hmac.new(key, digestmod=hashlib.sha256)
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        return self.handle.write(data)
+
+
 def dump(path: str, value: object) -> None:
-    """Write `value` sealed, atomically; a cache that cannot be written only costs time."""
+    """Write `value` sealed, atomically, without its pickle ever whole in memory; a cache that cannot be
+    written only costs time."""
     key = _key()
     if key is None:
         return
-    body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     temporary = f"{path}.{os.getpid()}"
     try:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         with open(temporary, "wb") as handle:
-            handle.write(hmac.new(key, body, hashlib.sha256).digest() + body)
+            handle.write(bytes(_SEAL))  # the seal's place, written when the rest is
+            sealing = _Sealing(handle, key)
+            pickle.dump(value, sealing, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.seek(0)
+            handle.write(sealing.mac.digest())
         os.replace(temporary, path)
     except OSError:
         with contextlib.suppress(OSError):

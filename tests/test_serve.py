@@ -71,20 +71,7 @@ def start_serve(tmp_path: Path, options: dict[str, object]) -> tuple[subprocess.
     return server, port
 
 
-def test_serve_reloads_when_an_entry_changes(small_list: Path, tmp_path: Path) -> None:
-    server, port = start_serve(tmp_path, {"entries": str(small_list)})
-    try:
-        page = f"http://127.0.0.1:{port}/memorization/"
-        assert wait_for(page, "Deduplicating Training Data Makes Language Models Better")
-        entry = small_list / "memorization" / "lee2022deduplicating.yaml"
-        entry.write_text(entry.read_text(encoding="utf-8").replace("Makes Language Models Better", "Makes Models Reload"), encoding="utf-8")
-        assert wait_for(page, "Deduplicating Training Data Makes Models Reload")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def test_a_serve_session_leaves_what_it_kept_for_the_next_build(small_list: Path, tmp_path: Path) -> None:
+def test_serve_reloads_when_an_entry_changes_and_leaves_what_it_kept_for_the_next_build(small_list: Path, tmp_path: Path) -> None:
     """A session keeps its rendered papers and its last build in memory, and writes them to the cache
     folder when it stops (Ctrl-C), not at every save."""
     server, port = start_serve(tmp_path, {"entries": str(small_list)})
