@@ -77,7 +77,8 @@ class Store:
 
     def __init__(self, cache_dir: str | None = None) -> None:
         self.cache_dir = cache_dir
-        self.kept: dict[str, str] = _read(cache_dir)
+        self._kept: dict[str, str] | None = None  # read from the cache folder at the first lookup: a build whose
+        # whole output was kept (generate.site_build) never reads it
         self.used: dict[str, str] = {}
         self.hits = self.misses = 0
         self.unwritten = False  # kept results not yet on disk
@@ -94,13 +95,19 @@ class Store:
             self.used[key] = value
         return value
 
+    @property
+    def kept(self) -> dict[str, str]:
+        if self._kept is None:
+            self._kept = _read(self.cache_dir)
+        return self._kept
+
     def finish(self, write: bool = True) -> None:
         """End of a build: keep what it used, for the next build (and on disk, when there is a folder and
         `write`; under `mkdocs serve`, `write_out` when the session ends). A build that looked nothing up
         (its whole output was kept, generate.site_build) changes nothing."""
         if not self.hits and not self.misses:
             return
-        self.kept, self.used = self.used, {}
+        self._kept, self.used = self.used, {}
         self.hits = self.misses = 0
         self.unwritten = True
         if write:
