@@ -285,6 +285,7 @@ def prepare_sections_floor(entries: Path, work: Path) -> tuple[Path, dict[str, A
 
 
 _EMPTY_ATTRIBUTE = re.compile(r'(\s[\w:-]+)=""')
+_SINGLE_QUOTED = re.compile(r"(\s[\w:-]+)='([^']*)'")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.DOTALL)
 SAME_CONTENT = "same content, not the same page"
@@ -293,8 +294,8 @@ VERDICTS = ("differs", SAME_CONTENT, "same after normalizing", "identical")  # w
 
 def compare_html(floor: Path, plugin: Path) -> str:
     """'identical'; 'same after normalizing' when only the serialization differs (character
-    references against characters, `attr` against `attr=""`, as an HTML re-serializer such as the
-    plugin's sanitizer changes them; runs of blank lines: Material's templates leave a few more
+    references against characters, `attr` against `attr=""`, `attr='v'` against `attr="v"`, as an HTML
+    re-serializer such as the plugin's sanitizer changes them; runs of blank lines: Material's templates leave a few more
     after the content of the plugin's pages); SAME_CONTENT when that holds for the page's article
     but not for the rest (the table of contents: MkDocs' toc extension does not see headings in raw
     HTML, which the plugin adds to the page's toc itself); else 'differs'."""
@@ -303,7 +304,8 @@ def compare_html(floor: Path, plugin: Path) -> str:
         return "identical"
 
     def normal(text: str) -> str:
-        return _BLANK_LINES.sub("\n", html.unescape(_EMPTY_ATTRIBUTE.sub(r"\1", text)))
+        quoted = _SINGLE_QUOTED.sub(lambda m: f'{m.group(1)}="{m.group(2).replace(chr(34), "&quot;")}"', text)
+        return _BLANK_LINES.sub("\n", html.unescape(_EMPTY_ATTRIBUTE.sub(r"\1", quoted)))
 
     if normal(a) == normal(b):
         return "same after normalizing"
