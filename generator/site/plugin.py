@@ -144,10 +144,10 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.slots = Slots()  # the generated pages' HTML, put into them after MkDocs converts their Markdown
         # rendered papers kept between builds; MkDocs keeps a plugin with on_startup for the whole `mkdocs serve`
         self.store: Store | None = None
-        # sanitized pages by their HTML, for the pages a rebuild under `mkdocs serve` did not change (this build's, the last's)
+        # sanitized HTML (a page around its papers, each paper) by its HTML, for what a rebuild did not change (this build's, the last's)
         self.sanitizing: dict[str, str] = {}
         self.sanitized: dict[str, str] = {}
-        self.scanned: dict[str, list[str]] = {}  # the site scan's findings by page content, for the pages a rebuild did not change
+        self.scanned: dict[str, list[str]] = {}  # the site scan's findings by content (of a page, of a part of one: safety.scan_site)
         self.checked_pages: str | None = None  # the cache file of those two (PAGES_FILE), once read
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
