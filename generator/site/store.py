@@ -13,6 +13,8 @@ import dataclasses
 import hashlib
 import json
 import os
+import types
+import typing
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import cache, lru_cache
 
@@ -44,7 +46,8 @@ def key_of(parts: Iterable[object]) -> str:
 
 
 def stable(value: object) -> object:
-    """`value` with every set in a fixed order: its repr is the same in every process."""
+    """`value` with every set in a fixed order: its repr is the same in every process. A dataclass is
+    taken field by field (those its repr shows), unless its fields' types hold no set at all."""
     if isinstance(value, _PLAIN):
         return value
     if isinstance(value, (tuple, list)):
@@ -54,7 +57,8 @@ def stable(value: object) -> object:
     if isinstance(value, Mapping):
         return ("map", *((stable(k), stable(v)) for k, v in value.items()))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__, *(stable(getattr(value, name)) for name in _field_names(type(value))))
+        names, plain = _shown_fields(type(value))
+        return value if plain else (type(value).__name__, *(stable(getattr(value, name)) for name in names))
     return value
 
 
@@ -62,8 +66,23 @@ _PLAIN = (str, int, float, bool, type(None))
 
 
 @cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+def _shown_fields(cls: type) -> tuple[tuple[str, ...], bool]:
+    """The fields a dataclass's repr shows, and whether their types are all plain (text, numbers,
+    tuples of them): then its repr is the same in every process as it is."""
+    fields = [f for f in dataclasses.fields(cls) if f.repr]
+    try:
+        hints = typing.get_type_hints(cls)
+    except (NameError, TypeError):
+        hints = {}
+    return tuple(f.name for f in fields), all(f.name in hints and _plain_type(hints[f.name]) for f in fields)
+
+
+def _plain_type(hint: object) -> bool:
+    if hint in _PLAIN:
+        return True
+    if typing.get_origin(hint) in (tuple, typing.Union, types.UnionType):
+        return all(_plain_type(arg) for arg in typing.get_args(hint) if arg is not Ellipsis)
+    return False
 
 
 @lru_cache(maxsize=1 << 16)
