@@ -22,6 +22,11 @@ from generator.site.search import BUNDLE, ROOT, complete_bundle, link_tree, page
 log = logging.getLogger("mkdocs.plugins.generator.site.live")
 
 
+def _background() -> None:
+    """Pagefind runs at a lower priority than the preview: a rebuild after the next save gets the CPU first."""
+    os.nice(10)
+
+
 class LiveSearch:
     """One per `mkdocs serve` session: `update` with each build's records, `place` into each built site."""
 
@@ -64,7 +69,8 @@ class LiveSearch:
         command = [pagefind_binary(), "--site", self.records_dir, "--output-path", output,
                    "--root-selector", ROOT, "--force-language", "en", "--quiet"]
         with self._lock:
-            self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+            self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                             preexec_fn=_background if hasattr(os, "nice") else None)
             self._done = threading.Event()
             threading.Thread(target=self._wait, args=(self._process, output, self._done), daemon=True).start()
 
