@@ -22,6 +22,10 @@ from generator.site.search import BUNDLE, ROOT, complete_bundle, link_tree, page
 log = logging.getLogger("mkdocs.plugins.generator.site.live")
 
 
+# Pagefind's thread pools (rayon, tokio) keep to one core in the preview, whatever the machine's count
+_ONE_CORE = {**os.environ, "RAYON_NUM_THREADS": "1", "TOKIO_WORKER_THREADS": "1"}
+
+
 def _background() -> None:
     """Pagefind runs at a lower priority than the preview: a rebuild after the next save gets the CPU first."""
     os.nice(10)
@@ -70,7 +74,7 @@ class LiveSearch:
                    "--root-selector", ROOT, "--force-language", "en", "--quiet"]
         with self._lock:
             self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                             preexec_fn=_background if hasattr(os, "nice") else None)
+                                             preexec_fn=_background if hasattr(os, "nice") else None, env=_ONE_CORE)
             self._done = threading.Event()
             threading.Thread(target=self._wait, args=(self._process, output, self._done), daemon=True).start()
 
