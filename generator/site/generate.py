@@ -89,31 +89,33 @@ def build_key(catalog: Catalog, **options: object) -> str:
 
 
 def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache_dir: str | None = None,
-               store: Store | None = None, templates: str | None = None, records: bool = True, persist: bool = True, directory_urls: bool = True,
-               site_url: str | None = None, related: int = 5, split_kb: int = SPLIT_KB, index_split_kb: int = INDEX_SPLIT_KB) -> tuple[str, Build]:
+               store: Store | None = None, templates: str | None = None, records: bool = True, persist: bool = True,
+               directory_urls: bool = True, site_url: str | None = None, related: int = 5, split_kb: int = SPLIT_KB,
+               index_split_kb: int = INDEX_SPLIT_KB) -> tuple[str, Build]:
     """The plugin's Build of the catalog, and its key (`build_key`). The Build of an earlier build from
-    the same inputs is taken as it was: `kept` (a `mkdocs serve` session's last), else the one in
-    `cache_dir`; a new one is kept there for the next build (with `persist`; `mkdocs serve` writes its
+    the same inputs is taken as it was: `kept` (a `mkdocs serve` session's last), else, in a process's
+    first build (no `kept`), the one in `cache_dir`; a new one is kept there for the next build (with `persist`; `mkdocs serve` writes its
     last one when it stops, `keep_build`). Never with a maintainer's own `templates`, whose inputs the key cannot know."""
-    if templates:
+    def made() -> Build:
+        slots = Slots()
         site, files = generate(catalog, templates=templates, directory_urls=directory_urls, site_url=site_url, related=related,
-                               cache_dir=cache_dir, slots=(slots := Slots()), split_kb=split_kb, index_split_kb=index_split_kb)
-        return "", Build(files, site_navigation(site), search_records(site, directory_urls) if records else {}, slots)
+                               cache_dir=cache_dir, slots=slots, store=store, split_kb=split_kb, index_split_kb=index_split_kb)
+        return Build(files, site_navigation(site), search_records(site, directory_urls) if records else {}, slots)
+
+    if templates:
+        return "", made()
     key = build_key(catalog, records=records, directory_urls=directory_urls, site_url=site_url, related=related,
                     split_kb=split_kb, index_split_kb=index_split_kb)
     if kept is not None and kept[0] == key:
         return kept
     path = os.path.join(cache_dir, BUILD_FILE) if cache_dir else None
-    loaded = cachefile.load(path) if path else None
+    loaded = cachefile.load(path) if path and kept is None else None  # a session's later builds never read it again
     if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == key and isinstance(loaded[1], Build):
         return key, loaded[1]
-    slots = Slots()
-    site, files = generate(catalog, directory_urls=directory_urls, site_url=site_url, related=related, cache_dir=cache_dir,
-                           slots=slots, store=store, split_kb=split_kb, index_split_kb=index_split_kb)
-    made = Build(files, site_navigation(site), search_records(site, directory_urls) if records else {}, slots)
+    build = made()
     if path and persist:
-        cachefile.dump(path, (key, made))
-    return key, made
+        cachefile.dump(path, (key, build))
+    return key, build
 
 
 def keep_build(cache_dir: str, kept: tuple[str, Build]) -> None:

@@ -127,6 +127,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
     def __init__(self) -> None:
         self.catalog: Catalog | None = None
         self.entries_dir = ""
+        self.cache_dir: str | None = None  # the cache_dir option, resolved against mkdocs.yml
         self.templates_dir: str | None = None
         self.generated: set[str] = set()
         self.indexer: SearchIndexer | None = None
@@ -174,14 +175,14 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             self.live.hold()  # MkDocs is about to clear the preview's folder
         self.entries_dir = self._resolve(config, self.config.entries)
         self.templates_dir = self._resolve(config, self.config.templates) if self.config.templates else None
+        self.cache_dir = self._resolve(config, self.config.cache_dir) if self.config.cache_dir else None
         self.guide = self._resolve(config, self.config.contributing) if self.config.contributing else None
         if self.guide and not os.path.isfile(self.guide):
             log.warning(f"contributing: {self.guide} is not a file; set the option to the guide's path relative to mkdocs.yml")
             self.guide = None
         self.failure = None
         try:
-            cache_dir = self._resolve(config, self.config.cache_dir) if self.config.cache_dir else None
-            self.catalog, notes = load_catalog(self.entries_dir, pages.reserved_slugs(), cache_dir)
+            self.catalog, notes = load_catalog(self.entries_dir, pages.reserved_slugs(), self.cache_dir)
         except ListError as exc:
             errors = exc.errors or exc.problems
             self._fail(config, f"{len(errors)} problem(s) in the list:\n" + "\n".join(map(str, errors)))
@@ -220,7 +221,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         """What the list adds to the site (generate.Build): the list's, else (in a failed preview) the last good one."""
         if self.failure is None:
             assert self.catalog is not None
-            cache_dir = self._resolve(config, self.config.cache_dir) if self.config.cache_dir else None
+            cache_dir = self.cache_dir
             if self.store is None or self.store.cache_dir != cache_dir:
                 self.store = Store(cache_dir)
             self._read_checked_pages(cache_dir)
@@ -281,8 +282,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
                 self.live = self.live or LiveSearch(os.path.dirname(os.path.abspath(config.site_dir)))
                 self.live.update(records)
             else:
-                cache_dir = self._resolve(config, self.config.cache_dir) if self.config.cache_dir else None
-                self.indexer = SearchIndexer(records, os.path.dirname(os.path.abspath(config.site_dir)), cache_dir)
+                self.indexer = SearchIndexer(records, os.path.dirname(os.path.abspath(config.site_dir)), self.cache_dir)
         return files
 
     def _page_records(self, files: Files, config: MkDocsConfig) -> dict[str, str]:
@@ -304,8 +304,8 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         """The theme's templates compiled once, not at every build: Jinja keeps their bytecode in the cache folder
         (keyed by each template's source, so an edited override is compiled again)."""
-        if self.config.cache_dir and env.bytecode_cache is None:
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(self._ensure(self._resolve(config, self.config.cache_dir), "jinja"))
+        if self.cache_dir and env.bytecode_cache is None:
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(self._ensure(self.cache_dir, "jinja"))
         return env
 
     @staticmethod
