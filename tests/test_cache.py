@@ -89,15 +89,19 @@ def test_the_kept_build_is_given_up_when_an_option_or_an_entry_changes(small_lis
     key, first = site_build(catalog, cache_dir=cache, related=0)
     kept_key, kept = site_build(catalog, cache_dir=cache, related=0)  # from the sealed file: the same, not made again
     assert (kept_key, kept.files, kept.nav, kept.records) == (key, first.files, first.nav, first.records)
+    # pages are text for MkDocs; the data files and cards are kept as the UTF-8 bytes they are written as
+    assert {type(text) for name, text in first.files.items() if name.endswith(".md")} == {str}
+    assert {type(text) for name, text in first.files.items() if not name.endswith(".md")} == {bytes}
     assert (kept.slots.key, kept.slots.blocks, kept.slots.toc) == (first.slots.key, first.slots.blocks, first.slots.toc)
     other_key, other = site_build(catalog, cache_dir=cache, related=0, site_url="https://example.org/list/")
-    assert other_key != key and "https://example.org/list/" in other.files["feed.xml"]
+    assert other_key != key and b"https://example.org/list/" in other.files["feed.xml"]
     entry = small_list / "memorization" / "zhang2017understanding.yaml"
     entry.write_text(entry.read_text(encoding="utf-8").replace("title: ", "title: Revisited ", 1), encoding="utf-8")
     edited, _ = load_catalog(str(small_list), cache_dir=cache)
     edited_key, made = site_build(edited, cache_dir=cache, related=0, site_url="https://example.org/list/")
     assert edited_key != other_key
-    assert f"Revisited {TITLE}" in made.files["papers.json"] and f"Revisited {TITLE}" not in other.files["papers.json"]
+    revisited = f"Revisited {TITLE}".encode()
+    assert revisited in made.files["papers.json"] and revisited not in other.files["papers.json"]
 
 
 def test_the_search_index_is_kept_while_its_records_stay_the_same(small_list: Path, tmp_path: Path) -> None:

@@ -89,7 +89,7 @@ def test_serve_reloads_when_an_entry_changes_and_leaves_what_it_kept_for_the_nex
     assert "Makes Models Reload" in (cache / "rendered.json").read_text(encoding="utf-8")
     kept = cachefile.load(str(cache / BUILD_FILE))
     assert isinstance(kept, tuple) and isinstance(kept[1], Build)
-    assert "Makes Models Reload" in kept[1].files["papers.json"]
+    assert b"Makes Models Reload" in kept[1].files["papers.json"]
 
 
 BANNER = '<div class="admonition failure" role="alert">'

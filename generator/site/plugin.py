@@ -141,7 +141,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.failure: str | None = None  # under `mkdocs serve`: why this build shows the last good pages
         self.last_good: Build | None = None
         self.kept: tuple[str, Build] | None = None  # the last Build and its key, for a rebuild from the same inputs
-        self.cards: dict[str, str] = {}  # the papers' cards (site.cards), by file name in the site
+        self.cards: dict[str, str | bytes] = {}  # the papers' cards (site.cards), by file name in the site
         self.slots = Slots()  # the generated pages' HTML, put into them after MkDocs converts their Markdown
         # rendered papers kept between builds; MkDocs keeps a plugin with on_startup for the whole `mkdocs serve`
         self.store: Store | None = None
@@ -348,8 +348,8 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         if self.cards:
             os.makedirs(os.path.join(config.site_dir, cards.FOLDER), exist_ok=True)
             for name, text in self.cards.items():
-                with open(os.path.join(config.site_dir, name), "w", encoding="utf-8") as handle:
-                    handle.write(text)
+                with open(os.path.join(config.site_dir, name), "wb") as handle:
+                    handle.write(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
         before = set(self.scanned)
         problems = scan_site(config.site_dir, self.scanned) + missing_assets(config)
         if problems:
