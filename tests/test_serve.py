@@ -66,9 +66,21 @@ def start_serve(tmp_path: Path, options: dict[str, object]) -> tuple[subprocess.
     with open(tmp_path / "serve.log", "wb") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "-f", str(config_file), "--dev-addr", f"127.0.0.1:{port}"],
-            stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONFAULTHANDLER": "1"},
         )
     return server, port
+
+
+def stop_serve(server: subprocess.Popen[bytes], tmp_path: Path) -> None:
+    """Ctrl-C, as a maintainer stops a preview. A server that does not stop fails the test with what each
+    of its threads was doing (faulthandler's dump on SIGABRT, in serve.log)."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.send_signal(signal.SIGABRT)
+        server.wait(timeout=30)
+        pytest.fail("mkdocs serve did not stop within 30 s of Ctrl-C:\n" + (tmp_path / "serve.log").read_text(encoding="utf-8")[-6000:])
 
 
 def test_serve_reloads_when_an_entry_changes_and_leaves_what_it_kept_for_the_next_build(small_list: Path, tmp_path: Path) -> None:
@@ -84,8 +96,7 @@ def test_serve_reloads_when_an_entry_changes_and_leaves_what_it_kept_for_the_nex
         assert wait_for(page, "Deduplicating Training Data Makes Models Reload")
         assert not (cache / "rendered.json").exists() and not (cache / BUILD_FILE).exists()
     finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=30)
+        stop_serve(server, tmp_path)
     assert "Makes Models Reload" in (cache / "rendered.json").read_text(encoding="utf-8")
     kept = cachefile.load(str(cache / BUILD_FILE))
     assert isinstance(kept, tuple) and isinstance(kept[1], Build)

@@ -26,9 +26,12 @@ log = logging.getLogger("mkdocs.plugins.generator.site.live")
 _ONE_CORE = {**os.environ, "RAYON_NUM_THREADS": "1", "TOKIO_WORKER_THREADS": "1"}
 
 
-def _background() -> None:
-    """Pagefind runs at a lower priority than the preview: a rebuild after the next save gets the CPU first."""
-    os.nice(10)
+def _background(pid: int) -> None:
+    """Pagefind runs at a lower priority than the preview: a rebuild after the next save gets the CPU first.
+    Set from here once it runs, not by a `preexec_fn` in the child: the preview has threads (the server's,
+    the file watcher's), and Python code between fork and exec can deadlock on a lock one of them held."""
+    with contextlib.suppress(AttributeError, OSError):  # no setpriority (Windows), or the process already ended
+        os.setpriority(os.PRIO_PROCESS, pid, 10)
 
 
 class LiveSearch:
@@ -73,8 +76,8 @@ class LiveSearch:
         command = [pagefind_binary(), "--site", self.records_dir, "--output-path", output,
                    "--root-selector", ROOT, "--force-language", "en", "--quiet"]
         with self._lock:
-            self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                             preexec_fn=_background if hasattr(os, "nice") else None, env=_ONE_CORE)
+            self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=_ONE_CORE)
+            _background(self._process.pid)
             self._done = threading.Event()
             threading.Thread(target=self._wait, args=(self._process, output, self._done), daemon=True).start()
 

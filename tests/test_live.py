@@ -1,0 +1,106 @@
+"""Search in the preview (generator.site.live): each save's records are indexed beside the preview,
+and the newest index reaches the preview's folder without a rebuild waiting for it."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from generator.site import live
+from generator.site.live import LiveSearch
+from generator.site.search import BUNDLE, indexed_records, page_record
+
+
+def records(**titles: str) -> dict[str, str]:
+    """One hand-written page's record per name: `about="About us"` is about/index.html."""
+    return {f"{name}/index.html": page_record(f"/{name}/", title, f"<p>{title} text</p>") for name, title in titles.items()}
+
+
+def titles(site: Path) -> list[str]:
+    return sorted(str(record["meta"]["title"]) for record in indexed_records(str(site)))  # type: ignore[index]
+
+
+@pytest.fixture
+def search(tmp_path: Path):  # type: ignore[no-untyped-def]
+    session = LiveSearch(str(tmp_path))
+    yield session
+    session.close()
+
+
+def test_the_preview_gets_the_index_of_its_records_and_the_next_one_after_a_save(search: LiveSearch, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    search.hold()
+    search.update(records(about="About the list", guide="Contributing"))
+    search.place(str(site))
+    assert search.wait(120)
+    assert titles(site) == ["About the list", "Contributing"]
+    assert (site / BUNDLE / "vocabulary.gz").is_file()
+
+    # A save that changes one page and removes the other: the preview's index follows, its old bundle goes
+    search.hold()
+    search.update(records(about="About the reading list"))
+    search.place(str(site))
+    assert search.wait(120)
+    assert titles(site) == ["About the reading list"]
+    folder = Path(search.work) / "records"
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == ["about/index.html"]
+    assert [name for name in os.listdir(search.work) if name.startswith("bundle-")] == [f"bundle-{search.runs}"]
+
+    # A rebuild with the same records runs nothing, and its new site folder gets the bundle at once
+    runs = search.runs
+    again = tmp_path / "again"
+    again.mkdir()
+    search.hold()
+    search.update(records(about="About the reading list"))
+    search.place(str(again))
+    assert search.runs == runs
+    assert titles(again) == ["About the reading list"]
+
+    work = search.work
+    search.close()
+    assert not os.path.exists(work)
+
+
+def test_pagefind_runs_at_a_lower_priority_and_on_one_core(search: LiveSearch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the indexer saw of its own priority and thread count (a stand-in for Pagefind, which writes
+    them where Pagefind writes its script); the priority is lowered from outside, so it waits for it."""
+    stand_in = tmp_path / "pagefind"
+    stand_in.write_text(
+        '#!/bin/sh\n'
+        'while [ "$1" != "--output-path" ]; do shift; done\n'
+        'tries=0\n'
+        'while [ "$(nice)" = 0 ] && [ $tries -lt 100 ]; do sleep 0.05; tries=$((tries + 1)); done\n'
+        'mkdir -p "$2" && echo "nice=$(nice) rayon=$RAYON_NUM_THREADS tokio=$TOKIO_WORKER_THREADS" > "$2/pagefind.js"\n',
+        encoding="utf-8",
+    )
+    stand_in.chmod(stand_in.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setattr(live, "pagefind_binary", lambda: str(stand_in))
+    site = tmp_path / "site"
+    site.mkdir()
+    search.update(records(about="About"))
+    search.place(str(site))
+    assert search.wait(30)
+    assert (site / BUNDLE / "pagefind.js").read_text(encoding="utf-8") == "nice=10 rayon=1 tokio=1\n"
+
+
+def test_a_failed_run_keeps_the_previous_index_and_says_why(search: LiveSearch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    search.update(records(about="About"))
+    search.place(str(site))
+    assert search.wait(120)
+    broken = tmp_path / "broken"
+    broken.write_text("#!/bin/sh\necho 'Error: no records' >&2\nexit 3\n", encoding="utf-8")
+    broken.chmod(broken.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setattr(live, "pagefind_binary", lambda: str(broken))
+    search.hold()
+    search.update(records(about="About, again"))
+    search.place(str(site))
+    assert search.wait(30)
+    assert titles(site) == ["About"]
+    assert "search index: pagefind failed (exit 3); the preview keeps its previous search:\nError: no records" in caplog.text
