@@ -8,6 +8,7 @@ tests/browser/test_hostile_browser.py.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -419,6 +420,34 @@ def test_a_site_rescan_reads_only_the_parts_that_changed_since_any_earlier_build
     message = f"{os.path.join('s', 'index.html')}:0: an event-handler attribute onclick= on <p> in the page content"
     assert [str(p) for p in safety.scan_site(str(tmp_path), seen)] == [message]
     assert scanned == [parts[3]]
+
+
+def test_a_rescan_opens_no_file_whose_digest_the_build_gives_and_it_has_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The serve session's linked cards (generator.site.blobs): their bytes are the session's own, so a digest
+    seen before spares reading them; a digest not seen, or a file without one, is read and scanned."""
+    import builtins
+
+    from generator.site import safety
+
+    good = b'<article class="md-content__inner md-typeset"><h1>Card</h1></article>'
+    bad = b'<article class="md-content__inner md-typeset"><h1 onclick="alert(1)">Card</h1></article>'
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "a.html").write_bytes(good)
+    (tmp_path / "p" / "b.html").write_bytes(bad)
+    digests = {"p/a.html": hashlib.sha256(good).hexdigest(), "p/b.html": hashlib.sha256(bad).hexdigest()}
+    message = f"{os.path.join('p', 'b.html')}:0: an event-handler attribute onclick= on <h1> in the page content"
+    seen: dict[str, list[str]] = {}
+    assert [str(p) for p in safety.scan_site(str(tmp_path), seen, digests)] == [message]  # nothing seen yet: both read
+
+    opened: list[str] = []
+    real_open = builtins.open
+    monkeypatch.setattr(builtins, "open", lambda path, *a, **k: opened.append(os.path.relpath(path, tmp_path)) or real_open(path, *a, **k))
+    assert [str(p) for p in safety.scan_site(str(tmp_path), seen, digests)] == [message]  # its findings kept with its digest
+    assert opened == []
+    (tmp_path / "p" / "c.html").write_bytes(bad)
+    assert [str(p) for p in safety.scan_site(str(tmp_path), seen, {**digests, "p/c.html": "0" * 64})] == [
+        message, message.replace("b.html", "c.html")]
+    assert opened == [os.path.join("p", "c.html")]
 
 
 # --- dependencies -----------------------------------------------------------------------------------------------------------

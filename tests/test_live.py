@@ -1,8 +1,10 @@
-"""Search in the preview (generator.site.live): each save's records are indexed beside the preview,
-and the newest index reaches the preview's folder without a rebuild waiting for it."""
+"""What a `mkdocs serve` session keeps beside the preview: the search index (generator.site.live), brought
+up to date after each save without a rebuild waiting for it, and the files it links into each preview
+(generator.site.blobs)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.site import live
+from generator.site.blobs import LinkedFiles
 from generator.site.live import LiveSearch
 from generator.site.search import BUNDLE, indexed_records, page_record
 
@@ -104,3 +107,30 @@ def test_a_failed_run_keeps_the_previous_index_and_says_why(search: LiveSearch, 
     assert search.wait(30)
     assert titles(site) == ["About"]
     assert "search index: pagefind failed (exit 3); the preview keeps its previous search:\nError: no records" in caplog.text
+
+
+def test_a_session_writes_each_file_once_and_links_it_into_every_preview(tmp_path: Path) -> None:
+    files = {"p/a.html": b"<p>A</p>", "p/b.html": b"<p>B</p>", "p/same-as-a.html": b"<p>A</p>"}
+    linked = LinkedFiles(str(tmp_path))
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    digests = linked.place(files, str(first))
+    assert digests == {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    assert {name: (first / name).read_bytes() for name in files} == files
+    assert sorted(os.listdir(linked.folder)) == sorted({digests["p/a.html"], digests["p/b.html"]})  # one copy of each content
+    assert os.path.samefile(first / "p" / "a.html", first / "p" / "same-as-a.html")
+
+    # The next preview (MkDocs emptied the folder; a file of its own is in the way): one paper changed, one gone
+    second.joinpath("p").mkdir(parents=True)
+    second.joinpath("p", "a.html").write_bytes(b"stale")
+    kept = os.stat(Path(linked.folder) / digests["p/b.html"]).st_ino
+    changed = {"p/a.html": b"<p>A, changed</p>", "p/b.html": b"<p>B</p>"}
+    assert linked.place(changed, str(second)) == {name: hashlib.sha256(data).hexdigest() for name, data in changed.items()}
+    assert {p.relative_to(second).as_posix(): p.read_bytes() for p in second.rglob("*") if p.is_file()} == changed
+    assert sorted(os.listdir(linked.folder)) == sorted(hashlib.sha256(data).hexdigest() for data in changed.values())
+    assert os.stat(second / "p" / "b.html").st_ino == kept  # not written again
+    assert (first / "p" / "a.html").read_bytes() == b"<p>A</p>"  # a link keeps its bytes when the session lets them go
+
+    folder = linked.folder
+    linked.close()
+    assert not os.path.exists(folder)

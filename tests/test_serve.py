@@ -94,6 +94,7 @@ def test_serve_reloads_when_an_entry_changes_and_leaves_what_it_kept_for_the_nex
         entry = small_list / "memorization" / "lee2022deduplicating.yaml"
         entry.write_text(entry.read_text(encoding="utf-8").replace("Makes Language Models Better", "Makes Models Reload"), encoding="utf-8")
         assert wait_for(page, "Deduplicating Training Data Makes Models Reload")
+        assert wait_for(f"http://127.0.0.1:{port}/p/lee2022deduplicating.html", "Deduplicating Training Data Makes Models Reload", timeout=5)
         assert not (cache / "rendered.json").exists() and not (cache / BUILD_FILE).exists()
     finally:
         stop_serve(server, tmp_path)

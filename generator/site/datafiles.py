@@ -153,9 +153,15 @@ def _utf8_text(text: str) -> str:
 
 def papers_json(catalog: Catalog, directory_urls: bool = True) -> str:
     """The whole list with the guide's field names, plus each paper's permalink."""
-    return _utf8_text(json.dumps(
-        [{**e.to_dict(), "url": permalink(e, directory_urls)} for e in catalog.entries], ensure_ascii=False, indent=1
-    )) + "\n"
+    papers = ",\n".join(_paper_json(e, directory_urls) for e in catalog.entries)
+    return _utf8_text(f"[\n{papers}\n]" if papers else "[]") + "\n"  # json.dumps(the list, indent=1), made of kept parts
+
+
+@lru_cache(maxsize=1 << 14)
+def _paper_json(e: Entry, directory_urls: bool) -> str:
+    """A paper's object in papers.json, indented as one item of the list; kept per entry, for rebuilds.
+    Its only line breaks are the indentation's: json.dumps writes a line break in a string as `\\n`."""
+    return " " + json.dumps({**e.to_dict(), "url": permalink(e, directory_urls)}, ensure_ascii=False, indent=1).replace("\n", "\n ")
 
 
 def papers_csv(catalog: Catalog, directory_urls: bool = True) -> str:
@@ -169,13 +175,18 @@ def papers_csv(catalog: Catalog, directory_urls: bool = True) -> str:
     a key word, a digest) can be quoted.
     """
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for e in catalog.entries:
-        row = {name: _cell(getattr(e, name)) for name in _CSV_ENTRY_FIELDS}
-        row = {**row, "paper": e.link("paper") or "", "code": e.link("code") or "", "url": permalink(e, directory_urls)}
-        writer.writerow({name: inert_cell(value) for name, value in row.items()})
-    return _utf8_text(out.getvalue())
+    csv.writer(out, lineterminator="\n").writerow(CSV_FIELDS)
+    return _utf8_text(out.getvalue() + "".join(_csv_row(e, directory_urls) for e in catalog.entries))
+
+
+@lru_cache(maxsize=1 << 14)
+def _csv_row(e: Entry, directory_urls: bool) -> str:
+    """A paper's line of papers.csv; kept per entry, for rebuilds."""
+    row = {name: _cell(getattr(e, name)) for name in _CSV_ENTRY_FIELDS}
+    row = {**row, "paper": e.link("paper") or "", "code": e.link("code") or "", "url": permalink(e, directory_urls)}
+    out = io.StringIO()
+    csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n").writerow({name: inert_cell(value) for name, value in row.items()})
+    return out.getvalue()
 
 
 def _cell(value: object) -> object:

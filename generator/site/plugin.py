@@ -27,6 +27,7 @@ from generator.errors import ListError, Problem
 from generator.list.catalog import Catalog
 from generator.list.source import load_catalog
 from generator.site import cards, pages
+from generator.site.blobs import LinkedFiles
 from generator.site.datafiles import html_text
 from generator.site.generate import Build, RenderError, keep_build, site_build
 from generator.site.guide import site_guide
@@ -132,6 +133,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.generated: set[str] = set()
         self.indexer: SearchIndexer | None = None
         self.live: LiveSearch | None = None  # under `mkdocs serve`: the search index, kept up to date beside the preview
+        self.linked: LinkedFiles | None = None  # under `mkdocs serve`: the cards, written once and linked into each preview
         self.serving = False
         self.final_site_dir: str | None = None  # where the site goes; we build beside it, then swap
         self.building_dir: str | None = None
@@ -159,6 +161,9 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         if self.live is not None:
             self.live.close()
             self.live = None
+        if self.linked is not None:
+            self.linked.close()
+            self.linked = None
         if self.store is not None:
             self.store.write_out()
         if self.store is not None and self.store.cache_dir and self.kept is not None:
@@ -345,13 +350,18 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         return output[:at] + error_banner(self.failure, self.last_good is not None) + output[at:]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.cards:
+        written = {name: text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass") for name, text in self.cards.items()}
+        digests: dict[str, str] = {}
+        if self.serving and written:
+            self.linked = self.linked or LinkedFiles(os.path.dirname(os.path.abspath(config.site_dir)))
+            digests = self.linked.place(written, config.site_dir)
+        elif written:
             os.makedirs(os.path.join(config.site_dir, cards.FOLDER), exist_ok=True)
-            for name, text in self.cards.items():
+            for name, data in written.items():
                 with open(os.path.join(config.site_dir, name), "wb") as handle:
-                    handle.write(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
+                    handle.write(data)
         before = set(self.scanned)
-        problems = scan_site(config.site_dir, self.scanned) + missing_assets(config)
+        problems = scan_site(config.site_dir, self.scanned, digests) + missing_assets(config)
         if problems:
             raise PluginError("unsafe or broken site:\n" + "\n".join(map(str, problems)))
         if self.store is not None:

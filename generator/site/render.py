@@ -14,7 +14,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import jinja2
@@ -278,7 +278,8 @@ class Site:
 
     def paper_a(self, page: str, entry: Entry, slug: str | None = None) -> Markup:
         """A link from `page` to a paper's place in a section: its own, unless `slug` names another."""
-        return Markup('<a href="{}">{}</a>').format(relative_url(page, self.place(entry, slug), entry.id, self.directory_urls), entry.title)
+        url = relative_url(page, self.place(entry, slug), entry.id, self.directory_urls)
+        return Markup(f'<a href="{escape(url)}">{escape(entry.title)}</a>')  # Markup.format's output, in a tenth of its time
 
     def linker(self, page: str) -> Callable[..., str]:
         def link(to_name: str, anchor: str | None = None) -> str:
@@ -369,7 +370,20 @@ def _html_block(context: jinja2.runtime.Context, html: str) -> Markup:
 
 
 def make_environment(override_dir: str | None = None) -> jinja2.Environment:
-    """Templates from `override_dir` first (a maintainer's own), then the package's."""
+    """Templates from `override_dir` first (a maintainer's own), then the package's. One environment
+    serves every build of a process while that folder holds the same files: a rebuild under `mkdocs
+    serve` compiles no template again unless it changed (Jinja checks each template's file), and a
+    template added to or removed from the folder makes a new one."""
+    return _environment(override_dir, _listing(override_dir) if override_dir else ())
+
+
+def _listing(folder: str) -> tuple[str, ...]:
+    """The template files under `folder` (relative paths), which decide which loader a name comes from."""
+    return tuple(sorted(os.path.relpath(os.path.join(root, name), folder) for root, _, names in os.walk(folder) for name in names))
+
+
+@lru_cache(maxsize=4)
+def _environment(override_dir: str | None, listing: tuple[str, ...]) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(TEMPLATE_DIR)]
     if override_dir:
         loaders.insert(0, jinja2.FileSystemLoader(override_dir))

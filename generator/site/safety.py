@@ -155,20 +155,29 @@ def _scan_part(content: str) -> list[str]:
     return list(dict.fromkeys(parser.found))
 
 
-def scan_site(site_dir: str, seen: dict[str, list[str]] | None = None) -> list[Problem]:
+def scan_site(site_dir: str, seen: dict[str, list[str]] | None = None, digests: dict[str, str] | None = None) -> list[Problem]:
     """Every built page scanned. `seen` keeps the findings by content across builds (of each part of a
-    page), so a rebuild under `mkdocs serve` scans only what changed."""
+    page), so a rebuild under `mkdocs serve` scans only what changed; `digests` gives the SHA-256 of
+    files whose bytes the caller wrote (by path relative to `site_dir`, with "/"): those already seen
+    are not even read."""
     problems = []
     found: dict[str, list[str]] = {}
+
+    def known(digest: str) -> tuple[list[str] | None, list[str] | None]:
+        return (seen.get(f"page {digest}"), seen.get(f"parts {digest}")) if seen is not None else (None, None)
+
     for folder, _, names in os.walk(site_dir):
         for name in sorted(names):
             if name.endswith(".html"):
                 path = os.path.join(folder, name)
-                with open(path, encoding="utf-8", errors="replace") as handle:
-                    text = handle.read()
                 rel = os.path.relpath(path, site_dir)
-                digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()  # a page unchanged as a whole
-                kept, parts = (seen.get(f"page {digest}"), seen.get(f"parts {digest}")) if seen is not None else (None, None)
+                digest = (digests or {}).get(rel.replace(os.sep, "/"), "")
+                kept, parts = known(digest)
+                if kept is None or parts is None:
+                    with open(path, encoding="utf-8", errors="replace") as handle:
+                        text = handle.read()
+                    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()  # a page unchanged as a whole
+                    kept, parts = known(digest)
                 if kept is None or parts is None or seen is None:
                     own: dict[str, list[str]] = {}
                     kept = [problem.message for problem in scan_page(rel, text, seen, own)]
