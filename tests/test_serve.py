@@ -67,8 +67,15 @@ def start_serve(tmp_path: Path, options: dict[str, object]) -> tuple[subprocess.
         server = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "-f", str(config_file), "--dev-addr", f"127.0.0.1:{port}"],
             stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONFAULTHANDLER": "1"},
+            preexec_fn=_ctrl_c_stops,
         )
     return server, port
+
+
+def _ctrl_c_stops() -> None:
+    """Ctrl-C (SIGINT) stops the server even when the tests run in the background of a shell without job
+    control, which starts them with SIGINT ignored: Python then never turns it into KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def stop_serve(server: subprocess.Popen[bytes], tmp_path: Path) -> None:

@@ -152,6 +152,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.sanitized: dict[str, str] = {}
         self.scanned: dict[str, list[str]] = {}  # the site scan's findings by content (of a page, of a part of one: safety.scan_site)
         self.checked_pages: str | None = None  # the cache file of those two (PAGES_FILE), once read
+        self.page_records: dict[str, str] = {}  # the hand-written pages' search records, by what they are made of (_page_records)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -291,19 +292,28 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         return files
 
     def _page_records(self, files: Files, config: MkDocsConfig) -> dict[str, str]:
-        """Search records of the hand-written pages, from their Markdown as MkDocs would render it."""
-        converter = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
-        records = {}
+        """Search records of the hand-written pages, from their Markdown as MkDocs would render it; kept by
+        page and Markdown settings, so a rebuild under `mkdocs serve` converts only the pages that changed."""
+        converter: markdown.Markdown | None = None
+        settings = repr((config.markdown_extensions, config.mdx_configs))
+        records, kept = {}, {}
         for file in files.documentation_pages():
             if file.src_uri in self.generated:
                 continue
-            text, meta = get_data(file.content_string)
-            body = _HEADERLINK.sub("", converter.reset().convert(text))
-            heading = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.DOTALL)
-            if heading:  # the record's title
-                body = body[:heading.start()] + body[heading.end():]
-            title = str(meta.get("title") or (html_text(heading.group(1)) if heading else file.name))
-            records[f"page/{file.src_uri}.html"] = page_record(file.url, title, body)
+            content = file.content_string
+            key = hashlib.sha256("\0".join((settings, file.src_uri, file.url, file.name, content)).encode("utf-8", "surrogatepass")).hexdigest()
+            record = self.page_records.get(key)
+            if record is None:
+                converter = converter or markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+                text, meta = get_data(content)
+                body = _HEADERLINK.sub("", converter.reset().convert(text))
+                heading = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.DOTALL)
+                if heading:  # the record's title
+                    body = body[:heading.start()] + body[heading.end():]
+                title = str(meta.get("title") or (html_text(heading.group(1)) if heading else file.name))
+                record = page_record(file.url, title, body)
+            records[f"page/{file.src_uri}.html"] = kept[key] = record
+        self.page_records = kept
         return records
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:

@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import pairwise
+from itertools import chain, pairwise, repeat
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -65,28 +65,28 @@ class TextIndex:
 
     def __init__(self, texts: Sequence[str]) -> None:
         counts = [term_counts(text) for text in texts]
-        document_frequency: Counter[str] = Counter()
-        for count in counts:
-            document_frequency.update(count.keys())
-        self._vocabulary = {term: i for i, term in enumerate(sorted(document_frequency))}
+        document_frequency: Counter[str] = Counter(chain.from_iterable(counts))
+        vocabulary = sorted(document_frequency)
+        self._vocabulary = dict(zip(vocabulary, range(len(vocabulary)), strict=True))
         n = len(texts)
         self._idf = np.array(
-            [math.log((1 + n) / (1 + document_frequency[t])) + 1 for t in sorted(document_frequency)], dtype=np.float32
+            [math.log((1 + n) / (1 + df)) + 1 for df in map(document_frequency.__getitem__, vocabulary)], dtype=np.float32
         )
         self._matrix = self._vectors(counts)
         self._transposed = self._matrix.T.tocsr()
 
     def _vectors(self, counts: Sequence[Counter[str]]) -> csr_matrix:
-        indptr, indices, data = [0], [], []
-        for count in counts:
-            known = sorted((self._vocabulary[t], c) for t, c in count.items() if t in self._vocabulary)
-            indices += [i for i, _ in known]
-            data += [1.0 + math.log(c) for _, c in known]
-            indptr.append(len(indices))
+        # every term of every text at once: its column (-1 for a term the index does not know) and count
+        columns = np.fromiter(map(self._vocabulary.get, chain.from_iterable(counts), repeat(-1)), dtype=np.int64)
+        tf = np.fromiter(map(math.log, chain.from_iterable(count.values() for count in counts)), dtype=np.float64, count=len(columns))
+        rows = np.repeat(np.arange(len(counts)), [len(count) for count in counts])
+        known = columns >= 0
+        indptr = np.concatenate(([0], np.cumsum(np.bincount(rows[known], minlength=len(counts)))))
         matrix = csr_matrix(
-            (np.array(data, dtype=np.float32), np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int64)),
+            ((1.0 + tf[known]).astype(np.float32), columns[known].astype(np.int32), indptr.astype(np.int64)),
             shape=(len(counts), len(self._vocabulary)),
         )
+        matrix.sort_indices()
         matrix = matrix.multiply(self._idf).tocsr() if len(self._vocabulary) else matrix
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
