@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from generator.text.digest import fold_lookalikes, lookalike_host
@@ -32,6 +33,7 @@ def _arxiv_id(match: re.Match[str] | None) -> str | None:
     return f"{name.lower()}{dot}{subject.upper()}/{number}"
 
 
+@lru_cache(maxsize=1 << 16)  # kept: a rebuild under `mkdocs serve` asks again for every paper
 def arxiv_from_url(url: str) -> str | None:
     """The versionless arXiv id an arxiv.org URL, or a doi.org URL of an arXiv DOI, points at; a look-alike
     host (`аrxiv.org` with a Cyrillic а) counts as the host it imitates: one paper, however its link is spelled."""
@@ -66,6 +68,7 @@ def normalize_arxiv(value: str) -> str | None:
     return _arxiv_id(_ARXIV_TEXT.match(value)) or arxiv_from_doi(value)
 
 
+@lru_cache(maxsize=1 << 16)  # kept: a rebuild under `mkdocs serve` asks again for every paper
 def doi_from_url(url: str) -> str | None:
     """The DOI of a doi.org URL or of a publisher URL of the form .../doi/[abs/]10.x/y."""
     try:
@@ -83,6 +86,7 @@ def normalize_doi(doi: str) -> str:
     return doi.strip().rstrip(".").lower()
 
 
+@lru_cache(maxsize=1 << 16)  # kept: a rebuild under `mkdocs serve` asks again for every paper
 def normalize_title(title: str) -> str:
     """Case, accents, punctuation and spacing removed: how two spellings of a title compare."""
     text = title.casefold()

@@ -9,6 +9,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from generator.list.catalog import Catalog, newest_first
 from generator.list.identifiers import ascii_words, normalize_title, slugify, without_name_suffixes
@@ -94,6 +95,7 @@ def keyword_index(catalog: Catalog, anchors: dict[str, str] | None = None) -> li
     return groups
 
 
+@lru_cache(maxsize=1 << 16)  # kept: a rebuild under `mkdocs serve` asks again for every author
 def family_sort_key(name: str) -> tuple[str, str]:
     """Family name first (the last word, skipping suffixes like Jr.), then the whole name."""
     words = without_name_suffixes(ascii_words(name))
