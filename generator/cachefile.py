@@ -1,12 +1,14 @@
 """Cache files that only this user's own builds can have written.
 
 The build keeps Python objects between runs (checked entry files, a whole build's output) as
-pickles in the project's cache folder. Loading a pickle runs code, and the cache folder sits in the
-working tree: a pull request could carry a crafted `.cache/...` file, and a maintainer who previews
-it with `mkdocs serve` would run it. So every file is sealed with an HMAC whose key lives outside
-the working tree, in the user's own cache home (created on first use, readable by the user alone):
-a file that does not carry this user's seal is never unpickled, and the build just makes its
-results again. Without a writable cache home nothing is kept.
+pickles in the project's cache folder, plain data as JSON (rendered papers, related papers, what the
+kept search index was made from) and Jinja's compiled templates. Loading a pickle or a compiled
+template runs code, the rest goes into the site, and the cache folder sits in the working tree: a
+pull request could carry a crafted `.cache/...` file, and a maintainer who previews it with `mkdocs
+serve`, or a CI job that builds it, would run it or publish it. So every file is sealed with an HMAC
+whose key lives outside the working tree, in the user's own cache home (created on first use,
+readable by the user alone): a file that does not carry this user's seal is never read, and the
+build just makes its results again. Without a writable cache home nothing is kept.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import io
+import json
 import os
 import pickle
 import secrets
+from collections.abc import Callable
 from functools import cache
 from typing import BinaryIO
 
@@ -54,6 +59,21 @@ def _key() -> bytes | None:
 def load(path: str) -> object | None:
     """The object of a sealed file; None when there is none, or its seal is not this user's. The file
     is read twice, to check its seal and then to unpickle it, so its bytes are never all in memory."""
+    try:
+        return _load(path, pickle.load)  # sealed with this user's key: written by this user's build
+    except (pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+        return None  # written by another version of the code: only costs time
+
+
+def load_json(path: str) -> object | None:
+    """`load` of a file `dump_json` wrote: plain data, for what other tools may read once unsealed."""
+    try:
+        return _load(path, lambda handle: json.load(io.TextIOWrapper(handle, encoding="utf-8", errors="surrogatepass")))
+    except ValueError:
+        return None
+
+
+def _load(path: str, read: Callable[[BinaryIO], object]) -> object | None:
     key = _key()
     if key is None:
         return None
@@ -66,13 +86,9 @@ def load(path: str) -> object | None:
             if len(seal) != _SEAL or not hmac.compare_digest(seal, mac.digest()):
                 return None
             handle.seek(_SEAL)
-            try:
-                value: object = pickle.load(handle)  # sealed with this user's key: written by this user's build
-            except (pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
-                return None  # written by another version of the code: only costs time
+            return read(handle)
     except OSError:
         return None
-    return value
 
 
 class _Sealing:
@@ -87,9 +103,42 @@ class _Sealing:
         return self.handle.write(data)
 
 
+class _Text:
+    """What json.dump writes into: its many small pieces go on as UTF-8 a megabyte at a time."""
+
+    def __init__(self, sealing: _Sealing) -> None:
+        self.sealing = sealing
+        self.pieces: list[str] = []
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        self.pieces.append(text)
+        self.size += len(text)
+        if self.size >= _CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        self.sealing.write("".join(self.pieces).encode("utf-8", "surrogatepass"))
+        self.pieces, self.size = [], 0
+
+
 def dump(path: str, value: object) -> None:
     """Write `value` sealed, atomically, without its pickle ever whole in memory; a cache that cannot be
     written only costs time."""
+    _dump(path, lambda sealing: pickle.dump(value, sealing, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def dump_json(path: str, value: object) -> None:
+    """`dump` as JSON (compact, UTF-8): for plain data, whose strings pickle would copy (see generate.Build)."""
+    def write(sealing: _Sealing) -> None:
+        text = _Text(sealing)
+        json.dump(value, text, ensure_ascii=False, separators=(",", ":"))
+        text.flush()
+
+    _dump(path, write)
+
+
+def _dump(path: str, write: Callable[[_Sealing], None]) -> None:
     key = _key()
     if key is None:
         return
@@ -99,7 +148,7 @@ def dump(path: str, value: object) -> None:
         with open(temporary, "wb") as handle:
             handle.write(bytes(_SEAL))  # the seal's place, written when the rest is
             sealing = _Sealing(handle, key)
-            pickle.dump(value, sealing, protocol=pickle.HIGHEST_PROTOCOL)
+            write(sealing)
             handle.seek(0)
             handle.write(sealing.mac.digest())
         os.replace(temporary, path)

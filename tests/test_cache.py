@@ -70,6 +70,19 @@ def test_a_cache_file_without_this_users_seal_is_never_unpickled(small_list: Pat
     assert cachefile.load(str(cache / BUILD_FILE)) is None
 
 
+def test_sealed_json_comes_back_as_it_went_and_only_with_this_users_seal(tmp_path: Path) -> None:
+    path = str(tmp_path / "data.sealed")
+    value = {"key": "k", "html": "<p>Café, naïve, \u4e2d\u6587, a lone \udc80</p>" * 50_000, "n": [1, 2.5, None, True]}
+    cachefile.dump_json(path, value)
+    assert cachefile.load_json(path) == value
+    sealed = (tmp_path / "data.sealed").read_bytes()
+    (tmp_path / "data.sealed").write_bytes(sealed[:-1] + bytes([sealed[-1] ^ 1]))
+    assert cachefile.load_json(path) is None
+    (tmp_path / "data.sealed").write_bytes(sealed[32:])  # the JSON alone, as anyone could write it
+    assert cachefile.load_json(path) is None
+    assert cachefile.load_json(str(tmp_path / "none.sealed")) is None
+
+
 def test_the_list_checks_are_kept_until_a_list_file_changes(small_list: Path, tmp_path: Path) -> None:
     cache = str(tmp_path / "cache")
     catalog, _ = load_catalog(str(small_list), cache_dir=cache)
@@ -127,19 +140,76 @@ def test_the_search_index_is_kept_while_its_records_stay_the_same(small_list: Pa
     assert not (cache / "search" / "records" / "paper" / "zhang2017understanding.html").exists()
 
 
-@pytest.mark.parametrize("damage", ["manifest", "records"])
+@pytest.mark.parametrize("damage", ["manifest", "records", "bundle"])
 def test_a_damaged_search_cache_only_costs_time(small_list: Path, tmp_path: Path, damage: str) -> None:
     cache = tmp_path / "cache"
     config_file = config(tmp_path, cache)
     assert build(small_list, tmp_path / "first", config_file) == 0
+    script = (tmp_path / "first" / "pagefind" / "pagefind.js").read_bytes()
     if damage == "manifest":  # as a build interrupted while writing records leaves it
-        (cache / "search" / "records.json").unlink()
-    else:  # a record changed behind the cache's back
+        (cache / "search" / "records.sealed").unlink()
+    elif damage == "records":  # a record changed behind the cache's back
         record = next((cache / "search" / "records" / "paper").iterdir())
         record.write_text("<html><body>nothing</body></html>", encoding="utf-8")
-        (cache / "search" / "bundle.key").unlink()
+        (cache / "search" / "bundle.sealed").unlink()
+    else:  # a file of the kept bundle changed in place (the first site's copy is the same file: a hard link)
+        kept = cache / "search" / "pagefind" / "pagefind.js"
+        kept.unlink()
+        kept.write_text("document.title = 'changed';", encoding="utf-8")
     assert build(small_list, tmp_path / "again", config_file) == 0
     assert titles(tmp_path / "again") == titles(tmp_path / "first")
+    assert (tmp_path / "again" / "pagefind" / "pagefind.js").read_bytes() == script
+
+
+def test_a_cache_folder_a_pull_request_carries_is_never_used(small_list: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache folder sits in the working tree, so a pull request can carry one: made by its author's
+    own builds (sealed with the author's key), then doctored. A compiled template that runs code, a search
+    bundle whose script runs on every page, a paper's kept HTML: none of it may reach the maintainer's
+    build, which seals with another key. Jinja's own bytecode files, which anyone can write, neither."""
+    import jinja2
+    from mkdocs.config import load_config
+
+    cache, config_file = tmp_path / "cache", config(tmp_path, tmp_path / "cache")
+
+    def build_as(user: str, site: str) -> Path:
+        command = [sys.executable, "-m", "generator", "build", "--config-file", str(config_file), "--entries", str(small_list),
+                   "--site-dir", str(tmp_path / site)]
+        subprocess.run(command, check=True, capture_output=True, env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / user)})
+        return tmp_path / site
+
+    build_as("author", "author-site")
+    with monkeypatch.context() as patch:  # the author doctors the cache, sealing it with their key
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path / "author"))
+        cachefile._key.cache_clear()
+        try:
+            env = load_config(str(config_file)).theme.get_env()
+            source, filename, _ = env.loader.get_source(env, "404.html")  # type: ignore[union-attr]
+            keys = jinja2.BytecodeCache()
+            bucket = jinja2.bccache.Bucket(env, keys.get_cache_key("404.html", filename), keys.get_source_checksum(source))
+            bucket.code = env.compile("PWNED by a compiled template", "404.html", filename)
+            (cache / "jinja" / f"__jinja2_{bucket.key}.cache").write_bytes(bucket.bytecode_to_string())  # Jinja's own cache file
+            cachefile.dump(str(cache / "jinja" / f"{bucket.key}.sealed"), bucket.bytecode_to_string())
+            bundle = cache / "search" / "pagefind"
+            (bundle / "pagefind.js").write_text("document.title = 'PWNED by the search bundle';", encoding="utf-8")
+            kept = cachefile.load_json(str(cache / "search" / "bundle.sealed"))
+            assert isinstance(kept, dict)
+            files = [(p.relative_to(bundle).as_posix(), p.stat()) for p in bundle.rglob("*") if p.is_file()]
+            stamps = {name: [stat.st_size, stat.st_mtime_ns, stat.st_ino] for name, stat in files}
+            cachefile.dump_json(str(cache / "search" / "bundle.sealed"), {**kept, "files": stamps})
+            rendered = cachefile.load_json(str(cache / "rendered.sealed"))
+            assert isinstance(rendered, dict) and rendered
+            cachefile.dump_json(str(cache / "rendered.sealed"), {key: "<p>PWNED by a kept paper</p>" for key in rendered})
+            (cache / BUILD_FILE).unlink()  # so that the papers come from the doctored store
+        finally:
+            cachefile._key.cache_clear()  # the tests' own key again
+    doctored = build_as("author", "doctored")  # the doctored cache works for its author: the attack is real
+    assert "PWNED by a compiled template" in (doctored / "404.html").read_text(encoding="utf-8")
+    assert "PWNED by the search bundle" in (doctored / "pagefind" / "pagefind.js").read_text(encoding="utf-8")
+    assert "PWNED by a kept paper" in (doctored / "memorization" / "index.html").read_text(encoding="utf-8")
+
+    site = build_as("maintainer", "maintainer-site")
+    assert [p for p in site.rglob("*") if p.is_file() and b"PWNED" in p.read_bytes()] == []
+    assert titles(site) == titles(tmp_path / "author-site")
 
 
 def test_the_keys_are_the_same_in_every_process(small_list: Path) -> None:

@@ -102,10 +102,11 @@ def test_serve_reloads_when_an_entry_changes_and_leaves_what_it_kept_for_the_nex
         entry.write_text(entry.read_text(encoding="utf-8").replace("Makes Language Models Better", "Makes Models Reload"), encoding="utf-8")
         assert wait_for(page, "Deduplicating Training Data Makes Models Reload")
         assert wait_for(f"http://127.0.0.1:{port}/p/lee2022deduplicating.html", "Deduplicating Training Data Makes Models Reload", timeout=5)
-        assert not (cache / "rendered.json").exists() and not (cache / BUILD_FILE).exists()
+        assert not (cache / "rendered.sealed").exists() and not (cache / BUILD_FILE).exists()
     finally:
         stop_serve(server, tmp_path)
-    assert "Makes Models Reload" in (cache / "rendered.json").read_text(encoding="utf-8")
+    rendered = cachefile.load_json(str(cache / "rendered.sealed"))
+    assert isinstance(rendered, dict) and any("Makes Models Reload" in html for html in rendered.values())
     kept = cachefile.load(str(cache / BUILD_FILE))
     assert isinstance(kept, tuple) and isinstance(kept[1], Build)
     assert b"Makes Models Reload" in kept[1].files["papers.json"]

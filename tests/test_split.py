@@ -89,7 +89,7 @@ def test_a_rebuild_from_the_cache_makes_the_same_bytes_as_a_clean_build(small_li
     (tmp_path / "cold").mkdir()
     warm, cold = config(tmp_path / "warm", cache_dir=kept), config(tmp_path / "cold", cache_dir=fresh)
     assert build(small_list, tmp_path / "first", warm) == 0
-    assert (kept / "rendered.json").is_file()
+    assert (kept / "rendered.sealed").is_file()
     assert build(small_list, tmp_path / "again", warm) == 0
     assert files(tmp_path / "again") == files(tmp_path / "first")
 

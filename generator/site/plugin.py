@@ -124,6 +124,27 @@ class _Warnings(logging.Handler):
         self.count += 1
 
 
+class SealedBytecode(jinja2.BytecodeCache):
+    """Jinja's compiled templates in the cache folder, each a file sealed as every cache file is
+    (generator.cachefile): Jinja runs what it loads, and the folder is in the working tree, where a
+    pull request could put a compiled template of its own (Jinja's FileSystemBytecodeCache checks
+    only the template's source, which anyone can read)."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> str:
+        return os.path.join(self.folder, f"{bucket.key}.sealed")
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = cachefile.load(self._path(bucket))
+        if isinstance(data, bytes):
+            bucket.bytecode_from_string(data)  # its own checks (Jinja's version, the source's checksum) still apply
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        cachefile.dump(self._path(bucket), bucket.bytecode_to_string())
+
+
 class ReadingListPlugin(BasePlugin[ReadingListConfig]):
     def __init__(self) -> None:
         self.catalog: Catalog | None = None
@@ -318,16 +339,10 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         """The theme's templates compiled once, not at every build: Jinja keeps their bytecode in the cache folder
-        (keyed by each template's source, so an edited override is compiled again)."""
+        (keyed by each template's source, so an edited override is compiled again), sealed (SealedBytecode)."""
         if self.cache_dir and env.bytecode_cache is None:
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(self._ensure(self.cache_dir, "jinja"))
+            env.bytecode_cache = SealedBytecode(os.path.join(self.cache_dir, "jinja"))
         return env
-
-    @staticmethod
-    def _ensure(*parts: str) -> str:
-        path = os.path.join(*parts)
-        os.makedirs(path, exist_ok=True)
-        return path
 
     def on_page_markdown(self, text: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         if self.config.pagefind and page.file.src_uri in self.generated:  # search reads the papers from their own records (generator/site/search.py)

@@ -7,9 +7,9 @@ cached by a hash of those texts, so `mkdocs serve` recomputes it only when one o
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 
+from generator import cachefile
 from generator.list.catalog import Catalog
 from generator.model import Entry
 
@@ -46,31 +46,20 @@ def related_ids(catalog: Catalog, count: int, cache_dir: str | None = None) -> d
 
 
 def _cache_file(cache_dir: str) -> str:
-    return os.path.join(cache_dir, "related.json")
+    return os.path.join(cache_dir, "related.sealed")  # generator.cachefile: JSON, sealed
 
 
 def _read_cache(cache_dir: str | None, key: str) -> dict[str, list[str]] | None:
-    if not cache_dir:
+    data = cachefile.load_json(_cache_file(cache_dir)) if cache_dir else None
+    if not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("related"), dict):
         return None
-    try:
-        with open(_cache_file(cache_dir), encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return None
-    return data.get("related") if isinstance(data, dict) and data.get("key") == key else None
+    related: dict[str, list[str]] = data["related"]
+    return related
 
 
 def _write_cache(cache_dir: str | None, key: str, related: dict[str, list[str]]) -> None:
-    if not cache_dir:
-        return
-    try:
-        os.makedirs(cache_dir, exist_ok=True)
-        temporary = _cache_file(cache_dir) + f".{os.getpid()}"
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump({"key": key, "related": related}, handle)
-        os.replace(temporary, _cache_file(cache_dir))
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    if cache_dir:
+        cachefile.dump_json(_cache_file(cache_dir), {"key": key, "related": related})
 
 
 def related_papers(catalog: Catalog, count: int, cache_dir: str | None = None) -> dict[str, list[Entry]]:

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 import types
 import typing
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import cache, lru_cache
 
+from generator import cachefile
+
 PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FILE_NAME = "rendered.json"
+FILE_NAME = "rendered.sealed"  # generator.cachefile: JSON, sealed
 
 
 @cache
@@ -139,25 +140,11 @@ class Store:
 
 
 def _read(cache_dir: str | None) -> dict[str, str]:
-    if not cache_dir:
-        return {}
-    try:
-        with open(os.path.join(cache_dir, FILE_NAME), encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return {}
+    data = cachefile.load_json(os.path.join(cache_dir, FILE_NAME)) if cache_dir else None  # sealed: the HTML goes into pages
     if not isinstance(data, dict):
         return {}
     return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 def _write(cache_dir: str, kept: dict[str, str]) -> None:
-    try:
-        os.makedirs(cache_dir, exist_ok=True)
-        path = os.path.join(cache_dir, FILE_NAME)
-        temporary = f"{path}.{os.getpid()}"
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(kept, handle, ensure_ascii=False, separators=(",", ":"))
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    cachefile.dump_json(os.path.join(cache_dir, FILE_NAME), kept)
