@@ -1,12 +1,14 @@
-"""What a `mkdocs serve` session keeps beside the preview: the search index (generator.site.live), brought
-up to date after each save without a rebuild waiting for it, and the files it links into each preview
-(generator.site.blobs)."""
+"""What a `mkdocs serve` session runs beside the preview: the search index (generator.site.live), brought
+up to date after each save without a rebuild waiting for it; the files it links into each preview
+(generator.site.blobs); the native file events that start a rebuild (generator.site.watch)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import stat
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from generator.site import live
 from generator.site.blobs import LinkedFiles
 from generator.site.live import LiveSearch
 from generator.site.search import BUNDLE, indexed_records, page_record
+from generator.site.watch import NativeWatch
 
 
 def records(**titles: str) -> dict[str, str]:
@@ -134,3 +137,46 @@ def test_a_session_writes_each_file_once_and_links_it_into_every_preview(tmp_pat
     folder = linked.folder
     linked.close()
     assert not os.path.exists(folder)
+
+
+class _Server:
+    """What NativeWatch asks of a server: MkDocs' LiveReloadServer's rebuild flag and its condition."""
+
+    def __init__(self) -> None:
+        self._rebuild_cond = threading.Condition()
+        self._want_rebuild = False
+
+    def wanted(self, timeout: float) -> bool:
+        with self._rebuild_cond:
+            return self._rebuild_cond.wait_for(lambda: self._want_rebuild, timeout=timeout)
+
+
+def test_a_save_asks_the_server_for_a_rebuild_at_once_and_a_read_does_not(tmp_path: Path) -> None:
+    entries, docs = tmp_path / "entries", tmp_path / "docs"
+    (entries / "memorization").mkdir(parents=True)
+    docs.mkdir()
+    entry = entries / "memorization" / "paper.yaml"
+    entry.write_text("title: A paper\n", encoding="utf-8")
+    server = _Server()
+    watch = NativeWatch.start(server, [str(entries), str(docs)])
+    assert watch is not None
+    try:
+        time.sleep(0.2)
+        entry.read_text(encoding="utf-8")  # every build reads the entries: that is no change
+        (entries / "new-section").mkdir()
+        assert not server.wanted(1.0)
+        entry.write_text("title: A paper, saved\n", encoding="utf-8")
+        assert server.wanted(5.0)
+        server._want_rebuild = False
+        (docs / "about.md").write_text("# About\n", encoding="utf-8")  # a new page in docs/
+        assert server.wanted(5.0)
+        server._want_rebuild = False
+        entry.unlink()
+        assert server.wanted(5.0)
+    finally:
+        watch.stop()
+    assert not watch.observer.is_alive()
+
+
+def test_a_server_that_rebuilds_another_way_is_left_to_its_own_watching(tmp_path: Path) -> None:
+    assert NativeWatch.start(object(), [str(tmp_path)]) is None

@@ -37,6 +37,7 @@ from generator.site.render import INDEX_SPLIT_KB, SPLIT_KB, Slots
 from generator.site.safety import nh3_version, sanitize, scan_site
 from generator.site.search import SearchIndexer, SearchIndexError, page_record
 from generator.site.store import Store, code_version
+from generator.site.watch import NativeWatch
 
 log = get_plugin_logger(__name__)
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')  # the toc extension's permalinks (¶)
@@ -155,6 +156,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.indexer: SearchIndexer | None = None
         self.live: LiveSearch | None = None  # under `mkdocs serve`: the search index, kept up to date beside the preview
         self.linked: LinkedFiles | None = None  # under `mkdocs serve`: the cards, written once and linked into each preview
+        self.native_watch: NativeWatch | None = None  # under `mkdocs serve`: native file events beside MkDocs' polling
         self.serving = False
         self.final_site_dir: str | None = None  # where the site goes; we build beside it, then swap
         self.building_dir: str | None = None
@@ -186,6 +188,9 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         if self.linked is not None:
             self.linked.close()
             self.linked = None
+        if self.native_watch is not None:
+            self.native_watch.stop()
+            self.native_watch = None
         if self.store is not None:
             self.store.write_out()
         if self.store is not None and self.store.cache_dir and self.kept is not None:
@@ -432,7 +437,10 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             self.building_dir = None
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        watched = [self.entries_dir, config.docs_dir, *([self.templates_dir] if self.templates_dir else [])]
         server.watch(self.entries_dir)
         if self.templates_dir:
             server.watch(self.templates_dir)
+        if self.native_watch is None:
+            self.native_watch = NativeWatch.start(server, watched)  # a save seen at once, not at the next poll
         return server

@@ -279,7 +279,7 @@ class Site:
     def paper_a(self, page: str, entry: Entry, slug: str | None = None) -> Markup:
         """A link from `page` to a paper's place in a section: its own, unless `slug` names another."""
         url = relative_url(page, self.place(entry, slug), entry.id, self.directory_urls)
-        return Markup(f'<a href="{escape(url)}">{escape(entry.title)}</a>')  # Markup.format's output, in a tenth of its time
+        return Markup(f'<a href="{escape(url)}">{escape(entry.title)}</a>')  # Markup.format's output, in under half its time
 
     def linker(self, page: str) -> Callable[..., str]:
         def link(to_name: str, anchor: str | None = None) -> str:
