@@ -12,8 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+from watchdog.observers.polling import PollingObserver
 
 from generator.site import live
+from generator.site import watch as watch_module
 from generator.site.blobs import LinkedFiles
 from generator.site.live import LiveSearch
 from generator.site.search import BUNDLE, indexed_records, page_record
@@ -140,42 +142,84 @@ def test_a_session_writes_each_file_once_and_links_it_into_every_preview(tmp_pat
 
 
 class _Server:
-    """What NativeWatch asks of a server: MkDocs' LiveReloadServer's rebuild flag and its condition."""
+    """What NativeWatch asks of a server: MkDocs' LiveReloadServer's rebuild flag, its condition, and its
+    polling observer (MkDocs' polls every 0.5 s)."""
 
-    def __init__(self) -> None:
+    def __init__(self, poll: float = 0.5) -> None:
         self._rebuild_cond = threading.Condition()
         self._want_rebuild = False
+        self.observer = PollingObserver(timeout=poll)
 
     def wanted(self, timeout: float) -> bool:
+        """Whether a rebuild was asked for within `timeout`; it is then taken, as the server's loop does."""
         with self._rebuild_cond:
-            return self._rebuild_cond.wait_for(lambda: self._want_rebuild, timeout=timeout)
+            if not self._rebuild_cond.wait_for(lambda: self._want_rebuild, timeout=timeout):
+                return False
+            self._want_rebuild = False
+            return True
 
 
-def test_a_save_asks_the_server_for_a_rebuild_at_once_and_a_read_does_not(tmp_path: Path) -> None:
-    entries, docs = tmp_path / "entries", tmp_path / "docs"
+def test_a_save_asks_the_server_for_one_rebuild_at_once_and_a_read_for_none(tmp_path: Path) -> None:
+    entries = tmp_path / "entries"
     (entries / "memorization").mkdir(parents=True)
-    docs.mkdir()
     entry = entries / "memorization" / "paper.yaml"
     entry.write_text("title: A paper\n", encoding="utf-8")
     server = _Server()
-    watch = NativeWatch.start(server, [str(entries), str(docs)])
+    watch = NativeWatch.start(server, [str(entries)])
     assert watch is not None
+    server.observer.start()
     try:
-        time.sleep(0.2)
+        time.sleep(0.3)
         entry.read_text(encoding="utf-8")  # every build reads the entries: that is no change
         (entries / "new-section").mkdir()
         assert not server.wanted(1.0)
         entry.write_text("title: A paper, saved\n", encoding="utf-8")
         assert server.wanted(5.0)
-        server._want_rebuild = False
-        (docs / "about.md").write_text("# About\n", encoding="utf-8")  # a new page in docs/
-        assert server.wanted(5.0)
-        server._want_rebuild = False
+        assert not server.wanted(1.5)  # the polling saw the same save: no second rebuild
         entry.unlink()
+        assert server.wanted(5.0)
+        assert not server.wanted(1.5)
+    finally:
+        watch.stop()
+        server.observer.stop()
+        server.observer.join()
+    assert not watch.observer.is_alive()
+
+
+def test_the_native_event_asks_for_the_rebuild_before_any_poll(tmp_path: Path) -> None:
+    entry = tmp_path / "paper.yaml"
+    entry.write_text("title: A paper\n", encoding="utf-8")
+    server = _Server(poll=3600)  # a polling that does not look again within the test
+    watch = NativeWatch.start(server, [str(tmp_path)])
+    assert watch is not None
+    server.observer.start()
+    try:
+        time.sleep(0.3)
+        entry.write_text("title: A paper, saved\n", encoding="utf-8")
         assert server.wanted(5.0)
     finally:
         watch.stop()
-    assert not watch.observer.is_alive()
+        server.observer.stop()
+        server.observer.join()
+
+
+def test_without_native_events_the_polling_alone_asks_for_the_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the system's events never come (some network and container file systems), the server's polling does."""
+    entry = tmp_path / "paper.yaml"
+    entry.write_text("title: A paper\n", encoding="utf-8")
+    monkeypatch.setattr(watch_module, "Observer", lambda: PollingObserver(timeout=3600))  # events that never come
+    server = _Server()
+    watch = NativeWatch.start(server, [str(tmp_path)])
+    assert watch is not None
+    server.observer.start()
+    try:
+        time.sleep(0.3)
+        entry.write_text("title: A paper, saved\n", encoding="utf-8")
+        assert server.wanted(5.0)
+    finally:
+        watch.stop()
+        server.observer.stop()
+        server.observer.join()
 
 
 def test_a_server_that_rebuilds_another_way_is_left_to_its_own_watching(tmp_path: Path) -> None:

@@ -437,10 +437,10 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             self.building_dir = None
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
-        watched = [self.entries_dir, config.docs_dir, *([self.templates_dir] if self.templates_dir else [])]
-        server.watch(self.entries_dir)
-        if self.templates_dir:
-            server.watch(self.templates_dir)
+        watched = [self.entries_dir, *([self.templates_dir] if self.templates_dir else [])]
         if self.native_watch is None:
             self.native_watch = NativeWatch.start(server, watched)  # a save seen at once, not at the next poll
+        if self.native_watch is None:
+            for path in watched:
+                server.watch(path)
         return server
