@@ -37,7 +37,7 @@ from watchdog.observers import Observer
 log = logging.getLogger("mkdocs.plugins.generator.site.watch")
 
 # what changes a file; opening or reading one (every build reads the entries) is not. The native
-# observer asks the system for these alone: a build's 1,600 open and close events never reach Python.
+# observer asks the system for these alone: the open and close of every entry file at each build never reach Python.
 CHANGES = frozenset({EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_DELETED, EVENT_TYPE_MOVED})
 CHANGE_EVENTS = [FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent]
 
@@ -74,7 +74,7 @@ class _Rebuild(FileSystemEventHandler):
 class NativeWatch:
     """Native file events for `paths`, and the server's polling as their fallback; `stop` at the session's end."""
 
-    def __init__(self, server: Any, paths: Iterable[str]) -> None:
+    def __init__(self, server: Any, paths: list[str]) -> None:
         reported: dict[str, tuple[int, int] | None] = {}
         self.observer = Observer()
         native, polling = _Rebuild(server, reported, native=True), _Rebuild(server, reported, native=False)
@@ -83,6 +83,7 @@ class NativeWatch:
             server.observer.schedule(polling, path, recursive=True)
         self.observer.daemon = True
         self.observer.start()
+        log.info(f"watching {', '.join(map(repr, paths))} for saves: the system's file events, MkDocs' polling as the fallback")
 
     @classmethod
     def start(cls, server: Any, paths: Iterable[str]) -> NativeWatch | None:
