@@ -44,6 +44,7 @@ test: $(STAMP) lint browser  ## lint, type-check, then the whole test suite (bro
 
 bench: $(STAMP) browser  ## benchmarks (about 30 minutes): builds, reload, explorer, suggestions, scale and search
 	$(PY) bench/bench_build.py
+	$(PY) bench/bench_rebuild.py
 	$(PY) bench/bench_explorer.py
 	$(PY) bench/bench_suggest.py
 	$(PY) bench/bench_scale.py
