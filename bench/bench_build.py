@@ -32,8 +32,6 @@ import platform
 import random
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -52,12 +50,14 @@ from common import (  # first: it makes `generator` importable from a checkout
     REPO,
     derived_config,
     env,
+    free_port,
     make_synthetic,
     measured_run,
     read_config,
     read_config_file,
     repo_docs_dir,
     say,
+    stop,
     temp_dir,
     write_config,
     write_results,
@@ -433,12 +433,6 @@ def bench_builds(label: str, entries: Path, work: Path, repeat: int, warmup: boo
 # --- mkdocs serve ---------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def fetch(url: str, timeout: float = 60) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
@@ -496,21 +490,6 @@ def served_at(proc: subprocess.Popen[bytes], log: Path, limit: float) -> str:
             say(log.read_text(errors="replace")[-4000:])
             raise SystemExit(f"mkdocs serve did not start (exit code {proc.poll()})")
         time.sleep(POLL)
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGINT)  # what Ctrl-C does: mkdocs shuts the server down and removes its temp site
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def serve_reload(label: str, config_path: Path, page: str, target: Path, edit: Any, ready: str, log: Path) -> dict[str, Any]:

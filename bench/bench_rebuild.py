@@ -24,7 +24,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,7 +32,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from common import OUT, derived_config, env, repo_docs_dir, say, temp_dir, write_config, write_results  # first: `generator` importable
+from common import (  # first: it makes `generator` importable from a checkout
+    OUT,
+    derived_config,
+    env,
+    free_port,
+    repo_docs_dir,
+    say,
+    stop,
+    temp_dir,
+    write_config,
+    write_results,
+)
 
 import generator.list.source as source_module
 import generator.site.generate as generate_module
@@ -43,12 +53,6 @@ from generator.list.source import read_list
 
 DETECTED = "Detected file changes"
 HOOKS = ("on_config", "on_files", "on_page_content", "on_post_build")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def target_entry(entries: Path) -> Path:
@@ -192,11 +196,7 @@ def bench_detection(entries: Path, work: Path, edits: int) -> dict[str, Any]:
         while logged().count(DETECTED) == seen and time.monotonic() < restored:
             time.sleep(0.01)
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
     return {
         "detection_runs_s": [round(t, 4) for t in latencies],
         "detection_median_s": statistics.median(latencies),

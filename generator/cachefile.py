@@ -66,7 +66,7 @@ def load(path: str) -> object | None:
 
 
 def load_json(path: str) -> object | None:
-    """`load` of a file `dump_json` wrote: plain data, for what other tools may read once unsealed."""
+    """`load` of a file `dump_json` wrote: plain data, which no code runs to read."""
     try:
         return _load(path, lambda handle: json.load(io.TextIOWrapper(handle, encoding="utf-8", errors="surrogatepass")))
     except ValueError:

@@ -190,40 +190,31 @@ def test_a_save_asks_the_server_for_one_rebuild_at_once_and_a_read_for_none(tmp_
     assert not watch.observer.is_alive()
 
 
-def test_the_native_event_asks_for_the_rebuild_before_any_poll(tmp_path: Path) -> None:
+def a_save_is_wanted(tmp_path: Path, server: _Server) -> bool:
+    """Whether saving a watched entry asks `server` for a rebuild within 5 s."""
     entry = tmp_path / "paper.yaml"
     entry.write_text("title: A paper\n", encoding="utf-8")
-    server = _Server(poll=3600)  # a polling that does not look again within the test
     watch = NativeWatch.start(server, [str(tmp_path)])
     assert watch is not None
     server.observer.start()
     try:
         time.sleep(0.3)
         entry.write_text("title: A paper, saved\n", encoding="utf-8")
-        assert server.wanted(5.0)
+        return server.wanted(5.0)
     finally:
         watch.stop()
         server.observer.stop()
         server.observer.join()
+
+
+def test_the_native_event_asks_for_the_rebuild_before_any_poll(tmp_path: Path) -> None:
+    assert a_save_is_wanted(tmp_path, _Server(poll=3600))  # a polling that does not look again within the test
 
 
 def test_without_native_events_the_polling_alone_asks_for_the_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Where the system's events never come (some network and container file systems), the server's polling does."""
-    entry = tmp_path / "paper.yaml"
-    entry.write_text("title: A paper\n", encoding="utf-8")
     monkeypatch.setattr(watch_module, "Observer", lambda: PollingObserver(timeout=3600))  # events that never come
-    server = _Server()
-    watch = NativeWatch.start(server, [str(tmp_path)])
-    assert watch is not None
-    server.observer.start()
-    try:
-        time.sleep(0.3)
-        entry.write_text("title: A paper, saved\n", encoding="utf-8")
-        assert server.wanted(5.0)
-    finally:
-        watch.stop()
-        server.observer.stop()
-        server.observer.join()
+    assert a_save_is_wanted(tmp_path, _Server())
 
 
 def test_a_server_that_rebuilds_another_way_is_left_to_its_own_watching(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import IO
+from typing import IO, Any
 
 from markupsafe import Markup, escape
 
@@ -391,14 +391,11 @@ def _write_records(folder: str, records: dict[str, str], manifest: str | None) -
     already there), only the changed ones are written and the gone ones removed: a file whose size or
     time is no longer the manifest's is written again. Returns a key of all the records."""
     hashes = {name: hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() for name, text in records.items()}
-    before: object = {}
+    loaded = cachefile.load_json(manifest) if manifest is not None else None  # sealed: a record it vouches for is indexed as it is
     if manifest is not None:
-        before = cachefile.load_json(manifest)  # sealed: a record it vouches for is indexed as it is
         with contextlib.suppress(OSError):
             os.remove(manifest)  # gone until the folder matches the new one: an interrupted build leaves none
-        if not isinstance(before, dict) or not os.path.isdir(folder):
-            before = {}
-    assert isinstance(before, dict)
+    before: dict[str, Any] = loaded if isinstance(loaded, dict) and os.path.isdir(folder) else {}
     for name in before:
         if name not in records:
             with contextlib.suppress(FileNotFoundError):
