@@ -357,6 +357,71 @@ def test_the_scan_sees_each_vector(name: str) -> None:
     assert scan_page(name, f'<article class="md-content__inner md-typeset">{body}</article>') != []
 
 
+# Each kind the scan reads as a browser does, in the spellings that once slipped past it, with the exact finding
+SPELLINGS = {
+    "handler after a slash": ('<svg/onload=alert(1)>', "an event-handler attribute onload= on <svg>"),
+    "src after a slash": ('<img/src="https://e.example/p.png">', "a request to another host in src= on <img>"),
+    "scheme cut by a tab reference": ('<a href="javascr&#x09;ipt:x">a</a>', "a script URL in href= on <a>"),
+    "scheme cut by a new line": ('<a href="javascr\nipt:x">a</a>', "a script URL in href= on <a>"),
+    "scheme letter as a reference": ('<a href="java&#115;cript:x">a</a>', "a script URL in href= on <a>"),
+    "lowsrc": ('<img lowsrc="https://e.example/p.png">', "a request to another host in lowsrc= on <img>"),
+    "dynsrc": ('<img dynsrc="//e.example/p.avi">', "a request to another host in dynsrc= on <img>"),
+    "imagesrcset": ('<link rel="preload" as="image" imagesrcset="a.png 1x, //e.example/b.png 2x">',
+                    "a request to another host in imagesrcset= on <link>"),
+    "SVG image": ('<svg><image href="https://e.example/p.png"/></svg>', "a request to another host in href= on <image>"),
+    "SVG use": ('<svg><use xlink:href="https://e.example/s.svg#x"/></svg>', "a request to another host in xlink:href= on <use>"),
+    "SVG feImage": ('<svg><filter><feImage href="//e.example/p.png"/></filter></svg>', "a request to another host in href= on <feimage>"),
+    "presentation attribute": ('<svg><rect fill="url(https://e.example/p.svg#g)"/></svg>', "a request to another host in the fill= of <rect>"),
+    "image-set strings": ("""<p style="background: image-set('a.png' 1x, '//e.example/b.png' 2x)">x</p>""",
+                          "a request to another host in the style= of <p>"),
+    "-webkit-image-set": ("""<p style="background: -webkit-image-set('//e.example/b.png' 1x)">x</p>""",
+                          "a request to another host in the style= of <p>"),
+    "src() function": ("""<p style="background: src('//e.example/b.png')">x</p>""", "a request to another host in the style= of <p>"),
+    "escaped function name": (r'<p style="background: \75 rl(https://e.example/p.png)">x</p>', "a request to another host in the style= of <p>"),
+    "escaped at-rule": (r'<style>@\69mport "https://e.example/a.css";</style>', "a request to another host in a <style> element"),
+    "@import with no space": ('<style>@import"https://e.example/a.css";</style>', "a request to another host in a <style> element"),
+    "@import then a comment": ('<style>@import/**/"https://e.example/a.css";</style>', "a request to another host in a <style> element"),
+    "SVG style with a reference": ('<svg><style>@&#105;mport "https://e.example/a.css";</style></svg>',
+                                   "a request to another host in a <style> element"),
+    "animation values": ('<svg><a><animate attributeName="href" values="#;javascript:alert(1)"/></a></svg>', "a script URL in values= on <animate>"),
+    "animation to": ('<svg><a><set attributeName="href" to="javascript:alert(1)"/></a></svg>', "a script URL in to= on <set>"),
+    "backslashes as slashes": ('<img src="\\\\e.example/p.png">', "a request to another host in src= on <img>"),
+    "scheme without slashes": ('<img src="http:e.example/p.png">', "a request to another host in src= on <img>"),
+    "empty comment closed at once": ('<!--><img src="//e.example/a.png">-->', "a request to another host in src= on <img>"),
+    "empty comment of three dashes": ('<!---><img src="//e.example/a.png">-->', "a request to another host in src= on <img>"),
+    "comment closed by --!>": ('<!-- x --!><img src="//e.example/a.png">-->', "a request to another host in src= on <img>"),
+    "CDATA outside SVG": ('<p><![CDATA[><img src="//e.example/a.png">]]></p>', "a request to another host in src= on <img>"),
+    "the first of two attributes": ('<a href="javascript:alert(1)" href="https://example.org/">a</a>', "a script URL in href= on <a>"),
+}
+HARMLESS = {  # what the site's own pages hold, which the scan must let pass
+    "prose": "<p>What we can learn from a single image (variant 1); see url (1) and src (2) on the left.</p>",
+    "LaTeX in a citation": '<p style="text-align: right" data-bib="@article{x, author={Piotr Doll\\\'ar}, title={\\emph{x}}}">x</p>',
+    "local figure": '<p><img src="../assets/a.png" srcset="../assets/a.png 1x, b.png 2x" alt=""></p>',
+    "links": '<p><a href="https://example.org/">a</a> <a href="//example.org/">b</a> <a href="mailto:a@example.org">c</a></p>',
+    "COinS": '<span class="Z3988" title="ctx_ver=Z39.88-2004&amp;rft.au=Nicolas+Flammarion&amp;rft.date=2023"></span>',
+    "style without a request": '<p style="text-align: center; content: \'//e.example\'">x</p>',
+}
+
+
+@pytest.mark.parametrize(("html", "message"), SPELLINGS.values(), ids=SPELLINGS.keys())
+def test_the_scan_reads_each_spelling_as_a_browser_does(html: str, message: str) -> None:
+    from generator.site.safety import scan_page
+
+    found = scan_page("p.html", f'<article class="md-content__inner md-typeset"><h1>T</h1>{html}</article>')
+    assert [p.message for p in found] == [f"{message} in the page content"]
+
+
+@pytest.mark.parametrize("html", HARMLESS.values(), ids=HARMLESS.keys())
+def test_the_scan_lets_harmless_content_pass_without_parsing_it(html: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.site import safety
+
+    parsed: list[str] = []
+    real = safety._Markup.feed
+    monkeypatch.setattr(safety._Markup, "feed", lambda self, data: parsed.append(data) or real(self, data))
+    assert safety.scan_page("p.html", f'<article class="md-content__inner md-typeset"><h1>T</h1>{html}</article>') == []
+    assert parsed == [] or html in (HARMLESS["local figure"], HARMLESS["style without a request"])  # these have src=, style=
+
+
 SPLIT_VECTORS = {  # a heading inside something whose state a cut before it would lose
     "style": '<h2 id="a">A</h2><style>p{}<h2 x>@import url(//tracker.example/a.css)</style>',
     "style, upper case": '<h2 id="a">A</h2><STYLE>p{}<H2 x>@import url(//tracker.example/a.css)</STYLE>',
@@ -380,10 +445,12 @@ def test_the_scan_in_parts_loses_nothing_a_whole_page_scan_finds(html: str) -> N
 def test_a_rescan_reads_only_the_parts_that_changed(monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.site import safety
 
-    parts = [f'<h3 id="p{n}">Paper {n}</h3><p>Digest {n} with <a href="https://example.org/{n}">a link</a>.</p>' for n in range(20)]
+    # a local figure: nothing wrong, but enough for the first look to cut the content and parse its parts
+    parts = [f'<h3 id="p{n}">Paper {n}</h3><p>Digest {n} with <a href="https://example.org/{n}">a link</a> and <img src="../f/{n}.png" alt="">.</p>'
+             for n in range(20)]
     scanned: list[str] = []
     real = safety._scan_part
-    monkeypatch.setattr(safety, "_scan_part", lambda part: scanned.append(part) or real(part))
+    monkeypatch.setattr(safety, "_scan_part", lambda part: scanned.append(part.decode()) or real(part))
     seen: dict[str, list[str]] = {}
     assert safety.scan_page("s.html", f'<article class="md-content__inner md-typeset">{"".join(parts)}</article>', {}, seen) == []
     assert scanned == ["", *parts]  # the split before the first heading leaves an empty first part
@@ -397,25 +464,25 @@ def test_a_rescan_reads_only_the_parts_that_changed(monkeypatch: pytest.MonkeyPa
 def test_a_site_rescan_reads_only_the_parts_that_changed_since_any_earlier_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.site import safety
 
-    parts = [f'<h3 id="p{n}">Paper {n}</h3><p>Digest {n}.</p>' for n in range(10)]
+    parts = [f'<h3 id="p{n}">Paper {n}</h3><p>Digest {n}. <img src="../f/{n}.png" alt=""></p>' for n in range(10)]
     page, card = tmp_path / "s" / "index.html", tmp_path / "p" / "x.html"
     page.parent.mkdir()
     card.parent.mkdir()
-    card.write_text('<article class="md-content__inner md-typeset"><h1>Card</h1></article>', encoding="utf-8")
+    card.write_text('<article class="md-content__inner md-typeset"><h1>Card</h1><img src="c.png" alt=""></article>', encoding="utf-8")
 
     def write() -> None:
         page.write_text(f'<html><article class="md-content__inner md-typeset">{"".join(parts)}</article></html>', encoding="utf-8")
 
     scanned: list[str] = []
     real = safety._scan_part
-    monkeypatch.setattr(safety, "_scan_part", lambda part: scanned.append(part) or real(part))
+    monkeypatch.setattr(safety, "_scan_part", lambda part: scanned.append(part.decode()) or real(part))
     seen: dict[str, list[str]] = {}
     write()
     assert safety.scan_site(str(tmp_path), seen) == []
     assert safety.scan_site(str(tmp_path), seen) == []  # nothing changed: no part is read again
     assert len(scanned) == 11 + 2
     scanned.clear()
-    parts[3] = '<h3 id="p3">Paper 3</h3><p onclick="alert(1)">Digest 3.</p>'
+    parts[3] = '<h3 id="p3">Paper 3</h3><p onclick="alert(1)">Digest 3. <img src="../f/3.png" alt=""></p>'
     write()
     message = f"{os.path.join('s', 'index.html')}:0: an event-handler attribute onclick= on <p> in the page content"
     assert [str(p) for p in safety.scan_site(str(tmp_path), seen)] == [message]

@@ -3,7 +3,9 @@
 - the loader, the validator and the renderers never raise anything but ListError on random bytes,
   random text and random YAML documents built from our field names and YAML's tricky scalars;
 - md_text round-trips: Python-Markdown with the site's extensions shows exactly the text it was given;
-- render_digest never emits a tag or an attribute outside its allowlist.
+- render_digest never emits a tag or an attribute outside its allowlist;
+- the site scan's first look (safety._suspect) passes on everything its parser would flag, in every
+  spelling a browser reads the same.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import markdown
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import ListError, Problem
@@ -180,3 +182,90 @@ def test_render_digest_on_any_text(text: str) -> None:
     tags.feed(str(render_digest(text)))
     tags.close()
     assert tags.bad == []
+
+
+# --- the site scan's first look misses nothing its parser flags (generator.site.safety) --------------------------------
+
+SCAN_TAGS = st.sampled_from(["a", "img", "p", "svg", "image", "use", "feImage", "link", "meta", "animate", "set", "rect", "IMG", "Link"])
+SCAN_NAMES = st.sampled_from([
+    "href", "src", "srcset", "lowsrc", "imagesrcset", "poster", "background", "ping", "data", "action", "formaction", "xlink:href",
+    "onclick", "ONLOAD", "on", "style", "fill", "filter", "values", "to", "http-equiv", "title", "class", "data-src",
+])
+SCAN_VALUES = st.sampled_from([
+    "javascript:alert(1)", "vbscript:x", "data:text/html,x", "https://e.example/p.png", "//e.example/p", "\\\\e.example/p", "http:e.example/p",
+    "a.png 1x, //e.example/b.png 2x", "url(//e.example/a)", "src('//e.example/f')", "image-set('a.png' 1x, '//e.example/b' 2x)",
+    "-webkit-image-set('//e.example/b' 1x)", "\\75 rl(//e.example/a)", "u\\72 l(https://e.example/a)", "#;javascript:x", "refresh", "../a.png",
+])
+REFERENCES = {":": ["&#58;", "&colon;", "&#x3A;"], "a": ["&#97;", "&#x61;"], "s": ["&#115;"], "/": ["&sol;", "&#47;"], "(": ["&lpar;", "&#40;"]}
+NOISE = ["\t", "\n", "&#x09;", "&Tab;", "&NewLine;", "\x00", "\u200b", "\u00a0", " "]
+
+
+@st.composite
+def spelled(draw: st.DrawFn, value: str) -> str:
+    """A value in one of the spellings a browser reads the same (or nearly): references, noise, case."""
+    out = []
+    for char in value:
+        if char in REFERENCES and draw(st.booleans()):
+            char = draw(st.sampled_from(REFERENCES[char]))
+        elif char.isalpha() and draw(st.integers(0, 3)) == 0:
+            char = char.upper()
+        out.append(char)
+        if draw(st.integers(0, 9)) == 0:
+            out.append(draw(st.sampled_from(NOISE)))
+    return "".join(out)
+
+
+def _flagged(fragment: str) -> list[str]:
+    from generator.site import safety
+
+    parser = safety._Markup()
+    parser.feed(safety._COMMENT_QUIRKS.sub(lambda match: safety._COMMENT_AS_READ[match[0]], fragment))
+    parser.close()
+    return parser.found
+
+
+def test_the_scans_first_look_misses_no_single_attribute_the_parser_flags() -> None:
+    """Every element, attribute and value above, in five spellings each: as written, with references,
+    cut by tabs, upper case, with a zero-width space."""
+    from generator.site.safety import _suspect
+
+    spellings = (
+        lambda v: v, lambda v: "".join(REFERENCES.get(c, [c])[0] for c in v), lambda v: "&#x09;".join(v), str.upper,
+        lambda v: v[:1] + "\u200b" + v[1:],
+    )
+    flagged, missed = 0, []
+    for tag in SCAN_TAGS.elements:  # type: ignore[attr-defined]
+        for name in SCAN_NAMES.elements:  # type: ignore[attr-defined]
+            for value in SCAN_VALUES.elements:  # type: ignore[attr-defined]
+                for spell in spellings:
+                    fragment = f'<{tag} {name}="{spell(value)}">text</{tag}>'
+                    if _flagged(fragment):
+                        flagged += 1
+                        if not _suspect(fragment.encode()):
+                            missed.append(fragment)
+    assert flagged > 2000 and missed == []
+
+
+@st.composite
+def scan_fragments(draw: st.DrawFn) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 3))):
+        attributes = ""
+        for _ in range(draw(st.integers(0, 3))):
+            quoted = draw(st.sampled_from(["{}", '"{}"', "{!r}"])).format(draw(spelled(draw(SCAN_VALUES))))
+            attributes += f'{draw(st.sampled_from([" ", "/", chr(10), chr(9)]))}{draw(SCAN_NAMES)}={quoted}'
+        tag = draw(SCAN_TAGS)
+        parts.append(f"<{tag}{attributes}>text</{tag}>")
+    if draw(st.booleans()):
+        parts.append(f"<style>p {{ background: {draw(spelled(draw(SCAN_VALUES)))} }}</style>")
+    return draw(st.sampled_from(["", "<!-->", "<![CDATA[>", "<p>"])) + "".join(parts)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(scan_fragments())
+def test_the_scans_first_look_misses_nothing_its_parser_flags(fragment: str) -> None:
+    from generator.site.safety import _suspect
+
+    found = _flagged(fragment)
+    event("the parser flags it" if found else "nothing to flag")
+    assert not found or _suspect(fragment.encode()), (fragment, found)
