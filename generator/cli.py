@@ -118,7 +118,7 @@ def cmd_pages(args: argparse.Namespace) -> int:
               f"then `python -m generator search-index {os.path.join(args.out, 'site')}{entries}` for search", file=sys.stderr)
         return 0
     related = 5 if args.related is None else args.related
-    _, files = generate(catalog, templates=args.templates, site_url=args.site_url or os.environ.get("SITE_URL"), related=related)
+    _, files, _ = generate(catalog, templates=args.templates, site_url=args.site_url or os.environ.get("SITE_URL"), related=related)
     for name, text in files.items():
         write_text(os.path.join(args.out, name), text)
         print(os.path.join(args.out, name))

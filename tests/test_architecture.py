@@ -9,7 +9,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 STAGES = ("text", "list", "site", "commands")  # lowest first
-SHARED = ("model", "errors", "cachefile")  # on top, usable by every stage
+SHARED = ("model", "errors", "cachefile", "forked")  # on top, usable by every stage
 TOP = ("cli", "__main__", "__init__")
 
 

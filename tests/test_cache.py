@@ -4,6 +4,7 @@ given up as soon as one of its inputs changes."""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import subprocess
@@ -165,7 +166,8 @@ def test_a_cache_folder_a_pull_request_carries_is_never_used(small_list: Path, t
     """The cache folder sits in the working tree, so a pull request can carry one: made by its author's
     own builds (sealed with the author's key), then doctored. A compiled template that runs code, a search
     bundle whose script runs on every page, a paper's kept HTML: none of it may reach the maintainer's
-    build, which seals with another key. Jinja's own bytecode files, which anyone can write, neither."""
+    build, which seals with another key. Jinja's own bytecode files, which anyone can write, neither; nor
+    a record file added beside the kept ones, which Pagefind would index as it is."""
     import jinja2
     from mkdocs.config import load_config
 
@@ -207,9 +209,15 @@ def test_a_cache_folder_a_pull_request_carries_is_never_used(small_list: Path, t
     assert "PWNED by the search bundle" in (doctored / "pagefind" / "pagefind.js").read_text(encoding="utf-8")
     assert "PWNED by a kept paper" in (doctored / "memorization" / "index.html").read_text(encoding="utf-8")
 
+    record = next((cache / "search" / "records" / "paper").glob("*.html"))  # a record file Pagefind would index as it is
+    planted = record.read_text(encoding="utf-8").replace(record.stem, "planted").replace('content="', 'content="PWNED by a planted record ', 1)
+    (record.parent / "planted.html").write_text(planted, encoding="utf-8")
+    (record.parent.parent / "elsewhere.html").write_text(planted, encoding="utf-8")
+
     site = build_as("maintainer", "maintainer-site")
     assert [p for p in site.rglob("*") if p.is_file() and b"PWNED" in p.read_bytes()] == []
     assert titles(site) == titles(tmp_path / "author-site")
+    assert not [record for record in indexed_records(str(site)) if "PWNED" in json.dumps(record)]
 
 
 def test_the_keys_are_the_same_in_every_process(small_list: Path) -> None:

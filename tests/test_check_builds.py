@@ -164,7 +164,7 @@ def test_what_check_accepts_renders_and_passes_the_scan(files: list[tuple[str, d
         if not accepted:
             return
         catalog, _ = load_catalog(entries, site_names())
-        _, generated = generate(catalog, related=0)
+        _, generated, _ = generate(catalog, related=0)
     converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=CONFIGS)
     for name, text in generated.items():
         if name.endswith(".md"):

@@ -145,7 +145,7 @@ def test_pages_command_writes_what_the_plugin_serves(small_list: Path, tmp_path:
     out = tmp_path / "pages"
     assert main(["pages", "--entries", str(small_list), "--out", str(out), "--related", "0"]) == 0
     catalog, _ = load_catalog(str(small_list))
-    _, expected = generate(catalog, related=0)
+    _, expected, _ = generate(catalog, related=0)
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert written == sorted(expected)
     assert sorted({name.split("/")[0] for name in expected}) == [

@@ -163,7 +163,7 @@ def write_project(catalog: Catalog, out: str, config_file: str = "mkdocs.yml", *
     templates = templates or (path(options["templates"]) if options.get("templates") else None)
     cache = options.get("cache_dir", DEFAULT_CACHE)
     cache_dir = path(cache) if cache else None
-    site, files = generate(catalog, templates=templates, directory_urls=False, site_url=site_url or resolved(config.get("site_url")),
+    site, files, _ = generate(catalog, templates=templates, directory_urls=False, site_url=site_url or resolved(config.get("site_url")),
                            related=related if related is not None else int(options.get("related", DEFAULT_RELATED)), cache_dir=cache_dir)
     notes = []
     if options.get("contributing"):

@@ -12,6 +12,7 @@ from functools import cache
 
 from generator import cachefile
 from generator.errors import ListError, Problem, errors_in
+from generator.forked import Forked
 from generator.list import validate
 from generator.list.aliases import author_variant_warnings, keyword_variant_warnings
 from generator.list.catalog import Catalog, build_catalog
@@ -231,6 +232,7 @@ def read_list(entries_dir: str, reserved: Collection[str] = (), cache_dir: str |
     known = {s.slug for s in info.sections}
     entries = []
     checked = _checked if cache_dir is None else _on_disk(cache_dir)
+    _check_new_files([(path, folder) for path, folder in files if folder is None or folder in known], info, checked)
     for path, folder in files:
         if folder is not None and folder not in known:
             message = f"folder '{folder}' is not a section of {SECTIONS_FILE}; known: {', '.join(sorted(known))}"
@@ -251,6 +253,28 @@ def read_list(entries_dir: str, reserved: Collection[str] = (), cache_dir: str |
         checked.whole, checked.changed = (key, info, whole), True
     checked.save([path for path, _ in files])
     return info, entries, problems + whole
+
+
+FORK_FILES = 200  # files never checked before, from which half are checked on the second core
+
+
+def _check_new_files(files: list[tuple[str, str | None]], info: ListInfo, checked: Checked) -> None:
+    """Check the files `checked` has no result for yet, half of them in a forked child (generator.forked)
+    when there are many (a first build): each check is independent, and the results are all kept."""
+    new = [(path, folder) for path, folder in files if path not in checked.results]
+    if len(new) < FORK_FILES:
+        return
+    theirs = new[len(new) // 2:]
+
+    def check_theirs() -> dict[str, tuple[str, list[Problem], Entry | None]]:
+        for path, folder in theirs:
+            _check(path, folder, info, checked)
+        return {path: checked.results[path] for path, _ in theirs}
+
+    with Forked(check_theirs) as other:
+        for path, folder in new[:len(new) // 2]:
+            _check(path, folder, info, checked)
+        checked.results.update(other.result())
 
 
 def _whole_key(entries_dir: str, info: ListInfo, file_keys: list[str]) -> str:

@@ -12,6 +12,7 @@ from importlib import metadata
 import jinja2
 
 from generator import cachefile
+from generator.forked import Forked
 from generator.list.catalog import Catalog
 from generator.site.cards import cards
 from generator.site.datafiles import data_files
@@ -37,26 +38,40 @@ def _template_error(exc: jinja2.TemplateError) -> RenderError:
 def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: bool = True,
              site_url: str | None = None, related: int = 5, cache_dir: str | None = None,
              slots: Slots | None = None, store: Store | None = None, split_kb: int = SPLIT_KB,
-             index_split_kb: int = INDEX_SPLIT_KB) -> tuple[Site, dict[str, str]]:
-    """File name (relative to the docs folder) -> content, for every generated page and file; and the
-    Site they were made from (its indexes also give the search records). With `slots`, the pages
+             index_split_kb: int = INDEX_SPLIT_KB, records: bool = False) -> tuple[Site, dict[str, str], dict[str, str]]:
+    """File name (relative to the docs folder) -> content, for every generated page and file; the
+    Site they were made from; and with `records`, the search records of the generated pages. With `slots`, the pages
     hold placeholders for their HTML, which `slots.fill` puts back into the converted page. With
     `store`, papers rendered by an earlier build from the same inputs are reused (never with a
     maintainer's own `templates`, whose inputs the store cannot know). A section whose papers
     would pass `split_kb` KB gets an index and a page per year (or range of years, or part of a year); an index
-    (key words, authors, years) whose listing would pass `index_split_kb` KB, a page per run of letters or years."""
+    (key words, authors, years) whose listing would pass `index_split_kb` KB, a page per run of letters or years.
+
+    The data files, the cards and the records are made on the second core while this process renders
+    the pages (generator.forked)."""
     neighbours = {}
     if related:
         from generator.site.related import related_papers  # numpy and scipy load only when related papers are on
 
         neighbours = related_papers(catalog, related, cache_dir)
     site = Site(catalog, directory_urls, related=neighbours, store=None if templates else store, split_kb=split_kb, index_split_kb=index_split_kb)
-    try:
-        pages = render_site(site, templates, slots)
-    except jinja2.TemplateError as exc:
-        raise _template_error(exc) from None
-    return site, {**pages, **data_files(catalog, site_url or DEFAULT_SITE_URL, FEED_ITEMS, directory_urls, site.place),
-                  **cards(site, site_url or DEFAULT_SITE_URL)}
+    url = site_url or DEFAULT_SITE_URL
+
+    def others() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        mark = len(site.store.used) if site.store else 0
+        made = {**data_files(catalog, url, FEED_ITEMS, directory_urls, site.place), **cards(site, url)}
+        found = search_records(site, directory_urls) if records else {}
+        return made, found, site.store.looked_up_since(mark) if site.store else {}
+
+    with Forked(others) as other:
+        try:
+            pages = render_site(site, templates, slots)
+        except jinja2.TemplateError as exc:
+            raise _template_error(exc) from None
+        made, found, looked_up = other.result()
+    if site.store:
+        site.store.absorb(looked_up)
+    return site, {**pages, **made}, found
 
 
 BUILD_FILE = "build.sealed"  # the last build's output, in the cache folder (generator.cachefile)
@@ -103,13 +118,14 @@ def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache
     last one when it stops, `keep_build`). Never with a maintainer's own `templates`, whose inputs the key cannot know."""
     def made() -> Build:
         slots = Slots()
-        site, files = generate(catalog, templates=templates, directory_urls=directory_urls, site_url=site_url, related=related,
-                               cache_dir=cache_dir, slots=slots, store=store, split_kb=split_kb, index_split_kb=index_split_kb)
+        site, files, found = generate(catalog, templates=templates, directory_urls=directory_urls, site_url=site_url, related=related,
+                                      cache_dir=cache_dir, slots=slots, store=store, split_kb=split_kb, index_split_kb=index_split_kb,
+                                      records=records)
         output: dict[str, str | bytes] = {}
         for name in list(files):  # each text is freed as soon as its bytes are made
             text = files.pop(name)
             output[name] = text if name.endswith(".md") else text.encode("utf-8", "surrogatepass")
-        return Build(output, site_navigation(site), search_records(site, directory_urls) if records else {}, slots)
+        return Build(output, site_navigation(site), found, slots)
 
     if templates:
         return "", made()

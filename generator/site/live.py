@@ -14,6 +14,7 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 
@@ -24,14 +25,28 @@ log = logging.getLogger("mkdocs.plugins.generator.site.live")
 
 # Pagefind's thread pools (rayon, tokio) keep to one core in the preview, whatever the machine's count
 _ONE_CORE = {**os.environ, "RAYON_NUM_THREADS": "1", "TOKIO_WORKER_THREADS": "1"}
+# ... and every thread of it runs only when the preview's own work leaves a core idle (SCHED_IDLE, Linux),
+# at nice 10 elsewhere. A lower nice alone is not enough: Pagefind reads files in a pool of up to hundreds
+# of threads, and the scheduler shares a core by thread, so together they outweighed the rebuild after
+# the next save. Set in the process before it runs Pagefind (a small Python that then execs it), so
+# that every thread inherits it; not by a `preexec_fn`: the preview has threads (the server's, the
+# file watcher's), and Python code between fork and exec can deadlock on a lock one of them held.
+_IDLE = """import os, sys
+try:
+    os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+except (AttributeError, OSError):
+    pass
+try:
+    os.nice(10)
+except (AttributeError, OSError):
+    pass
+os.execv(sys.argv[1], sys.argv[1:])
+"""
 
 
-def _background(pid: int) -> None:
-    """Pagefind runs at a lower priority than the preview: a rebuild after the next save gets the CPU first.
-    Set from here once it runs, not by a `preexec_fn` in the child: the preview has threads (the server's,
-    the file watcher's), and Python code between fork and exec can deadlock on a lock one of them held."""
-    with contextlib.suppress(AttributeError, OSError):  # no setpriority (Windows), or the process already ended
-        os.setpriority(os.PRIO_PROCESS, pid, 10)
+def _background(command: list[str]) -> list[str]:
+    """`command`, run at the lowest priority the system has (where a process can exec another: not on Windows)."""
+    return [sys.executable, "-S", "-c", _IDLE, *command] if os.name == "posix" else command
 
 
 class LiveSearch:
@@ -76,8 +91,8 @@ class LiveSearch:
         command = [pagefind_binary(), "--site", self.records_dir, "--output-path", output,
                    "--root-selector", ROOT, "--force-language", "en", "--quiet"]
         with self._lock:
-            self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=_ONE_CORE)
-            _background(self._process.pid)
+            self._process = subprocess.Popen(_background(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                             stdin=subprocess.DEVNULL, env=_ONE_CORE)
             self._done = threading.Event()
             threading.Thread(target=self._wait, args=(self._process, output, self._done), daemon=True).start()
 

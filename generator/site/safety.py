@@ -58,10 +58,14 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 def sanitize(page_html: str) -> str:
     """Our page's HTML with everything outside the allowlist removed."""
-    return str(nh3.clean(
-        page_html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None,
-        strip_comments=True, filter_style_properties={"text-align"},
-    ))
+    return str(_cleaner().clean(page_html))
+
+
+@cache
+def _cleaner() -> nh3.Cleaner:
+    """nh3's sanitizer, set up once (nh3.clean sets one up at every call: 0.1 ms, 1,100 times a build)."""
+    return nh3.Cleaner(tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True,
+                       filter_style_properties={"text-align"})
 
 
 _CONTENT_START, _CONTENT_END = b'<article class="md-content__inner md-typeset">', b"</article>"

@@ -396,10 +396,10 @@ def _write_records(folder: str, records: dict[str, str], manifest: str | None) -
         with contextlib.suppress(OSError):
             os.remove(manifest)  # gone until the folder matches the new one: an interrupted build leaves none
     before: dict[str, Any] = loaded if isinstance(loaded, dict) and os.path.isdir(folder) else {}
-    for name in before:
-        if name not in records:
+    for path in _files_in(folder):  # Pagefind indexes every file there: one no record made (a crafted file, or one left by
+        if os.path.relpath(path, folder).replace(os.sep, "/") not in records:  # an interrupted build) would be in the index
             with contextlib.suppress(FileNotFoundError):
-                os.remove(os.path.join(folder, name))
+                os.remove(path)
     after: dict[str, list[object]] = {}
     for name, text in records.items():
         path = os.path.join(folder, name)
@@ -414,6 +414,10 @@ def _write_records(folder: str, records: dict[str, str], manifest: str | None) -
     if manifest is not None:
         cachefile.dump_json(manifest, after)
     return hashlib.sha256(json.dumps([ROOT, pagefind_binary(), sorted(hashes.items())]).encode("utf-8")).hexdigest()
+
+
+def _files_in(folder: str) -> list[str]:
+    return [os.path.join(parent, name) for parent, _, names in os.walk(folder) for name in names]
 
 
 def _stamp(path: str) -> list[object]:

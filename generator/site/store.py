@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import os
 import types
 import typing
@@ -114,6 +115,20 @@ class Store:
                 self.hits += 1
             self.used[key] = value
         return value
+
+    def looked_up_since(self, mark: int) -> dict[str, str]:
+        """What this build looked up after its first `mark` lookups (for `absorb` in another process)."""
+        return dict(itertools.islice(self.used.items(), mark, None))
+
+    def absorb(self, looked_up: dict[str, str]) -> None:
+        """Lookups another process made from a copy of this store (generator.forked), as if made here."""
+        for key, value in looked_up.items():
+            if key not in self.used:
+                self.used[key] = value
+                if key in self.kept:
+                    self.hits += 1
+                else:
+                    self.misses += 1
 
     @property
     def kept(self) -> dict[str, str]:

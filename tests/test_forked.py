@@ -1,0 +1,152 @@
+"""generator.forked: work on the second core, and the build's output the same with it as without it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.utils import CountHandler
+
+from generator import forked
+from generator.forked import Forked
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children are forked on Linux only")
+ALONE = "READING_LIST_FORKED_TESTS_ALONE"  # set in the pytest of their own that these tests run in
+
+
+def test_these_tests_in_a_process_without_threads(tmp_path: Path) -> None:
+    """A process with threads makes no child (generator.forked.available), and the suite's process has the
+    browser tests' threads: the checks below run as tests in a pytest of their own (see the end of the file)."""
+    if os.environ.get(ALONE):
+        assert threading.active_count() == 1
+        return
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--basetemp", str(tmp_path), __file__],
+                            cwd=ROOT, env={**os.environ, ALONE: "1"}, capture_output=True, text=True, timeout=600)
+    checks = sum(1 for name in globals() if name.startswith("check_"))
+    assert result.returncode == 0 and f"{checks + 1} passed" in result.stdout, result.stdout[-5000:]
+
+
+def check_the_work_runs_in_a_child_and_its_result_comes_back() -> None:
+    assert forked.available()
+    big = "x" * (3 << 20)  # more than a pipe holds: the parent reads while the child writes
+    other = Forked(lambda: (os.getpid(), big + "y"))
+    pid, text = other.result()
+    assert pid != os.getpid() and text == big + "y"
+
+
+def check_what_the_child_logs_the_parent_logs_and_strict_mode_counts(caplog: pytest.LogCaptureFixture) -> None:
+    counter = CountHandler()
+    counter.setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").addHandler(counter)
+    try:
+        log = get_plugin_logger("generator.site.datafiles")
+
+        def work() -> int:
+            log.warning("entries/a.yaml:3: title: %s is left out", "U+FFFE")
+            log.info("only said")
+            return os.getpid()
+
+        with caplog.at_level(logging.INFO):
+            assert Forked(work).result() != os.getpid()
+        assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+            ("WARNING", "generator: entries/a.yaml:3: title: U+FFFE is left out"), ("INFO", "generator: only said")]
+        assert counter.get_counts() == [("WARNING", 1)]
+    finally:
+        logging.getLogger("mkdocs").removeHandler(counter)
+
+
+def check_a_child_that_fails_leaves_the_work_to_the_parent() -> None:
+    parent = os.getpid()
+
+    def fails_in_a_child() -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("only in the child")
+        return 7
+
+    assert Forked(fails_in_a_child).result() == 7
+    assert Forked(lambda: os._exit(3) if os.getpid() != parent else 8).result() == 8  # it dies
+    assert Forked(lambda: (lambda: None) if os.getpid() != parent else 9).result() == 9  # what it sends does not pickle
+
+    def always_fails() -> None:
+        raise ValueError("entries/a.yaml:1: the message a build without a child gives")
+
+    with pytest.raises(ValueError, match="the message a build without a child gives"):
+        Forked(always_fails).result()
+
+
+def check_no_child_in_a_process_with_threads_or_when_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not forked.available()
+        assert Forked(os.getpid).result() == os.getpid()
+    finally:
+        stop.set()
+        thread.join()
+    monkeypatch.setattr(forked, "enabled", False)
+    assert Forked(os.getpid).result() == os.getpid()
+
+
+def check_a_parent_that_fails_stops_its_child() -> None:
+    with pytest.raises(KeyError), Forked(lambda: time.sleep(60)) as other:
+        pid = other._pid
+        assert pid is not None
+        raise KeyError("the parent's own error")
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # killed and reaped: no zombie left
+
+
+def check_reading_and_generating_the_list_give_the_same_with_a_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of the list with one broken file: the same entries, problems, pages, files, records and kept
+    results, whether half the files are checked and the data files, cards and records made in a child or not."""
+    from generator.list import source
+    from generator.list.source import load_catalog, read_list
+    from generator.site.generate import generate
+    from generator.site.render import Slots
+    from generator.site.store import Store
+
+    entries = tmp_path / "entries"
+    shutil.copytree(ROOT / "entries", entries)
+    broken = sorted(entries.glob("*/*.yaml"))[0]
+    broken.write_text(broken.read_text(encoding="utf-8").replace("title:", "title: [", 1), encoding="utf-8")
+    real_fork, real_load = os.fork, source.load_bytes
+
+    def run(fork: bool) -> tuple[tuple[object, ...], int]:
+        """What reading and generating give, and how many files this process parsed."""
+        monkeypatch.setattr(forked, "enabled", fork)
+        source._checked.results.clear()  # every file new: the first build's case
+        source._parsed.clear()
+        spawned, parsed = [], []  # forks, and files parsed in this process (a child's count stays in the child)
+        monkeypatch.setattr(os, "fork", lambda: spawned.append(1) or real_fork())
+        monkeypatch.setattr(source, "load_bytes", lambda *a: parsed.append(1) or real_load(*a))
+        info, listed, problems = read_list(str(entries))
+        shutil.move(str(broken), tmp_path / "broken.yaml")
+        catalog, _ = load_catalog(str(entries))
+        shutil.move(str(tmp_path / "broken.yaml"), str(broken))
+        store, slots = Store(None), Slots()
+        _, files, records = generate(catalog, slots=slots, store=store, related=5, records=True)
+        monkeypatch.setattr(os, "fork", real_fork)
+        assert len(spawned) == (2 if fork else 0)  # the first read of the list (the second has every file checked), the generation
+        pages = {name: slots.inline(text) for name, text in files.items() if name.endswith(".md")}  # placeholders differ: their HTML
+        return (info, listed, [str(p) for p in problems], pages, files.keys(), records, store.used, store.misses), len(parsed)
+
+    with_child, parsed_with_child = run(True)
+    without, parsed_without = run(False)
+    assert with_child == without
+    assert any(str(broken.relative_to(tmp_path)) in p for p in without[2])  # type: ignore[attr-defined]
+    files = len(without[1]) + 1  # type: ignore[arg-type]  # the broken file too
+    assert parsed_without - parsed_with_child == files - files // 2  # the child's half is parsed once, in the child
+
+
+if os.environ.get(ALONE):  # the pytest of their own collects the checks as tests
+    globals().update({f"test_{name.removeprefix('check_')}": check for name, check in list(globals().items()) if name.startswith("check_")})
