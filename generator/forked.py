@@ -37,13 +37,14 @@ def available() -> bool:
 
 
 class Forked(Generic[T]):
-    """`work()`, run in a forked child when one can be made, else in the parent when its result is asked for."""
+    """`work()`, run in a forked child when one can be made (and `worth` it: forking a big process and taking
+    back the result costs tenths of a second), else in the parent when its result is asked for."""
 
-    def __init__(self, work: Callable[[], T]) -> None:
+    def __init__(self, work: Callable[[], T], worth: bool = True) -> None:
         self._work = work
         self._pid: int | None = None
         self._read: int | None = None
-        if available():
+        if worth and available():
             self._start()
 
     def _start(self) -> None:

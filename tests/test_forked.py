@@ -148,5 +148,23 @@ def check_reading_and_generating_the_list_give_the_same_with_a_child(tmp_path: P
     assert parsed_without - parsed_with_child == files - files // 2  # the child's half is parsed once, in the child
 
 
+def check_a_build_that_finds_results_kept_makes_no_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a save, most of the work is kept (the store): forking a big process would cost more than it saves."""
+    from generator.list.source import load_catalog
+    from generator.site.generate import generate
+    from generator.site.render import Slots
+    from generator.site.store import Store
+
+    catalog, _ = load_catalog(str(ROOT / "entries"))
+    spawned = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: spawned.append(1) or real_fork())
+    store = Store(None)
+    generate(catalog, slots=Slots(), store=store, related=5)
+    store.finish()  # what this build made is kept for the next
+    assert len(spawned) == 1
+    generate(catalog, slots=Slots(), store=store, related=5)
+    assert len(spawned) == 1 and store.misses == 0
+
 if os.environ.get(ALONE):  # the pytest of their own collects the checks as tests
     globals().update({f"test_{name.removeprefix('check_')}": check for name, check in list(globals().items()) if name.startswith("check_")})

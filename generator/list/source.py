@@ -262,7 +262,7 @@ def _check_new_files(files: list[tuple[str, str | None]], info: ListInfo, checke
     """Check the files `checked` has no result for yet, half of them in a forked child (generator.forked)
     when there are many (a first build): each check is independent, and the results are all kept."""
     new = [(path, folder) for path, folder in files if path not in checked.results]
-    if len(new) < FORK_FILES:
+    if len(new) < FORK_FILES:  # not worth a child: the loop in read_list checks them
         return
     theirs = new[len(new) // 2:]
 

@@ -21,6 +21,7 @@ from generator.site.render import FEED_ITEMS, INDEX_SPLIT_KB, SPLIT_KB, Site, Sl
 from generator.site.store import Store, code_version, key_of
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
+FORK_ENTRIES = 200  # from this many papers, a first build makes its data files and cards in a forked child
 
 
 class RenderError(ValueError):
@@ -47,8 +48,8 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
     would pass `split_kb` KB gets an index and a page per year (or range of years, or part of a year); an index
     (key words, authors, years) whose listing would pass `index_split_kb` KB, a page per run of letters or years.
 
-    The data files, the cards and the records are made on the second core while this process renders
-    the pages (generator.forked)."""
+    In a first build, the data files, the cards and the records are made on the second core while this
+    process renders the pages (generator.forked)."""
     neighbours = {}
     if related:
         from generator.site.related import related_papers  # numpy and scipy load only when related papers are on
@@ -63,7 +64,9 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
         found = search_records(site, directory_urls) if records else {}
         return made, found, site.store.looked_up_since(mark) if site.store else {}
 
-    with Forked(others) as other:
+    # Worth a child in a first build of a list of some size; a later one finds most of it kept (the store)
+    first = site.store is None or not site.store.kept
+    with Forked(others, worth=first and len(catalog.entries) >= FORK_ENTRIES) as other:
         try:
             pages = render_site(site, templates, slots)
         except jinja2.TemplateError as exc:
