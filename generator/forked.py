@@ -42,20 +42,29 @@ class Forked(Generic[T]):
 
     def __init__(self, work: Callable[[], T], worth: bool = True) -> None:
         self._work = work
+        self._parent = os.getpid()
         self._pid: int | None = None
         self._read: int | None = None
         if worth and available():
             self._start()
 
     def _start(self) -> None:
-        read, write = os.pipe()
         for stream in (sys.stdout, sys.stderr):
             stream.flush()  # a child's exit would write the parent's buffered output a second time
+        read = write = -1
         gc.freeze()  # the collector leaves the objects both share alone: neither process copies their pages to touch them
-        pid = os.fork()
-        if pid:
-            gc.unfreeze()
-        else:  # the child: it never returns from here
+        try:
+            read, write = os.pipe()
+            pid = os.fork()
+        except OSError:  # no more processes or files for this user: the parent does the work
+            for end in (read, write):
+                if end >= 0:
+                    os.close(end)
+            return
+        finally:
+            if os.getpid() == self._parent:
+                gc.unfreeze()
+        if pid == 0:  # the child: it never returns from here
             code = 1
             try:
                 os.close(read)

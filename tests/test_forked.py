@@ -83,6 +83,16 @@ def check_a_child_that_fails_leaves_the_work_to_the_parent() -> None:
         Forked(always_fails).result()
 
 
+def check_no_child_when_the_system_has_no_more_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    opened = len(os.listdir("/proc/self/fd"))
+    assert Forked(os.getpid).result() == os.getpid()
+    assert len(os.listdir("/proc/self/fd")) == opened  # the pipe was closed
+
+
 def check_no_child_in_a_process_with_threads_or_when_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)

@@ -50,12 +50,7 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
 
     In a first build, the data files, the cards and the records are made on the second core while this
     process renders the pages (generator.forked)."""
-    neighbours = {}
-    if related:
-        from generator.site.related import related_papers  # numpy and scipy load only when related papers are on
-
-        neighbours = related_papers(catalog, related, cache_dir)
-    site = Site(catalog, directory_urls, related=neighbours, store=None if templates else store, split_kb=split_kb, index_split_kb=index_split_kb)
+    site = Site(catalog, directory_urls, related={}, store=None if templates else store, split_kb=split_kb, index_split_kb=index_split_kb)
     url = site_url or DEFAULT_SITE_URL
 
     def others() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
@@ -67,6 +62,10 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
     # Worth a child in a first build of a list of some size; a later one finds most of it kept (the store)
     first = site.store is None or not site.store.kept
     with Forked(others, worth=first and len(catalog.entries) >= FORK_ENTRIES) as other:
+        if related:  # only the pages show related papers: a child started before they are known makes the rest
+            from generator.site.related import related_papers  # numpy and scipy load only when related papers are on
+
+            site.related = related_papers(catalog, related, cache_dir)
         try:
             pages = render_site(site, templates, slots)
         except jinja2.TemplateError as exc:
