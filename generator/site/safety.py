@@ -251,10 +251,13 @@ def scan_page(path: str, page: str | bytes, seen: dict[str, list[str]] | None = 
 
 
 def _scan_part(content: bytes) -> list[str]:
-    if not _suspect(content):
-        return []
+    return _found(content.decode("utf-8", "replace")) if _suspect(content) else []
+
+
+def _found(content: str) -> list[str]:
+    """What the parser flags in `content`, read as a browser reads it (_COMMENT_QUIRKS)."""
     parser = _Markup()
-    parser.feed(_COMMENT_QUIRKS.sub(lambda match: _COMMENT_AS_READ[match[0]], content.decode("utf-8", "replace")))
+    parser.feed(_COMMENT_QUIRKS.sub(lambda match: _COMMENT_AS_READ[match[0]], content))
     parser.close()
     return list(dict.fromkeys(parser.found))
 
