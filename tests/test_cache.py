@@ -141,6 +141,52 @@ def test_the_search_index_is_kept_while_its_records_stay_the_same(small_list: Pa
     assert not (cache / "search" / "records" / "paper" / "zhang2017understanding.html").exists()
 
 
+def test_records_in_parts_are_kept_by_part_and_folders_of_no_part_go(small_list: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list past `search.PART_RECORDS` records is indexed in parts (a Pagefind run each, records-1/, ...):
+    the same records in the index, the bundle kept while they stay the same, and a records folder of no
+    part of this build (a larger list's, or a pull request's) neither indexed nor left."""
+    from generator.site import search
+
+    cache = tmp_path / "cache"
+    config_file = config(tmp_path, cache)
+    assert build(small_list, tmp_path / "whole", config_file) == 0
+    monkeypatch.setattr(search, "PART_RECORDS", 4)
+    assert build(small_list, tmp_path / "parts", config_file) == 0
+    count = -(-len(indexed_records(str(tmp_path / "parts"))) // 4)
+    assert count > 2 and sorted(titles(tmp_path / "parts")) == sorted(titles(tmp_path / "whole"))
+    assert sorted(p.name for p in (cache / "search").glob("records*") if p.is_dir()) == sorted(
+        ["records", *(f"records-{k}" for k in range(1, count))])
+
+    planted = cache / "search" / f"records-{count}" / "paper" / "planted.html"
+    planted.parent.mkdir(parents=True)
+    planted.write_text(next((cache / "search" / "records-1").rglob("*.html")).read_text(encoding="utf-8")
+                       .replace('content="', 'content="PWNED by a planted part ', 1), encoding="utf-8")
+    runs: list[object] = []
+    monkeypatch.setattr(search, "start_indexing", lambda *args, **kwargs: runs.append(args))
+    assert build(small_list, tmp_path / "again", config_file) == 0
+    assert runs == [] and bundle_names(tmp_path / "again") == bundle_names(tmp_path / "parts")
+    assert not planted.parent.parent.exists()
+    assert not [record for record in indexed_records(str(tmp_path / "again")) if "PWNED" in json.dumps(record)]
+
+    monkeypatch.undo()  # one part again: the others' records go, with their manifests
+    assert build(small_list, tmp_path / "one", config_file) == 0
+    assert sorted(titles(tmp_path / "one")) == sorted(titles(tmp_path / "whole"))
+    assert sorted(p.name for p in (cache / "search").iterdir() if p.name.startswith("records")) == ["records", "records.sealed"]
+
+
+def test_record_parts() -> None:
+    from generator.site.search import record_parts
+
+    records = {f"paper/p{i}.html": f"<p>{i}</p>" for i in range(1000)}
+    parts = record_parts(records, 300)
+    assert len(parts) == 4 and {name: text for part in parts for name, text in part.items()} == records
+    assert sum(map(len, parts)) == len(records) and min(map(len, parts)) > 150
+    assert record_parts(records, 1000) == [records] and record_parts({}, 10) == [{}]
+    # a record's part follows from its name: one more record moves no other
+    more = record_parts({**records, "paper/new.html": "<p>new</p>"}, 300)
+    assert [{n: t for n, t in part.items() if n != "paper/new.html"} for part in more] == parts
+
+
 @pytest.mark.parametrize("damage", ["manifest", "records", "bundle"])
 def test_a_damaged_search_cache_only_costs_time(small_list: Path, tmp_path: Path, damage: str) -> None:
     cache = tmp_path / "cache"

@@ -5,6 +5,7 @@ up to date after each save without a rebuild waiting for it; the files it links 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import stat
 import threading
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from watchdog.observers.polling import PollingObserver
 
-from generator.site import live
+from generator.site import search as search_module
 from generator.site import watch as watch_module
 from generator.site.blobs import LinkedFiles
 from generator.site.live import LiveSearch
@@ -73,6 +74,27 @@ def test_the_preview_gets_the_index_of_its_records_and_the_next_one_after_a_save
     assert not os.path.exists(work)
 
 
+def test_the_preview_indexes_records_in_parts(search: LiveSearch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past `search.PART_RECORDS` records, a Pagefind run per part, one after another; a save rewrites only its record."""
+    monkeypatch.setattr(search_module, "PART_RECORDS", 2)
+    site = tmp_path / "site"
+    site.mkdir()
+    search.update(records(a="Alpha", b="Beta", c="Gamma", d="Delta", e="Epsilon"))
+    search.place(str(site))
+    assert search.wait(120)
+    assert titles(site) == ["Alpha", "Beta", "Delta", "Epsilon", "Gamma"]
+    assert json.loads((site / BUNDLE / "parts.json").read_text(encoding="utf-8")) == {"parts": ["part-1/", "part-2/"]}
+    written = {p: p.stat().st_mtime_ns for p in Path(search.work).glob("records*/**/*.html")}
+    assert len(written) == 5
+
+    search.hold()
+    search.update(records(a="Alpha", b="Beta", c="Gamma, again", d="Delta", e="Epsilon"))
+    search.place(str(site))
+    assert search.wait(120)
+    assert titles(site) == ["Alpha", "Beta", "Delta", "Epsilon", "Gamma, again"]
+    assert [p.parent.name for p, stamp in written.items() if p.stat().st_mtime_ns != stamp] == ["c"]
+
+
 def test_pagefind_runs_at_a_lower_priority_and_on_one_core(search: LiveSearch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What the indexer saw of its own priority, scheduling policy (field 41 of /proc/PID/stat; 5 is SCHED_IDLE) and
     thread count (a stand-in for Pagefind, which writes them where Pagefind writes its script): it runs with them
@@ -86,7 +108,7 @@ def test_pagefind_runs_at_a_lower_priority_and_on_one_core(search: LiveSearch, t
         encoding="utf-8",
     )
     stand_in.chmod(stand_in.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setattr(live, "pagefind_binary", lambda: str(stand_in))
+    monkeypatch.setattr(search_module, "pagefind_binary", lambda: str(stand_in))
     site = tmp_path / "site"
     site.mkdir()
     search.update(records(about="About"))
@@ -105,7 +127,7 @@ def test_a_failed_run_keeps_the_previous_index_and_says_why(search: LiveSearch, 
     broken = tmp_path / "broken"
     broken.write_text("#!/bin/sh\necho 'Error: no records' >&2\nexit 3\n", encoding="utf-8")
     broken.chmod(broken.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setattr(live, "pagefind_binary", lambda: str(broken))
+    monkeypatch.setattr(search_module, "pagefind_binary", lambda: str(broken))
     search.hold()
     search.update(records(about="About, again"))
     search.place(str(site))

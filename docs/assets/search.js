@@ -174,10 +174,16 @@ function setUp(root) {
 
   function load() {
     if (!engine) {
-      engine = import(new URL("pagefind.js", bundle).href).then(async (pagefind) => {
+      // A large list's index comes in parts (generator/site/search.py, record_parts): parts.json names the
+      // folders of the others, fetched beside the script; each is merged into the first and searched with it.
+      const parts = fetch(new URL("parts.json", bundle).href)
+        .then((response) => (response.ok ? response.json() : { parts: [] }))
+        .then((found) => (Array.isArray(found.parts) ? found.parts.filter((part) => /^part-[0-9]+\/$/.test(part)) : []), () => []);
+      engine = Promise.all([import(new URL("pagefind.js", bundle).href), parts]).then(async ([pagefind, others]) => {
         // the main thread: the worker would be one more file (40 KB) to fetch before the first result
         await pagefind.options({ noWorker: true, ranking: RANKING });
         await pagefind.init();
+        await Promise.all(others.map((part) => pagefind.mergeIndex(new URL(part, bundle).href, { ranking: RANKING })));
         return pagefind;
       });
       engine.catch(() => { engine = null; });

@@ -39,7 +39,7 @@ def _template_error(exc: jinja2.TemplateError) -> RenderError:
 def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: bool = True,
              site_url: str | None = None, related: int = 5, cache_dir: str | None = None,
              slots: Slots | None = None, store: Store | None = None, split_kb: int = SPLIT_KB,
-             index_split_kb: int = INDEX_SPLIT_KB, records: bool = False) -> tuple[Site, dict[str, str], dict[str, str]]:
+             index_split_kb: int = INDEX_SPLIT_KB, records: bool = False, session: bool = False) -> tuple[Site, dict[str, str], dict[str, str]]:
     """File name (relative to the docs folder) -> content, for every generated page and file; the
     Site they were made from; and with `records`, the search records of the generated pages. With `slots`, the pages
     hold placeholders for their HTML, which `slots.fill` puts back into the converted page. With
@@ -47,6 +47,7 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
     maintainer's own `templates`, whose inputs the store cannot know). A section whose papers
     would pass `split_kb` KB gets an index and a page per year (or range of years, or part of a year); an index
     (key words, authors, years) whose listing would pass `index_split_kb` KB, a page per run of letters or years.
+    In a `session` (`mkdocs serve`), what its next rebuild reuses is kept in memory.
 
     In a first build, the data files, the cards and the records are made on the second core while this
     process renders the pages (generator.forked)."""
@@ -65,7 +66,7 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
         if related:  # only the pages show related papers: a child started before they are known makes the rest
             from generator.site.related import related_papers  # numpy and scipy load only when related papers are on
 
-            site.related = related_papers(catalog, related, cache_dir)
+            site.related = related_papers(catalog, related, cache_dir, session)
         try:
             pages = render_site(site, templates, slots)
         except jinja2.TemplateError as exc:
@@ -122,7 +123,7 @@ def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache
         slots = Slots()
         site, files, found = generate(catalog, templates=templates, directory_urls=directory_urls, site_url=site_url, related=related,
                                       cache_dir=cache_dir, slots=slots, store=store, split_kb=split_kb, index_split_kb=index_split_kb,
-                                      records=records)
+                                      records=records, session=not persist)  # a session persists when it ends
         output: dict[str, str | bytes] = {}
         for name in list(files):  # each text is freed as soon as its bytes are made
             text = files.pop(name)

@@ -14,39 +14,30 @@ import logging
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 
-from generator.site.search import BUNDLE, ROOT, complete_bundle, link_tree, pagefind_binary, vocabulary
+from generator.site.search import (
+    BUNDLE,
+    bundle_complete,
+    complete_bundle,
+    index_commands,
+    link_tree,
+    record_parts,
+    records_folder,
+    start_indexing,
+    stop_indexing,
+    vocabulary,
+)
 
 log = logging.getLogger("mkdocs.plugins.generator.site.live")
 
 
-# Pagefind's thread pools (rayon, tokio) keep to one core in the preview, whatever the machine's count
+# Pagefind's thread pools (rayon, tokio) keep to one core in the preview, whatever the machine's count; and
+# every thread of it runs only when the preview's own work leaves a core idle (search.start_indexing with
+# `idle`). A lower nice alone was not enough: Pagefind reads files in a pool of up to hundreds of threads,
+# and the scheduler shares a core by thread, so together they outweighed the rebuild after the next save.
 _ONE_CORE = {**os.environ, "RAYON_NUM_THREADS": "1", "TOKIO_WORKER_THREADS": "1"}
-# ... and every thread of it runs only when the preview's own work leaves a core idle (SCHED_IDLE, Linux),
-# at nice 10 elsewhere. A lower nice alone is not enough: Pagefind reads files in a pool of up to hundreds
-# of threads, and the scheduler shares a core by thread, so together they outweighed the rebuild after
-# the next save. Set in the process before it runs Pagefind (a small Python that then execs it), so
-# that every thread inherits it; not by a `preexec_fn`: the preview has threads (the server's, the
-# file watcher's), and Python code between fork and exec can deadlock on a lock one of them held.
-_IDLE = """import os, sys
-try:
-    os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-except (AttributeError, OSError):
-    pass
-try:
-    os.nice(10)
-except (AttributeError, OSError):
-    pass
-os.execv(sys.argv[1], sys.argv[1:])
-"""
-
-
-def _background(command: list[str]) -> list[str]:
-    """`command`, run at the lowest priority the system has (where a process can exec another: not on Windows)."""
-    return [sys.executable, "-S", "-c", _IDLE, *command] if os.name == "posix" else command
 
 
 class LiveSearch:
@@ -54,8 +45,8 @@ class LiveSearch:
 
     def __init__(self, parent: str | None = None) -> None:
         self.work = tempfile.mkdtemp(prefix=".reading-list-live-search-", dir=parent)
-        self.records_dir = os.path.join(self.work, "records")
         self.records: dict[str, str] = {}
+        self.placed: dict[str, str] = {}  # each record by its file in `work` (its part's folder, `search.record_parts`)
         self.bundle: str | None = None  # the newest complete bundle
         self.site_dir: str | None = None  # the preview that gets each new bundle; None while a build runs
         self.runs = 0
@@ -71,50 +62,50 @@ class LiveSearch:
 
     def update(self, records: dict[str, str]) -> None:
         """Write the records that changed; when any did (or there is no bundle yet), index them again."""
-        changed = {name: text for name, text in records.items() if self.records.get(name) != text}
-        removed = [name for name in self.records if name not in records]
+        parts = record_parts(records)
+        placed = {os.path.join(records_folder(k), name): text for k, part in enumerate(parts) for name, text in part.items()}
+        changed = {path: text for path, text in placed.items() if self.placed.get(path) != text}
+        removed = [path for path in self.placed if path not in placed]
         if not changed and not removed and (self.bundle is not None or self._process is not None):
             return
         with self._lock:
-            self._stop()  # its bundle would be of older records, and it reads the folder we are about to change
-        for name in removed:
+            self._stop()  # its bundle would be of older records, and it reads the folders we are about to change
+        for path in removed:
             with contextlib.suppress(FileNotFoundError):
-                os.remove(os.path.join(self.records_dir, name))
-        for name, text in changed.items():
-            path = os.path.join(self.records_dir, name)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "w", encoding="utf-8") as handle:
+                os.remove(os.path.join(self.work, path))
+        for path, text in changed.items():
+            target = os.path.join(self.work, path)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as handle:
                 handle.write(text)
-        self.records = dict(records)
+        self.records, self.placed = dict(records), placed
         self.runs += 1
         output = os.path.join(self.work, f"bundle-{self.runs}")
-        command = [pagefind_binary(), "--site", self.records_dir, "--output-path", output,
-                   "--root-selector", ROOT, "--force-language", "en", "--quiet"]
+        commands = index_commands([os.path.join(self.work, records_folder(k)) for k in range(len(parts))], output)
         with self._lock:
-            self._process = subprocess.Popen(_background(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                             stdin=subprocess.DEVNULL, env=_ONE_CORE)
+            self._process = start_indexing(commands, idle=True, env=_ONE_CORE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             self._done = threading.Event()
-            threading.Thread(target=self._wait, args=(self._process, output, self._done), daemon=True).start()
+            threading.Thread(target=self._wait, args=(self._process, output, len(parts), self._done), daemon=True).start()
 
-    def _wait(self, process: subprocess.Popen[bytes], output: str, done: threading.Event) -> None:
+    def _wait(self, process: subprocess.Popen[bytes], output: str, parts: int, done: threading.Event) -> None:
         try:
-            self._finish(process, output)
+            self._finish(process, output, parts)
         finally:
             done.set()
 
-    def _finish(self, process: subprocess.Popen[bytes], output: str) -> None:
+    def _finish(self, process: subprocess.Popen[bytes], output: str, parts: int) -> None:
         _, errors = process.communicate()
         with self._lock:
             if process is not self._process:  # stopped: newer records are being indexed
                 shutil.rmtree(output, ignore_errors=True)
                 return
             self._process = None
-            if process.returncode != 0 or not os.path.isfile(os.path.join(output, "pagefind.js")):
+            if process.returncode != 0 or not bundle_complete(output, parts):
                 log.error("search index: pagefind failed (exit %s); the preview keeps its previous search:\n%s",
                           process.returncode, errors.decode("utf-8", "replace").strip()[-2000:])
                 shutil.rmtree(output, ignore_errors=True)
                 return
-            complete_bundle(output, vocabulary(self.records.values()))
+            complete_bundle(output, vocabulary(self.records.values()), parts)
             old, self.bundle = self.bundle, output
             if old:
                 shutil.rmtree(old, ignore_errors=True)
@@ -136,8 +127,7 @@ class LiveSearch:
 
     def _stop(self) -> None:
         if self._process is not None:
-            if self._process.poll() is None:
-                self._process.kill()
+            stop_indexing(self._process)
             self._process = None
 
     def close(self) -> None:

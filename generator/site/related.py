@@ -25,9 +25,10 @@ def paper_text(entry: Entry, title_weight: int = 2, keyword_weight: int = 2) -> 
     return " ".join([entry.title] * title_weight + [keywords] * keyword_weight + [entry.digest])
 
 
-def related_ids(catalog: Catalog, count: int, cache_dir: str | None = None) -> dict[str, list[str]]:
+def related_ids(catalog: Catalog, count: int, cache_dir: str | None = None, session: bool = False) -> dict[str, list[str]]:
     """Paper id -> ids of its most similar papers. Cached in memory (for `mkdocs serve`) and, when
-    `cache_dir` is given, on disk (for the next build), by a hash of every text that counts."""
+    `cache_dir` is given, on disk (for the next build), by a hash of every text that counts. In a
+    `session` the texts' terms are kept for the next rebuild too (TextIndex's `keep_terms`)."""
     texts = [paper_text(e) for e in catalog.entries]
     ids = [e.id for e in catalog.entries]
     key = hashlib.sha256("\x00".join([VERSION, str(count), *ids, *texts]).encode("utf-8")).hexdigest()
@@ -37,7 +38,7 @@ def related_ids(catalog: Catalog, count: int, cache_dir: str | None = None) -> d
     if found is None:
         from generator.text.similarity import TextIndex  # numpy and scipy load only when the result is not cached
 
-        neighbours = TextIndex(texts).neighbours(count) if len(texts) > 1 else [[] for _ in texts]
+        neighbours = TextIndex(texts, keep_terms=session).neighbours(count) if len(texts) > 1 else [[] for _ in texts]
         found = {ids[i]: [ids[j] for j, score in near if score >= MIN_SCORE] for i, near in enumerate(neighbours)}
         _write_cache(cache_dir, key, found)
     _cache.clear()
@@ -62,7 +63,8 @@ def _write_cache(cache_dir: str | None, key: str, related: dict[str, list[str]])
         cachefile.dump_json(_cache_file(cache_dir), {"key": key, "related": related})
 
 
-def related_papers(catalog: Catalog, count: int, cache_dir: str | None = None) -> dict[str, list[Entry]]:
-    """For every paper id, up to `count` most similar other papers, most similar first."""
+def related_papers(catalog: Catalog, count: int, cache_dir: str | None = None, session: bool = False) -> dict[str, list[Entry]]:
+    """For every paper id, up to `count` most similar other papers, most similar first (`related_ids`)."""
     by_id = {e.id: e for e in catalog.entries}
-    return {paper: [by_id[other] for other in others if other in by_id] for paper, others in related_ids(catalog, count, cache_dir).items()}
+    return {paper: [by_id[other] for other in others if other in by_id]
+            for paper, others in related_ids(catalog, count, cache_dir, session).items()}

@@ -29,7 +29,9 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import unicodedata
 from collections import Counter
@@ -54,6 +56,14 @@ VOCABULARY = "vocabulary.gz"  # beside Pagefind's files; read by docs/assets/sea
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js", "wasm.unknown.pagefind")
 FRAGMENT_MAGIC = b"pagefind_dcd"
+# Records per Pagefind run. Pagefind holds all it indexes in memory, about 70 KB a record (1.5.2: 850 MB for
+# the 11,276 records of 20 times the list), so a larger list is indexed in parts, one run after another, each
+# a bundle of its own inside the first one's folder (`part-1/`, ...); search.js merges them in the reader's
+# browser, which searches them all with the first bundle's WebAssembly (Pagefind's mergeIndex)
+PART_RECORDS = 2500
+PARTS_FILE = "parts.json"  # in the first bundle: the other parts' folders, for search.js
+# What a merged part is read for (the rest of its files are the first bundle's too, or unused)
+PART_FILES = ("pagefind-entry.json", ".pf_meta")
 _BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|t[dh]|tr|div|pre|blockquote|d[dt])>|<br\s*/?>", re.IGNORECASE)
 _WORDS = re.compile(r'data-dlp-words="([^"]*)"')
 # A key word the list files at least this many papers under has a first paper (its `origin`)
@@ -235,14 +245,108 @@ def vocabulary(records: Iterable[str]) -> list[str]:
     return sorted(counts, key=lambda w: (-counts[w], w))
 
 
-def complete_bundle(folder: str, words: list[str]) -> None:
-    """What a bundle Pagefind wrote gets before it is served: the files search.js never loads go, the
-    vocabulary (`words`, from `vocabulary`) comes, compressed as Pagefind's own files are."""
+def complete_bundle(folder: str, words: list[str], parts: int = 1) -> None:
+    """What a bundle Pagefind wrote (in `parts`, `record_parts`) gets before it is served: the files search.js
+    never loads go, the vocabulary (`words`, from `vocabulary`) comes, compressed as Pagefind's own files
+    are, and the list of the other parts' folders (`PARTS_FILE`)."""
     for name in UNUSED:
         with contextlib.suppress(FileNotFoundError):
             os.remove(os.path.join(folder, name))
+    for k in range(1, parts):
+        part = os.path.join(folder, part_folder(k))
+        for name in os.listdir(part):
+            if os.path.isfile(os.path.join(part, name)) and not name.endswith(PART_FILES):
+                os.remove(os.path.join(part, name))
     with open(os.path.join(folder, VOCABULARY), "wb") as f:
         f.write(gzip.compress("\n".join(words).encode("utf-8"), compresslevel=9, mtime=0))
+    with open(os.path.join(folder, PARTS_FILE), "w", encoding="utf-8") as f:
+        json.dump({"parts": [f"{part_folder(k)}/" for k in range(1, parts)]}, f)
+
+
+def part_folder(k: int) -> str:
+    """The folder of part `k` (from 1) of a bundle, in the first part's (`record_parts`)."""
+    return f"part-{k}"
+
+
+def record_parts(records: dict[str, str], size: int | None = None) -> list[dict[str, str]]:
+    """The records in as few parts of about `size` (`PART_RECORDS`) at most as hold them (one for a list
+    under that), each indexed by a Pagefind run of its own. A record's part follows from its name alone,
+    so that a save that changes a paper changes the records of one part."""
+    count = max(1, -(-len(records) // (size or PART_RECORDS)))
+    parts: list[dict[str, str]] = [{} for _ in range(count)]
+    for name, text in records.items():
+        parts[int.from_bytes(hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=4).digest(), "big") % count][name] = text
+    return parts
+
+
+def records_folder(k: int) -> str:
+    """Where part `k` of the records is written, in the indexer's folder: `records`, then `records-1`, ..."""
+    return "records" if k == 0 else f"records-{k}"
+
+
+def index_commands(folders: list[str], output: str) -> list[list[str]]:
+    """The Pagefind runs that index the records in `folders` (a part each, the first first) into one bundle at `output`."""
+    return [[pagefind_binary(), "--site", folder, "--output-path", os.path.join(output, part_folder(k)) if k else output,
+             "--root-selector", ROOT, "--force-language", "en", "--quiet"] for k, folder in enumerate(folders)]
+
+
+# Runs the commands (JSON in argv[2]) one after another, stopping at the first that fails, with its exit code;
+# with "idle" in argv[1], at the lowest priority the system has, which every command inherits: SCHED_IDLE
+# (Linux) and nice 10. Set here, in the process that then starts Pagefind, and not by a `preexec_fn`: a
+# preview has threads (the server's, the file watcher's), and Python code between fork and exec can
+# deadlock on a lock one of them held. It runs in a session of its own, so that `stop_indexing` stops its runs too.
+_RUN = """import json, os, subprocess, sys
+if sys.argv[1] == "idle":
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        pass
+    try:
+        os.nice(10)
+    except (AttributeError, OSError):
+        pass
+for command in json.loads(sys.argv[2]):
+    code = subprocess.call(command)
+    if code:
+        sys.exit(code)
+"""
+
+
+def start_indexing(commands: list[list[str]], *, idle: bool = False, env: dict[str, str] | None = None,
+                   stdout: Any = None, stderr: Any = None) -> subprocess.Popen[bytes]:
+    """The `index_commands`, run in turn in the background (`_RUN`). Raises OSError."""
+    return subprocess.Popen([sys.executable, "-S", "-c", _RUN, "idle" if idle else "", json.dumps(commands)], stdout=stdout,
+                            stderr=stderr, stdin=subprocess.DEVNULL, env=env, start_new_session=os.name == "posix")
+
+
+def bundle_complete(output: str, parts: int) -> bool:
+    """Whether the runs of `index_commands` wrote each part of the bundle at `output`."""
+    return os.path.isfile(os.path.join(output, "pagefind.js")) and all(
+        os.path.isfile(os.path.join(output, part_folder(k), "pagefind-entry.json")) for k in range(1, parts))
+
+
+def _remove_parts(work: str, parts: int) -> None:
+    """The records of parts past the `parts` of this build (a larger list's, or a pull request's), with their manifests."""
+    for name in os.listdir(work):
+        k = name.removeprefix("records-").removesuffix(".sealed")
+        if name.startswith("records-") and k.isdigit() and int(k) >= parts:
+            path = os.path.join(work, name)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.remove(path)
+
+
+def stop_indexing(process: subprocess.Popen[bytes]) -> None:
+    """Stop a `start_indexing` and the Pagefind it runs, and reap it."""
+    if process.poll() is None:
+        if os.name == "posix":
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    process.wait()
 
 
 def pagefind_binary() -> str:
@@ -268,6 +372,7 @@ class SearchIndexer:
         self.kept: str | None = None  # the bundle kept from an earlier build of the same records
         self.key = ""
         self.words: list[str] = []
+        self.parts = 1
         if cache_dir and _FolderLock.works():
             self.work = os.path.join(cache_dir, "search")
             self._lock = _FolderLock(self.work)
@@ -275,18 +380,20 @@ class SearchIndexer:
             self.work = tempfile.mkdtemp(prefix=".reading-list-search-", dir=work_parent)
         self.output = os.path.join(self.work, f"{BUNDLE}-{os.getpid()}")
         try:
-            site = os.path.join(self.work, "records")
-            key = _write_records(site, records, os.path.join(self.work, "records.sealed") if self._lock else None)
+            parts = record_parts(records)
+            self.parts = len(parts)
+            folders = [os.path.join(self.work, records_folder(k)) for k in range(self.parts)]
+            keys = [_write_records(folder, part, f"{folder}.sealed" if self._lock else None) for folder, part in zip(folders, parts, strict=True)]
+            _remove_parts(self.work, self.parts)
+            key = keys[0] if self.parts == 1 else hashlib.sha256(json.dumps(keys).encode("utf-8")).hexdigest()
             if self._lock and _kept_bundle(self.work) == key:
                 self.kept = os.path.join(self.work, BUNDLE)
                 return
             self.key = key
             self.words = vocabulary(records.values())
             shutil.rmtree(self.output, ignore_errors=True)
-            command = [pagefind_binary(), "--site", site, "--output-path", self.output,
-                       "--root-selector", ROOT, "--force-language", "en", "--quiet"]
             with open(os.path.join(self.work, "log"), "wb") as log:
-                self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                self._process = start_indexing(index_commands(folders, self.output), stdout=log, stderr=subprocess.STDOUT)
         except OSError as exc:
             self.discard()
             raise SearchIndexError(f"could not run pagefind: {exc}") from None
@@ -308,9 +415,9 @@ class SearchIndexer:
                 raise SearchIndexError("pagefind took more than 10 minutes") from None
             with open(os.path.join(self.work, "log"), encoding="utf-8", errors="replace") as f:
                 log = f.read()
-            if code != 0 or not os.path.isfile(os.path.join(self.output, "pagefind.js")):
+            if code != 0 or not bundle_complete(self.output, self.parts):
                 raise SearchIndexError(f"pagefind failed (exit {code}):\n{log.strip()[-2000:]}")
-            complete_bundle(self.output, self.words)
+            complete_bundle(self.output, self.words, self.parts)
             if self._lock:  # kept for the next build; the site gets links to the same files
                 kept = os.path.join(self.work, BUNDLE)
                 with contextlib.suppress(FileNotFoundError):
@@ -327,9 +434,8 @@ class SearchIndexer:
             self.discard()
 
     def discard(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
+        if self._process is not None:
+            stop_indexing(self._process)
         self._process = None
         if self._lock:
             shutil.rmtree(self.output, ignore_errors=True)
@@ -439,13 +545,17 @@ def link_tree(source: str, target: str) -> None:
 
 
 def indexed_records(site_dir: str) -> list[dict[str, object]]:
-    """What the built search index holds, one dict per record (url, content, meta): for checks and tests."""
-    folder = os.path.join(site_dir, BUNDLE, "fragment")
+    """What the built search index holds, one dict per record (url, content, meta), from every part: for checks and tests."""
+    bundle = os.path.join(site_dir, BUNDLE)
+    with open(os.path.join(bundle, PARTS_FILE), encoding="utf-8") as f:
+        folders = [bundle] + [os.path.join(bundle, part) for part in json.load(f)["parts"]]
     records = []
-    for name in sorted(os.listdir(folder)):
-        with open(os.path.join(folder, name), "rb") as f:
-            data = gzip.decompress(f.read())
-        if not data.startswith(FRAGMENT_MAGIC):
-            raise SearchIndexError(f"{name}: not a Pagefind fragment")
-        records.append(json.loads(data[len(FRAGMENT_MAGIC):]))
+    for folder in folders:
+        fragments = os.path.join(folder, "fragment")
+        for name in sorted(os.listdir(fragments)):
+            with open(os.path.join(fragments, name), "rb") as f:
+                data = gzip.decompress(f.read())
+            if not data.startswith(FRAGMENT_MAGIC):
+                raise SearchIndexError(f"{name}: not a Pagefind fragment")
+            records.append(json.loads(data[len(FRAGMENT_MAGIC):]))
     return records
