@@ -17,7 +17,7 @@ from watchdog.observers.polling import PollingObserver
 
 from generator.site import search as search_module
 from generator.site import watch as watch_module
-from generator.site.blobs import LinkedFiles
+from generator.site.blobs import Blobs, LinkedFiles
 from generator.site.live import LiveSearch
 from generator.site.search import BUNDLE, indexed_records, page_record
 from generator.site.watch import NativeWatch
@@ -138,11 +138,13 @@ def test_a_failed_run_keeps_the_previous_index_and_says_why(search: LiveSearch, 
 
 def test_a_session_writes_each_file_once_and_links_it_into_every_preview(tmp_path: Path) -> None:
     files = {"p/a.html": b"<p>A</p>", "p/b.html": b"<p>B</p>", "p/same-as-a.html": b"<p>A</p>"}
+    blobs = Blobs(None, str(tmp_path))
     linked = LinkedFiles(str(tmp_path))
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
-    digests = linked.place(files, str(first))
+    digests = {name: blobs.put(data) for name, data in files.items()}
     assert digests == {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    linked.place(digests, blobs, str(first))
     assert {name: (first / name).read_bytes() for name in files} == files
     assert sorted(os.listdir(linked.folder)) == sorted({digests["p/a.html"], digests["p/b.html"]})  # one copy of each content
     assert os.path.samefile(first / "p" / "a.html", first / "p" / "same-as-a.html")
@@ -152,7 +154,7 @@ def test_a_session_writes_each_file_once_and_links_it_into_every_preview(tmp_pat
     second.joinpath("p", "a.html").write_bytes(b"stale")
     kept = os.stat(Path(linked.folder) / digests["p/b.html"]).st_ino
     changed = {"p/a.html": b"<p>A, changed</p>", "p/b.html": b"<p>B</p>"}
-    assert linked.place(changed, str(second)) == {name: hashlib.sha256(data).hexdigest() for name, data in changed.items()}
+    linked.place({name: blobs.put(data) for name, data in changed.items()}, blobs, str(second))
     assert {p.relative_to(second).as_posix(): p.read_bytes() for p in second.rglob("*") if p.is_file()} == changed
     assert sorted(os.listdir(linked.folder)) == sorted(hashlib.sha256(data).hexdigest() for data in changed.values())
     assert os.stat(second / "p" / "b.html").st_ino == kept  # not written again
@@ -161,6 +163,32 @@ def test_a_session_writes_each_file_once_and_links_it_into_every_preview(tmp_pat
     folder = linked.folder
     linked.close()
     assert not os.path.exists(folder)
+    blobs.finish(set())  # a temporary folder goes with its build
+    assert not os.path.exists(blobs.folder)
+
+
+def test_files_kept_in_the_cache_folder_are_used_only_as_this_user_wrote_them(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    blobs = Blobs(str(cache))
+    card, old = blobs.put(b"<p>card</p>"), blobs.put(b"<p>a card no build uses now</p>")
+    written = os.stat(blobs.path(card)).st_mtime_ns
+    assert blobs.put(b"<p>card</p>") == card and os.stat(blobs.path(card)).st_mtime_ns == written  # written once
+    blobs.finish({card})
+    assert sorted(os.listdir(cache / "files")) == [card]  # what this build did not use goes
+
+    again = Blobs(str(cache))  # the next build: the manifest vouches for the file
+    assert again.has(card) and not again.has(old)
+    Path(again.path(card)).write_bytes(b"<script>planted</script>")  # changed in place: its stamp is not the manifest's
+    assert not again.has(card)
+    assert again.put(b"<p>card</p>") == card and Path(again.path(card)).read_bytes() == b"<p>card</p>"
+    again.finish({card})
+
+    planted = hashlib.sha256(b"<p>other</p>").hexdigest()  # a file a pull request put there, under the digest of what a build will make
+    Path(cache / "files" / planted).write_bytes(b"<script>planted</script>")
+    (cache / "files.sealed").write_text("{}", encoding="utf-8")  # and a manifest of its own, not sealed with this user's key
+    third = Blobs(str(cache))
+    assert not third.has(planted) and not third.has(card)
+    assert third.put(b"<p>other</p>") == planted and Path(third.path(planted)).read_bytes() == b"<p>other</p>"
 
 
 class _Server:

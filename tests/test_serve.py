@@ -19,6 +19,7 @@ import yaml
 from generator import cachefile
 from generator.errors import ListError
 from generator.list.source import load_catalog
+from generator.site.blobs import Blobs
 from generator.site.generate import BUILD_FILE, Build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,7 +110,8 @@ def test_serve_reloads_when_an_entry_changes_and_leaves_what_it_kept_for_the_nex
     assert isinstance(rendered, dict) and any("Makes Models Reload" in html for html in rendered.values())
     kept = cachefile.load(str(cache / BUILD_FILE))
     assert isinstance(kept, tuple) and isinstance(kept[1], Build)
-    assert b"Makes Models Reload" in kept[1].files["papers.json"]
+    blobs = Blobs(str(cache))  # the data files it names are there, vouched for by the manifest the session left
+    assert kept[1].usable(blobs) and b"Makes Models Reload" in blobs.read(kept[1].blobs["papers.json"])
 
 
 BANNER = '<div class="admonition failure" role="alert">'

@@ -1,20 +1,137 @@
-"""Files a `mkdocs serve` session writes once and links into every preview.
+"""Files of the site that a build makes and never needs to hold: the papers' cards and the data files.
 
-MkDocs empties the preview's folder before each rebuild, and writing the papers' cards again (a
-small file per paper) cost a rebuild a third of a second or more on this project's 2-core machine,
-more than anything else the plugin did after the pages. A session keeps each distinct file once,
-named by its SHA-256, in a folder of its own beside the preview (the same file system: MkDocs makes
-the preview's folder in the temp folder), and each rebuild hard-links them into place: a save that
-changes one paper writes one card. The site scan is told each file's digest, so it reads again only
-the files it has not seen (generator.site.safety.scan_site).
+`Blobs` keeps each distinct file once, named by the SHA-256 of its bytes, in a folder: in the cache
+folder (`files/`) for the next build, else in a temporary one. The process that makes a file writes it
+there and keeps only its digest: at 20 times the list the cards and data files are 93 MB, which the
+build held twice (the forked child's result, then the kept Build) before they went to disk. The site
+gets hard links to them (copies where the file system has none).
+
+The cache folder sits in the working tree, where a pull request can put files: a file there is used
+only while the sealed list of the files this user's builds wrote (`MANIFEST`, generator.cachefile)
+gives its size, time and inode; any other is written again before use. A file git checks out has the
+time of the checkout and a new inode, never the ones the seal vouches for.
+
+`LinkedFiles` is a `mkdocs serve` session's: MkDocs empties the preview's folder before each rebuild,
+and writing the papers' cards again (a small file per paper) cost a rebuild a third of a second or more
+on this project's 2-core machine, more than anything else the plugin did after the pages. A session
+keeps each distinct file once, named by its SHA-256, in a folder of its own beside the preview (the
+same file system: MkDocs makes the preview's folder in the temp folder), and each rebuild hard-links
+them into place: a save that changes one paper writes one card. The site scan is told each file's
+digest, so it reads again only the files it has not seen (generator.site.safety.scan_site).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import tempfile
+
+from generator import cachefile
+
+FOLDER = "files"  # in the cache folder
+MANIFEST = "files.sealed"  # beside it: each file's size, time (ns) and inode, as the build that wrote it left it
+
+
+def _stamp(path: str) -> list[int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def link_into(blob: str, target: str) -> None:
+    """`target` becomes a hard link to `blob` (a copy where the file system has none), replacing a file there."""
+    try:
+        os.link(blob, target)
+    except FileExistsError:  # a file of the site's own by that name: ours replaces it
+        os.remove(target)
+        os.link(blob, target)
+    except OSError:  # no hard links here (another file system): a copy
+        shutil.copyfile(blob, target)
+
+
+class Blobs:
+    """A build's files by digest: `put` writes one (once), `has` says whether one can be used as it is,
+    `place` links files into a site, `finish` ends the build. `named` is what this build made, by the
+    file's name in the site (its digest), for the plugin."""
+
+    def __init__(self, cache_dir: str | None, temp_parent: str | None = None) -> None:
+        self.kept = bool(cache_dir)
+        if cache_dir:
+            self.folder = os.path.join(cache_dir, FOLDER)
+            os.makedirs(self.folder, exist_ok=True)
+            self.manifest: str | None = os.path.join(cache_dir, MANIFEST)
+            loaded = cachefile.load_json(self.manifest)
+            self.stamps: dict[str, list[int]] = {k: v for k, v in loaded.items() if isinstance(v, list)} if isinstance(loaded, dict) else {}
+        else:
+            self.folder = tempfile.mkdtemp(prefix=".reading-list-files-", dir=temp_parent)
+            self.manifest, self.stamps = None, {}
+        self.named: dict[str, str] = {}
+
+    @staticmethod
+    def folder_of(cache_dir: str | None) -> str | None:
+        """The folder of the Blobs of `cache_dir` (None: a temporary one)."""
+        return os.path.join(cache_dir, FOLDER) if cache_dir else None
+
+    def path(self, digest: str) -> str:
+        return os.path.join(self.folder, digest)
+
+    def has(self, digest: str) -> bool:
+        """Whether the file is there as this user's builds wrote it."""
+        stamp = self.stamps.get(digest)
+        return stamp is not None and stamp == _stamp(self.path(digest))
+
+    def put(self, data: bytes) -> str:
+        """Keep `data` (written unless it is there already, vouched for); its digest."""
+        digest = hashlib.sha256(data).hexdigest()
+        if not self.has(digest):
+            path = self.path(digest)
+            temporary = f"{path}.{os.getpid()}"
+            with open(temporary, "wb") as handle:
+                handle.write(data)
+            os.replace(temporary, path)
+            self.stamps[digest] = _stamp(path) or []
+        return digest
+
+    def adopt(self, digests: dict[str, str]) -> None:
+        """Files another process of this build put (generator.forked), by name: as if put here."""
+        for digest in set(digests.values()):
+            if digest not in self.stamps:
+                self.stamps[digest] = _stamp(self.path(digest)) or []
+        self.named.update(digests)
+
+    def read(self, digest: str) -> bytes:
+        with open(self.path(digest), "rb") as handle:
+            return handle.read()
+
+    def place(self, files: dict[str, str], site_dir: str) -> None:
+        """Each file (its digest by its name relative to `site_dir`) into the site."""
+        for folder in {os.path.dirname(name) for name in files}:
+            os.makedirs(os.path.join(site_dir, folder), exist_ok=True)
+        for name, digest in files.items():
+            link_into(self.path(digest), os.path.join(site_dir, name))
+
+    def finish(self, used: set[str], prune: bool = True) -> None:
+        """The end of a build that used the files `used`: in the cache folder, with `prune`, the others go
+        (the folder never outgrows the list), and the manifest vouches for what stays; a temporary folder goes."""
+        if not self.kept:
+            self.close()
+            return
+        if prune:
+            for name in os.listdir(self.folder):
+                if name not in used:
+                    with contextlib.suppress(OSError):
+                        os.remove(os.path.join(self.folder, name))
+            self.stamps = {digest: stamp for digest, stamp in self.stamps.items() if digest in used}
+        if self.manifest:
+            cachefile.dump_json(self.manifest, self.stamps)
+
+    def close(self) -> None:
+        if not self.kept:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class LinkedFiles:
@@ -24,30 +141,19 @@ class LinkedFiles:
         self.folder = tempfile.mkdtemp(prefix=".reading-list-files-", dir=parent)
         self.kept: set[str] = set()  # digests of the files in the folder
 
-    def place(self, files: dict[str, bytes], site_dir: str) -> dict[str, str]:
-        """Each file (bytes by its name relative to `site_dir`) into the site, linked to the session's
-        copy; the session keeps only this build's. Returns each name's SHA-256 (hex)."""
-        digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
-        for digest, data in {digests[name]: data for name, data in files.items()}.items():
-            if digest not in self.kept:
-                with open(os.path.join(self.folder, digest), "wb") as handle:
-                    handle.write(data)
-                self.kept.add(digest)
+    def place(self, files: dict[str, str], source: Blobs, site_dir: str) -> None:
+        """Each file (its digest in `source` by its name relative to `site_dir`) into the site, linked to the
+        session's copy; the session keeps only this build's."""
+        for digest in set(files.values()) - self.kept:
+            shutil.copyfile(source.path(digest), os.path.join(self.folder, digest))
+            self.kept.add(digest)
         for folder in {os.path.dirname(name) for name in files}:
             os.makedirs(os.path.join(site_dir, folder), exist_ok=True)
-        for name, digest in digests.items():
-            target, blob = os.path.join(site_dir, name), os.path.join(self.folder, digest)
-            try:
-                os.link(blob, target)
-            except FileExistsError:  # a file of the site's own by that name: ours replaces it
-                os.remove(target)
-                os.link(blob, target)
-            except OSError:  # no hard links here (another file system): a copy
-                shutil.copyfile(blob, target)
-        for digest in self.kept - set(digests.values()):
+        for name, digest in files.items():
+            link_into(os.path.join(self.folder, digest), os.path.join(site_dir, name))
+        for digest in self.kept - set(files.values()):
             os.remove(os.path.join(self.folder, digest))
-        self.kept &= set(digests.values())
-        return digests
+        self.kept &= set(files.values())
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

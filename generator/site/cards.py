@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from generator.model import Entry
 from generator.site.bibtex import entry_type
+from generator.site.blobs import Blobs
 from generator.site.datafiles import digest_text
 from generator.site.render import Site, make_environment, relative_url
 from generator.site.safety import sanitize
@@ -101,9 +102,10 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def cards(site: Site, site_url: str) -> dict[str, str]:
-    """File name (relative to the site root) -> HTML, one card per paper. With `site.store`, a card
-    made by an earlier build from the same inputs is reused."""
+def cards(site: Site, site_url: str, blobs: Blobs | None = None) -> dict[str, str]:
+    """File name (relative to the site root) -> HTML, one card per paper; with `blobs`, its digest there
+    (the card written to it). With `site.store`, a card made by an earlier build from the same inputs is
+    reused (its digest, while `blobs` has the file)."""
     base = site_url if site_url.endswith("/") else site_url + "/"
     catalog, urls = site.catalog, site.directory_urls
     titles = {s.slug: s.title for s in catalog.sections}
@@ -123,12 +125,16 @@ def cards(site: Site, site_url: str) -> dict[str, str]:
             url=url, year=str(entry.year),
         )
 
+    def written(entry: Entry, name: str) -> str:
+        html = render(entry, name)
+        return html if blobs is None else blobs.put(html.encode("utf-8", "surrogatepass"))
+
     made = {}
     for entry in catalog.entries:
         name = card_file(entry.id, urls)
         if site.store is None:
-            made[name] = render(entry, name)
+            made[name] = written(entry, name)
         else:
-            key = memo_key(("card", base, urls, entry, site.place(entry), titles[entry.section], catalog.info.title))
-            made[name] = site.store.get(key, functools.partial(render, entry, name))
+            key = memo_key(("card", base, urls, blobs is None, entry, site.place(entry), titles[entry.section], catalog.info.title))
+            made[name] = site.store.get(key, functools.partial(written, entry, name), valid=None if blobs is None else blobs.has)
     return made

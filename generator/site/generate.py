@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import sys
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 
 import jinja2
@@ -14,6 +14,7 @@ import jinja2
 from generator import cachefile
 from generator.forked import Forked
 from generator.list.catalog import Catalog
+from generator.site.blobs import Blobs
 from generator.site.cards import cards
 from generator.site.datafiles import data_files
 from generator.site.pages import SiteNav, render_site, search_records, site_navigation
@@ -39,7 +40,8 @@ def _template_error(exc: jinja2.TemplateError) -> RenderError:
 def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: bool = True,
              site_url: str | None = None, related: int = 5, cache_dir: str | None = None,
              slots: Slots | None = None, store: Store | None = None, split_kb: int = SPLIT_KB,
-             index_split_kb: int = INDEX_SPLIT_KB, records: bool = False, session: bool = False) -> tuple[Site, dict[str, str], dict[str, str]]:
+             index_split_kb: int = INDEX_SPLIT_KB, records: bool = False, session: bool = False,
+             blobs: Blobs | None = None) -> tuple[Site, dict[str, str], dict[str, str]]:
     """File name (relative to the docs folder) -> content, for every generated page and file; the
     Site they were made from; and with `records`, the search records of the generated pages. With `slots`, the pages
     hold placeholders for their HTML, which `slots.fill` puts back into the converted page. With
@@ -47,7 +49,8 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
     maintainer's own `templates`, whose inputs the store cannot know). A section whose papers
     would pass `split_kb` KB gets an index and a page per year (or range of years, or part of a year); an index
     (key words, authors, years) whose listing would pass `index_split_kb` KB, a page per run of letters or years.
-    In a `session` (`mkdocs serve`), what its next rebuild reuses is kept in memory.
+    In a `session` (`mkdocs serve`), what its next rebuild reuses is kept in memory. With `blobs`, the
+    data files and the cards are not returned but written there (`blobs.named`: their digests by name).
 
     In a first build, the data files, the cards and the records are made on the second core while this
     process renders the pages (generator.forked)."""
@@ -56,7 +59,10 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
 
     def others() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         mark = len(site.store.used) if site.store else 0
-        made = {**data_files(catalog, url, FEED_ITEMS, directory_urls, site.place), **cards(site, url)}
+        made = data_files(catalog, url, FEED_ITEMS, directory_urls, site.place)
+        if blobs is not None:  # each file on disk as soon as it is made: this process holds none of them
+            made = {name: blobs.put(made.pop(name).encode("utf-8", "surrogatepass")) for name in list(made)}
+        made.update(cards(site, url, blobs))
         found = search_records(site, directory_urls) if records else {}
         return made, found, site.store.looked_up_since(mark) if site.store else {}
 
@@ -74,6 +80,9 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
         made, found, looked_up = other.result()
     if site.store:
         site.store.absorb(looked_up)
+    if blobs is not None:
+        blobs.adopt(made)
+        return site, pages, found
     return site, {**pages, **made}, found
 
 
@@ -87,15 +96,20 @@ class Build:
     (Markdown holding `slots`' placeholders) and data files by name under docs/, the generated
     part of the navigation, and the search records of the generated pages (with `records`).
 
-    The data files and cards are kept as UTF-8 bytes, as they are written: a text with one character
-    past ASCII takes two or four bytes per character as a Python string, and pickling one (the kept
-    build, `BUILD_FILE`) adds a UTF-8 copy to the string for as long as it lives. At 20 times the
-    list that was 200 MB of a build's peak memory."""
+    Made with a `Blobs` (the plugin's way), the data files and cards are files there and the Build
+    holds their digests (`blobs`). Without, they are kept as UTF-8 bytes, as they are written: a text
+    with one character past ASCII takes two or four bytes per character as a Python string, and
+    pickling one (the kept build, `BUILD_FILE`) adds a UTF-8 copy to the string for as long as it lives."""
 
     files: dict[str, str | bytes]  # a Markdown page (str) or another file (UTF-8 bytes)
     nav: SiteNav
     records: dict[str, str]
     slots: Slots
+    blobs: dict[str, str] = field(default_factory=dict)  # the other files, by name: their digests in the Blobs
+
+    def usable(self, blobs: Blobs | None) -> bool:
+        """Whether every file the Build names is in `blobs` as this user's builds wrote it."""
+        return all(blobs is not None and blobs.has(digest) for digest in set(self.blobs.values()))
 
 
 def build_key(catalog: Catalog, **options: object) -> str:
@@ -114,31 +128,34 @@ def build_key(catalog: Catalog, **options: object) -> str:
 def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache_dir: str | None = None,
                store: Store | None = None, templates: str | None = None, records: bool = True, persist: bool = True,
                directory_urls: bool = True, site_url: str | None = None, related: int = 5, split_kb: int = SPLIT_KB,
-               index_split_kb: int = INDEX_SPLIT_KB) -> tuple[str, Build]:
+               index_split_kb: int = INDEX_SPLIT_KB, blobs: Blobs | None = None) -> tuple[str, Build]:
     """The plugin's Build of the catalog, and its key (`build_key`). The Build of an earlier build from
     the same inputs is taken as it was: `kept` (a `mkdocs serve` session's last), else, in a process's
     first build (no `kept`), the one in `cache_dir`; a new one is kept there for the next build (with `persist`; `mkdocs serve` writes its
-    last one when it stops, `keep_build`). Never with a maintainer's own `templates`, whose inputs the key cannot know."""
+    last one when it stops, `keep_build`). Never with a maintainer's own `templates`, whose inputs the key cannot know.
+    With `blobs`, the data files and cards are written there (`Build.blobs`); a kept Build is taken while they are there."""
     def made() -> Build:
         slots = Slots()
+        if blobs is not None:
+            blobs.named = {}
         site, files, found = generate(catalog, templates=templates, directory_urls=directory_urls, site_url=site_url, related=related,
                                       cache_dir=cache_dir, slots=slots, store=store, split_kb=split_kb, index_split_kb=index_split_kb,
-                                      records=records, session=not persist)  # a session persists when it ends
+                                      records=records, session=not persist, blobs=blobs)  # a session persists when it ends
         output: dict[str, str | bytes] = {}
         for name in list(files):  # each text is freed as soon as its bytes are made
             text = files.pop(name)
             output[name] = text if name.endswith(".md") else text.encode("utf-8", "surrogatepass")
-        return Build(output, site_navigation(site), found, slots)
+        return Build(output, site_navigation(site), found, slots, blobs.named if blobs is not None else {})
 
     if templates:
         return "", made()
     key = build_key(catalog, records=records, directory_urls=directory_urls, site_url=site_url, related=related,
                     split_kb=split_kb, index_split_kb=index_split_kb)
-    if kept is not None and kept[0] == key:
+    if kept is not None and kept[0] == key and kept[1].usable(blobs):
         return kept
     path = os.path.join(cache_dir, BUILD_FILE) if cache_dir else None
     loaded = cachefile.load(path) if path and kept is None else None  # a session's later builds never read it again
-    if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == key and isinstance(loaded[1], Build):
+    if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == key and isinstance(loaded[1], Build) and loaded[1].usable(blobs):
         return key, loaded[1]
     build = made()
     if path and persist:

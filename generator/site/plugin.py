@@ -27,7 +27,7 @@ from generator.errors import ListError, Problem
 from generator.list.catalog import Catalog
 from generator.list.source import load_catalog
 from generator.site import cards, pages
-from generator.site.blobs import LinkedFiles
+from generator.site.blobs import Blobs, LinkedFiles
 from generator.site.datafiles import html_text
 from generator.site.generate import Build, RenderError, keep_build, site_build
 from generator.site.guide import site_guide
@@ -166,7 +166,8 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.failure: str | None = None  # under `mkdocs serve`: why this build shows the last good pages
         self.last_good: Build | None = None
         self.kept: tuple[str, Build] | None = None  # the last Build and its key, for a rebuild from the same inputs
-        self.cards: dict[str, str | bytes] = {}  # the papers' cards (site.cards), by file name in the site
+        self.blobs: Blobs | None = None  # where the data files and cards are written (a build's; a `mkdocs serve` session's)
+        self.cards: dict[str, str] = {}  # the papers' cards (site.cards), their digests in `blobs` by file name in the site
         self.slots = Slots()  # the generated pages' HTML, put into them after MkDocs converts their Markdown
         # rendered papers kept between builds; MkDocs keeps a plugin with on_startup for the whole `mkdocs serve`
         self.store: Store | None = None
@@ -195,6 +196,9 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             self.store.write_out()
         if self.store is not None and self.store.cache_dir and self.kept is not None:
             keep_build(self.store.cache_dir, self.kept)
+        if self.blobs is not None:
+            self.blobs.finish(set(), prune=False)  # the files stay (another build may use them): vouched for
+            self.blobs = None
         if self.checked_pages:
             cachefile.dump(self.checked_pages, (_pages_version(), self.sanitized, self.scanned))
 
@@ -256,12 +260,16 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             cache_dir = self.cache_dir
             if self.store is None or self.store.cache_dir != cache_dir:
                 self.store = Store(cache_dir)
+            if self.blobs is None or self.blobs.folder != Blobs.folder_of(cache_dir):
+                if self.blobs is not None:
+                    self.blobs.finish(set(), prune=False)
+                self.blobs = Blobs(cache_dir, os.path.dirname(os.path.abspath(config.site_dir)))
             self._read_checked_pages(cache_dir)
             try:
                 self.kept = site_build(self.catalog, kept=self.kept, cache_dir=cache_dir, store=self.store, templates=self.templates_dir,
                                        records=self.config.pagefind, persist=not self.serving, directory_urls=config.use_directory_urls,
                                        site_url=config.site_url, related=self.config.related, split_kb=self.config.split_kb,
-                                       index_split_kb=self.config.index_split_kb)
+                                       index_split_kb=self.config.index_split_kb, blobs=self.blobs)
             except RenderError as exc:
                 self._fail(config, str(exc))
             else:
@@ -297,14 +305,17 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         generated = built.files if built else {"index.md": ERROR_HOME}
         self.slots = built.slots if built else Slots()
         guide = self._guide_text(config)
-        self.cards = {}
-        for name, text in {**generated, **guide}.items():
+        written = built.blobs if built else {}
+        for name in [*generated, *guide, *written]:
             if files.get_file_from_path(name) is not None:
                 raise PluginError(f"{config.docs_dir}/{name} has the name of a generated file; rename or remove it")
-            if name.startswith(CARDS):  # written as they are in on_post_build: MkDocs need not know hundreds of files
-                self.cards[name] = text
-            else:
-                files.append(File.generated(config, name, content=text))
+        for name, text in {**generated, **guide}.items():
+            files.append(File.generated(config, name, content=text))
+        # linked into the site in on_post_build: MkDocs need not know hundreds of cards, nor copy them
+        self.cards = {name: digest for name, digest in written.items() if name.startswith(CARDS)}
+        for name, digest in written.items():
+            if not name.startswith(CARDS) and self.blobs is not None:
+                files.append(File.generated(config, name, abs_src_path=self.blobs.path(digest)))
         self.generated = {name for name in generated if name.endswith(".md")}
         if self.own_nav:
             config.nav = pages.navigation(built.nav if built else None, pages.handwritten_pages(config.docs_dir), self.guide is not None)
@@ -380,18 +391,17 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         return output[:at] + error_banner(self.failure, self.last_good is not None) + output[at:]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        written = {name: text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass") for name, text in self.cards.items()}
-        digests: dict[str, str] = {}
-        if self.serving and written:
-            self.linked = self.linked or LinkedFiles(os.path.dirname(os.path.abspath(config.site_dir)))
-            digests = self.linked.place(written, config.site_dir)
-        elif written:
-            os.makedirs(os.path.join(config.site_dir, cards.FOLDER), exist_ok=True)
-            for name, data in written.items():
-                with open(os.path.join(config.site_dir, name), "wb") as handle:
-                    handle.write(data)
+        if self.cards and self.blobs is not None:
+            if self.serving:
+                self.linked = self.linked or LinkedFiles(os.path.dirname(os.path.abspath(config.site_dir)))
+                self.linked.place(self.cards, self.blobs, config.site_dir)
+            else:
+                self.blobs.place(self.cards, config.site_dir)
+        if self.blobs is not None and not self.serving:
+            self.blobs.finish(set(self.last_good.blobs.values()) if self.last_good else set())
+            self.blobs = None
         before = set(self.scanned)
-        problems = scan_site(config.site_dir, self.scanned, digests) + missing_assets(config)
+        problems = scan_site(config.site_dir, self.scanned, self.cards) + missing_assets(config)
         if problems:
             raise PluginError("unsafe or broken site:\n" + "\n".join(map(str, problems)))
         if self.store is not None:
@@ -426,6 +436,9 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.blobs is not None and not self.serving:
+            self.blobs.finish(set(), prune=False)
+            self.blobs = None
         if self.indexer is not None:
             self.indexer.discard()
             self.indexer = None

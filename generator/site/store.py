@@ -104,10 +104,15 @@ class Store:
         self.hits = self.misses = 0
         self.unwritten = False  # kept results not yet on disk
 
-    def get(self, key: str, make: Callable[[], str]) -> str:
+    def get(self, key: str, make: Callable[[], str], valid: Callable[[str], bool] | None = None) -> str:
+        """The result kept under `key` (while `valid` says it is, when given: one that names a file), else `make`'s."""
         value = self.used.get(key)
+        if value is not None and valid is not None and not valid(value):
+            value = None
         if value is None:
             value = self.kept.get(key)
+            if value is not None and valid is not None and not valid(value):
+                value = None
             if value is None:
                 self.misses += 1
                 value = make()

@@ -204,7 +204,8 @@ def test_filters_set_before_the_rest_came_apply_to_it(open_page: OpenPage, chunk
     expected = [p["id"] for p in papers if "neural-collapse" in sections_of(p)][::-1]
     expect_count(page, len(expected), total)
     assert explorer_ids(page) == expected and shown_ids(page) == expected[:LIMIT]
-    assert "sort=oldest" in page.url and "section=neural-collapse" in page.url
+    expect(page).to_have_url(re.compile(r"[?&]sort=oldest(&|$)"))  # the address follows after a quiet moment (URL_DELAY)
+    expect(page).to_have_url(re.compile(r"[?&]section=neural-collapse(&|$)"))
 
 
 def test_a_file_that_fails_is_named_and_fetched_again(open_page: OpenPage, chunked: Chunked, papers: Papers, base_url: str) -> None:
