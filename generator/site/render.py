@@ -322,7 +322,8 @@ class Slots:
 
     A paper's own HTML (`entry_html`) goes into a block as a placeholder of its own (`paper`), filled by
     `fill_papers` after the page around it is sanitized: the sanitizer then sees each paper alone, and a
-    rebuild sanitizes again only the papers that changed.
+    rebuild sanitizes again only the papers that changed. The plugin fills them into the HTML file MkDocs
+    writes, so that MkDocs never holds the papers of every page at once.
     """
 
     def __init__(self, html_headings: bool = True) -> None:
@@ -354,9 +355,13 @@ class Slots:
         """A converted page with its HTML back in place of the placeholders."""
         return self._filled.sub(lambda m: self.blocks[int(m.group(1))], html)
 
-    def fill_papers(self, html: str, clean: Callable[[str], str]) -> str:
-        """A filled page with each paper's HTML, passed through `clean`, in place of its placeholder."""
-        return self._papers.sub(lambda m: clean(self.papers[int(m.group(1))]), html)
+    def paper_html(self, html: str, clean: Callable[[str], str]) -> dict[str, str]:
+        """The papers whose placeholders a filled page holds: each placeholder -> the paper's HTML passed through `clean`."""
+        return {m.group(0): clean(self.papers[int(m.group(1))]) for m in self._papers.finditer(html)}
+
+    def fill_papers(self, html: str, papers: dict[str, str]) -> str:
+        """A page (or the whole HTML file around it) with each paper's HTML (`paper_html`) in place of its placeholder."""
+        return self._papers.sub(lambda m: papers[m.group(0)], html)
 
     def inline(self, text: str) -> str:
         """A page's Markdown with its HTML as raw HTML blocks."""
