@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -216,6 +217,41 @@ def test_builds_are_atomic(small_list: Path, tmp_path: Path, capsys: pytest.Capt
     assert after == before
     # none half-built (the plugin's cache folder beside mkdocs.yml is no site)
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".cache") == ["docs", "entries", "mkdocs.yml", "site", "templates"]
+
+
+HOOK = """\
+import json, os
+
+def on_post_page(output, page, config):
+    with open(os.environ["DLP_TEST_CONTENT"], "a", encoding="utf-8") as f:
+        f.write(json.dumps([page.file.src_uri, page.content]) + "\\n")
+    return output
+"""
+DIGEST = "removing them means models emit memorized text ten times less often"
+
+
+@pytest.mark.parametrize("pagefind", [True, False])
+def test_the_papers_are_in_the_written_pages_and_in_the_content_only_when_a_plugin_reads_it(
+        small_list: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pagefind: bool) -> None:
+    """With Pagefind's search the papers go into each HTML file as MkDocs writes it, not into the page's
+    content, which MkDocs keeps for every page until the build ends; without, Material's search indexes
+    the content, papers included. The HTML files are the same either way, with no placeholder left."""
+    hook, seen = tmp_path / "hook.py", tmp_path / "content.jsonl"
+    hook.write_text(HOOK, encoding="utf-8")
+    monkeypatch.setenv("DLP_TEST_CONTENT", str(seen))
+    config = tmp_path / "mkdocs.test.yml"
+    config.write_text(f"INHERIT: {CONFIG}\ndocs_dir: {ROOT / 'docs'}\ntheme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n"
+                      f"hooks:\n  - {hook}\nplugins:\n  - search\n  - reading-list:\n      pagefind: {str(pagefind).lower()}\n"
+                      f"      contributing: {ROOT / 'CONTRIBUTING.md'}\n", encoding="utf-8")
+    site = tmp_path / "site"
+    assert main(["build", "--config-file", str(config), "--entries", str(small_list), "--site-dir", str(site)]) == 0
+    contents = dict(json.loads(line) for line in seen.read_text(encoding="utf-8").splitlines())
+    assert (DIGEST in contents["memorization.md"]) is not pagefind
+    assert DIGEST in article(site / "memorization" / "index.html")
+    assert len(re.findall(r'<h3 id="[^"]+">', article(site / "memorization" / "index.html"))) == 3
+    assert [p for p in site.rglob("*.html") if "dlpslot" in p.read_text(encoding="utf-8")] == []
+    index = site / "search" / "search_index.json"
+    assert (index.exists() and DIGEST in index.read_text(encoding="utf-8")) is not pagefind
 
 
 def test_sanitizer_and_scan_are_a_backstop(small_list: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
