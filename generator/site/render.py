@@ -324,24 +324,28 @@ class Slots:
     `fill_papers` after the page around it is sanitized: the sanitizer then sees each paper alone, and a
     rebuild sanitizes again only the papers that changed. The plugin fills them into the HTML file MkDocs
     writes, so that MkDocs never holds the papers of every page at once.
+
+    The HTML is kept as UTF-8 bytes: a text past ASCII takes up to four bytes a character as a Python
+    string, and pickling one (the kept build) leaves a UTF-8 copy of it in memory as long as it lives
+    (48 MB at 20 times the list). The plugin hashes and sanitizes the bytes as they are.
     """
 
     def __init__(self, html_headings: bool = True) -> None:
         self.html_headings = html_headings
         self.key = f"dlpslot{secrets.token_hex(8)}n"
-        self.blocks: list[str] = []
-        self.papers: list[str] = []
+        self.blocks: list[bytes] = []
+        self.papers: list[bytes] = []
         self.toc: dict[str, list[tuple[int, str, str]]] = {}  # page -> (level, id, title as HTML) of each heading
         self._filled = re.compile(f"<p>{self.key}([0-9]+)</p>")
         self._inlined = re.compile(f"^{self.key}([0-9]+)$", re.MULTILINE)
         self._papers = re.compile(f"{self.key}p([0-9]+)x")
 
     def put(self, html: str) -> Markup:
-        self.blocks.append(str(html).strip("\n"))
+        self.blocks.append(str(html).strip("\n").encode("utf-8", "surrogatepass"))
         return Markup(f"\n\n{self.key}{len(self.blocks) - 1}\n\n")
 
     def paper(self, html: str) -> Markup:
-        self.papers.append(html)
+        self.papers.append(str(html).encode("utf-8", "surrogatepass"))
         return Markup(f"{self.key}p{len(self.papers) - 1}x")
 
     def heading(self, page: str, level: int, anchor: str, text: object) -> Markup:
@@ -353,19 +357,25 @@ class Slots:
 
     def fill(self, html: str) -> str:
         """A converted page with its HTML back in place of the placeholders."""
-        return self._filled.sub(lambda m: self.blocks[int(m.group(1))], html)
+        return self._filled.sub(lambda m: decoded(self.blocks[int(m.group(1))]), html)
 
-    def paper_html(self, html: str, clean: Callable[[str], str]) -> dict[str, str]:
+    def paper_html(self, html: str, clean: Callable[[bytes], bytes]) -> dict[str, bytes]:
         """The papers whose placeholders a filled page holds: each placeholder -> the paper's HTML passed through `clean`."""
         return {m.group(0): clean(self.papers[int(m.group(1))]) for m in self._papers.finditer(html)}
 
-    def fill_papers(self, html: str, papers: dict[str, str]) -> str:
+    def fill_papers(self, html: str, papers: dict[str, bytes]) -> str:
         """A page (or the whole HTML file around it) with each paper's HTML (`paper_html`) in place of its placeholder."""
-        return self._papers.sub(lambda m: papers[m.group(0)], html)
+        return self._papers.sub(lambda m: decoded(papers[m.group(0)]), html)
 
-    def inline(self, text: str) -> str:
+    def inline(self, markdown: str) -> str:
         """A page's Markdown with its HTML as raw HTML blocks."""
-        return self._papers.sub(lambda m: self.papers[int(m.group(1))], self._inlined.sub(lambda m: self.blocks[int(m.group(1))], text))
+        blocks = self._inlined.sub(lambda m: decoded(self.blocks[int(m.group(1))]), markdown)
+        return self._papers.sub(lambda m: decoded(self.papers[int(m.group(1))]), blocks)
+
+
+def decoded(data: bytes) -> str:
+    """UTF-8 bytes as text (Slots' HTML)."""
+    return data.decode("utf-8", "surrogatepass")
 
 
 @jinja2.pass_context
