@@ -244,9 +244,9 @@ def test_a_cache_folder_a_pull_request_carries_is_never_used(small_list: Path, t
             files = [(p.relative_to(bundle).as_posix(), p.stat()) for p in bundle.rglob("*") if p.is_file()]
             stamps = {name: [stat.st_size, stat.st_mtime_ns, stat.st_ino] for name, stat in files}
             cachefile.dump_json(str(cache / "search" / "bundle.sealed"), {**kept, "files": stamps})
-            rendered = cachefile.load_json(str(cache / "rendered.sealed"))
+            rendered = cachefile.load(str(cache / "rendered.sealed"))
             assert isinstance(rendered, dict) and rendered
-            cachefile.dump_json(str(cache / "rendered.sealed"), {key: "<p>PWNED by a kept paper</p>" for key in rendered})
+            cachefile.dump(str(cache / "rendered.sealed"), {key: b"<p>PWNED by a kept paper</p>" for key in rendered})
             (cache / BUILD_FILE).unlink()  # so that the papers come from the doctored store
         finally:
             cachefile._key.cache_clear()  # the tests' own key again

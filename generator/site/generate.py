@@ -57,14 +57,15 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
     site = Site(catalog, directory_urls, related={}, store=None if templates else store, split_kb=split_kb, index_split_kb=index_split_kb)
     url = site_url or DEFAULT_SITE_URL
 
-    def others() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    def others() -> tuple[dict[str, str], dict[str, str], dict[str, str | bytes]]:
         mark = len(site.store.used) if site.store else 0
         made = data_files(catalog, url, FEED_ITEMS, directory_urls, site.place)
         if blobs is not None:  # each file on disk as soon as it is made: this process holds none of them
             made = {name: blobs.put(made.pop(name).encode("utf-8", "surrogatepass")) for name in list(made)}
         made.update(cards(site, url, blobs))
         found = search_records(site, directory_urls) if records else {}
-        return made, found, site.store.looked_up_since(mark) if site.store else {}
+        looked_up: dict[str, str | bytes] = site.store.looked_up_since(mark) if site.store else {}
+        return made, found, looked_up
 
     # Worth a child in a first build of a list of some size; a later one finds most of it kept (the store)
     first = site.store is None or not site.store.kept

@@ -382,7 +382,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         and nothing reads the papers in between (Material's search, which would, then leaves these pages out)."""
         if page.file.src_uri in self.generated:
             html = decoded(self._sanitize(self.slots.fill(html).encode("utf-8", "surrogatepass")))
-            papers = self.slots.paper_html(html, self._sanitize)
+            papers = self.slots.paper_html(html)  # sanitized as they were rendered (generator.site.render.Slots)
             add_headings(page.toc, self.slots.toc.get(page.file.src_uri, []))
             anchors = set(_ID.findall(html)) | {decoded(anchor) for paper in papers.values() for anchor in _ID_BYTES.findall(paper)}
             page.present_anchor_ids = (page.present_anchor_ids or set()) | anchors

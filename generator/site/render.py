@@ -25,6 +25,7 @@ from generator.list.identifiers import normalize_title
 from generator.model import Entry, Section, papers
 from generator.site import coins, indexes
 from generator.site.bibtex import cite
+from generator.site.safety import nh3_version, sanitize
 from generator.site.store import Store, memo_key
 from generator.text.digest import render_digest
 
@@ -295,11 +296,12 @@ class Site:
         anchor = self.keyword_anchor[keyword]
         return relative_url(page, self.anchor_page("keywords.md", anchor), anchor, self.directory_urls)
 
-    def entry_key(self, entry: Entry, page: str) -> str:
+    def entry_key(self, entry: Entry, page: str, clean: bool = False) -> str:
         """Everything a paper's HTML on a page is made of (entry.html.j2 reads no more): the entry, the
-        page its links start from, the anchors they reach, its related papers, and the code."""
+        page its links start from, the anchors they reach, its related papers, and the code; `clean`
+        (sanitized, as UTF-8 bytes: Slots), with the sanitizer's version."""
         return memo_key((
-            page, self.directory_urls, entry,
+            page, self.directory_urls, entry, nh3_version() if clean else None,
             tuple(self.keyword_link(page, k) for k in entry.keywords),
             tuple(self.author_link(page, a) for a in entry.authors),
             tuple((other.id, other.title, self.place(other)) for other in self.related.get(entry.id, ())),
@@ -320,14 +322,14 @@ class Slots:
     gives the Markdown with the HTML in place. The placeholders carry a key drawn for each build, so
     no text of the list can spell one.
 
-    A paper's own HTML (`entry_html`) goes into a block as a placeholder of its own (`paper`), filled by
-    `fill_papers` after the page around it is sanitized: the sanitizer then sees each paper alone, and a
-    rebuild sanitizes again only the papers that changed. The plugin fills them into the HTML file MkDocs
-    writes, so that MkDocs never holds the papers of every page at once.
+    A paper's own HTML (`entry_html`), sanitized on its own, goes into a block as a placeholder of its own
+    (`paper`), filled by `fill_papers` after the page around it is sanitized: a rebuild sanitizes again
+    only the papers that changed, and the store keeps each paper once, sanitized. The plugin fills them
+    into the HTML file MkDocs writes, so that MkDocs never holds the papers of every page at once.
 
     The HTML is kept as UTF-8 bytes: a text past ASCII takes up to four bytes a character as a Python
     string, and pickling one (the kept build) leaves a UTF-8 copy of it in memory as long as it lives
-    (48 MB at 20 times the list). The plugin hashes and sanitizes the bytes as they are.
+    (48 MB at 20 times the list). A paper's bytes are the store's (one copy for the build).
     """
 
     def __init__(self, html_headings: bool = True) -> None:
@@ -344,8 +346,9 @@ class Slots:
         self.blocks.append(str(html).strip("\n").encode("utf-8", "surrogatepass"))
         return Markup(f"\n\n{self.key}{len(self.blocks) - 1}\n\n")
 
-    def paper(self, html: str) -> Markup:
-        self.papers.append(str(html).encode("utf-8", "surrogatepass"))
+    def paper(self, html: bytes) -> Markup:
+        """A paper's HTML (UTF-8), sanitized: `fill_papers` puts it in as it is."""
+        self.papers.append(html)
         return Markup(f"{self.key}p{len(self.papers) - 1}x")
 
     def heading(self, page: str, level: int, anchor: str, text: object) -> Markup:
@@ -359,9 +362,9 @@ class Slots:
         """A converted page with its HTML back in place of the placeholders."""
         return self._filled.sub(lambda m: decoded(self.blocks[int(m.group(1))]), html)
 
-    def paper_html(self, html: str, clean: Callable[[bytes], bytes]) -> dict[str, bytes]:
-        """The papers whose placeholders a filled page holds: each placeholder -> the paper's HTML passed through `clean`."""
-        return {m.group(0): clean(self.papers[int(m.group(1))]) for m in self._papers.finditer(html)}
+    def paper_html(self, html: str) -> dict[str, bytes]:
+        """The papers whose placeholders a filled page holds: each placeholder -> the paper's HTML."""
+        return {m.group(0): self.papers[int(m.group(1))] for m in self._papers.finditer(html)}
 
     def fill_papers(self, html: str, papers: dict[str, bytes]) -> str:
         """A page (or the whole HTML file around it) with each paper's HTML (`paper_html`) in place of its placeholder."""
@@ -436,8 +439,13 @@ def render_page(env: jinja2.Environment, site: Site, template: str, page: str, s
         )
 
     def entry_html(entry: Entry) -> Markup:
-        html = render_entry(entry) if site.store is None else site.store.get(site.entry_key(entry, page), lambda: render_entry(entry))
-        return slots.paper(html) if slots.html_headings else Markup(html)
+        if not slots.html_headings:  # for an engine that converts the Markdown itself
+            return Markup(render_entry(entry) if site.store is None else site.store.get(site.entry_key(entry, page), lambda: render_entry(entry)))
+
+        def clean() -> bytes:  # the sanitizer backstop, on each paper alone (the plugin cleans the page around it)
+            return sanitize(render_entry(entry)).encode("utf-8", "surrogatepass")
+
+        return slots.paper(clean() if site.store is None else site.store.get(site.entry_key(entry, page, clean=True), clean))
 
     return env.get_template(template).render(
         catalog=catalog, info=catalog.info, site=site, page=page, link=site.linker(page), titles=titles,

@@ -17,11 +17,13 @@ import types
 import typing
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import cache, lru_cache
+from typing import TypeVar, cast
 
 from generator import cachefile
 
+Result = TypeVar("Result", str, bytes)
 PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FILE_NAME = "rendered.sealed"  # generator.cachefile: JSON, sealed
+FILE_NAME = "rendered.sealed"  # generator.cachefile: sealed
 
 
 @cache
@@ -98,34 +100,32 @@ class Store:
 
     def __init__(self, cache_dir: str | None = None) -> None:
         self.cache_dir = cache_dir
-        self._kept: dict[str, str] | None = None  # read from the cache folder at the first lookup: a build whose
+        self._kept: dict[str, str | bytes] | None = None  # read from the cache folder at the first lookup: a build whose
         # whole output was kept (generate.site_build) never reads it
-        self.used: dict[str, str] = {}
+        self.used: dict[str, str | bytes] = {}
         self.hits = self.misses = 0
         self.unwritten = False  # kept results not yet on disk
 
-    def get(self, key: str, make: Callable[[], str], valid: Callable[[str], bool] | None = None) -> str:
-        """The result kept under `key` (while `valid` says it is, when given: one that names a file), else `make`'s."""
+    def get(self, key: str, make: Callable[[], Result], valid: Callable[[Result], bool] | None = None) -> Result:
+        """The result kept under `key` (while `valid` says it is, when given: one that names a file), else
+        `make`'s: a text, or UTF-8 bytes (HTML held for a whole build, see generator.site.render.Slots).
+        A key is always made with the same kind of result."""
         value = self.used.get(key)
-        if value is not None and valid is not None and not valid(value):
-            value = None
-        if value is None:
+        if value is None or (valid is not None and not valid(cast(Result, value))):
             value = self.kept.get(key)
-            if value is not None and valid is not None and not valid(value):
-                value = None
-            if value is None:
+            if value is None or (valid is not None and not valid(cast(Result, value))):
                 self.misses += 1
                 value = make()
             else:
                 self.hits += 1
             self.used[key] = value
-        return value
+        return cast(Result, value)
 
-    def looked_up_since(self, mark: int) -> dict[str, str]:
+    def looked_up_since(self, mark: int) -> dict[str, str | bytes]:
         """What this build looked up after its first `mark` lookups (for `absorb` in another process)."""
         return dict(itertools.islice(self.used.items(), mark, None))
 
-    def absorb(self, looked_up: dict[str, str]) -> None:
+    def absorb(self, looked_up: dict[str, str | bytes]) -> None:
         """Lookups another process made from a copy of this store (generator.forked), as if made here."""
         for key, value in looked_up.items():
             if key not in self.used:
@@ -136,7 +136,7 @@ class Store:
                     self.misses += 1
 
     @property
-    def kept(self) -> dict[str, str]:
+    def kept(self) -> dict[str, str | bytes]:
         if self._kept is None:
             self._kept = _read(self.cache_dir)
         return self._kept
@@ -159,12 +159,12 @@ class Store:
         self.unwritten = False
 
 
-def _read(cache_dir: str | None) -> dict[str, str]:
-    data = cachefile.load_json(os.path.join(cache_dir, FILE_NAME)) if cache_dir else None  # sealed: the HTML goes into pages
+def _read(cache_dir: str | None) -> dict[str, str | bytes]:
+    data = cachefile.load(os.path.join(cache_dir, FILE_NAME)) if cache_dir else None  # sealed: the HTML goes into pages
     if not isinstance(data, dict):
         return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, (str, bytes))}
 
 
-def _write(cache_dir: str, kept: dict[str, str]) -> None:
-    cachefile.dump_json(os.path.join(cache_dir, FILE_NAME), kept)
+def _write(cache_dir: str, kept: dict[str, str | bytes]) -> None:
+    cachefile.dump(os.path.join(cache_dir, FILE_NAME), kept)  # its texts are ASCII (digests) or bytes: pickled as they are
