@@ -170,7 +170,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.blobs: Blobs | None = None  # where the data files and cards are written (a build's; a `mkdocs serve` session's)
         self.cards: dict[str, str] = {}  # the papers' cards (site.cards), their digests in `blobs` by file name in the site
         self.slots = Slots()  # the generated pages' HTML, put into them after MkDocs converts their Markdown
-        self.papers: dict[str, dict[str, bytes]] = {}  # a generated page's papers, by placeholder, until MkDocs writes it
+        self.parts: dict[str, dict[str, bytes]] = {}  # a generated page's HTML, by placeholder (Slots.parts), until MkDocs writes it
         # rendered papers kept between builds; MkDocs keeps a plugin with on_startup for the whole `mkdocs serve`
         self.store: Store | None = None
         # sanitized HTML (a page around its papers, each paper) by its HTML, for what a rebuild did not change (this build's, the last's)
@@ -310,7 +310,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         built = self._generate(config)
         generated = built.files if built else {"index.md": ERROR_HOME}
         self.slots = built.slots if built else Slots()
-        self.papers = {}
+        self.parts = {}
         guide = self._guide_text(config)
         written = built.blobs if built else {}
         for name in [*generated, *guide, *written]:
@@ -374,27 +374,28 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         """A generated page gets its HTML back (generator.site.render.Slots), with its headings in the
-        table of contents and its anchors (its papers' too) known to MkDocs' link check; then the sanitizer
-        backstop: it keeps only allowlisted tags, attributes, URLs. A failed preview puts its problems on top of every page.
+        table of contents and its anchors known to MkDocs' link check; each part of it went through the
+        sanitizer backstop (the page around its blocks, each block, each paper): it keeps only allowlisted
+        tags, attributes, URLs. A failed preview puts its problems on top of every page.
 
-        With Pagefind's search, the papers go into the HTML file MkDocs writes (on_post_page), not into the
-        page's content: MkDocs keeps every page's content until the build ends (55 MB at 20 times the list),
-        and nothing reads the papers in between (Material's search, which would, then leaves these pages out)."""
+        With Pagefind's search, the HTML goes into the file MkDocs writes (on_post_page), not into the
+        page's content: MkDocs keeps every page's content until the build ends (80 MB at 20 times the list),
+        and nothing reads it in between (Material's search, which would, then leaves these pages out)."""
         if page.file.src_uri in self.generated:
-            html = decoded(self._sanitize(self.slots.fill(html).encode("utf-8", "surrogatepass")))
-            papers = self.slots.paper_html(html)  # sanitized as they were rendered (generator.site.render.Slots)
+            html = decoded(self._sanitize(html.encode("utf-8", "surrogatepass")))
+            parts = self.slots.parts(html, self._sanitize)
             add_headings(page.toc, self.slots.toc.get(page.file.src_uri, []))
-            anchors = set(_ID.findall(html)) | {decoded(anchor) for paper in papers.values() for anchor in _ID_BYTES.findall(paper)}
+            anchors = set(_ID.findall(html)) | {decoded(anchor) for part in parts.values() for anchor in _ID_BYTES.findall(part)}
             page.present_anchor_ids = (page.present_anchor_ids or set()) | anchors
             if self.config.pagefind:
-                self.papers[page.file.src_uri] = papers
+                self.parts[page.file.src_uri] = parts
             else:
-                html = self.slots.fill_papers(html, papers)
+                html = self.slots.fill(html, parts)
         return error_banner(self.failure, self.last_good is not None) + html if self.failure else html
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
-        papers = self.papers.pop(page.file.src_uri, None)
-        return output if papers is None else self.slots.fill_papers(output, papers)
+        parts = self.parts.pop(page.file.src_uri, None)
+        return output if parts is None else self.slots.fill(output, parts)
 
     def _sanitize(self, html: bytes) -> bytes:
         """`sanitize` of UTF-8 HTML, kept by content: a rebuild cleans only what changed (a page around its

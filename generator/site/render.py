@@ -312,7 +312,7 @@ class Slots:
     """The HTML a build's templates render, kept out of the Markdown that MkDocs converts.
 
     A page template wraps its own HTML in `{% filter html %}...{% endfilter %}`: the page's Markdown
-    gets a placeholder paragraph instead, and `fill` puts the HTML in place of it after conversion.
+    gets a placeholder paragraph instead, and `fill` puts the HTML (`parts`) in place of it after conversion.
     Its headings come from `heading()`, as HTML with the anchor and permalink that MkDocs' toc
     extension would give them, and `toc` keeps them for the page's table of contents. Python-Markdown
     then reads a page title and a few placeholders, not hundreds of papers' HTML.
@@ -323,9 +323,9 @@ class Slots:
     no text of the list can spell one.
 
     A paper's own HTML (`entry_html`), sanitized on its own, goes into a block as a placeholder of its own
-    (`paper`), filled by `fill_papers` after the page around it is sanitized: a rebuild sanitizes again
-    only the papers that changed, and the store keeps each paper once, sanitized. The plugin fills them
-    into the HTML file MkDocs writes, so that MkDocs never holds the papers of every page at once.
+    (`paper`): a rebuild sanitizes again only the papers that changed, and the store keeps each paper once,
+    sanitized. The plugin sanitizes each block on its own too, and fills blocks and papers into the HTML
+    file MkDocs writes, so that MkDocs never holds the HTML of every page at once.
 
     The HTML is kept as UTF-8 bytes: a text past ASCII takes up to four bytes a character as a Python
     string, and pickling one (the kept build) leaves a UTF-8 copy of it in memory as long as it lives
@@ -341,6 +341,7 @@ class Slots:
         self._filled = re.compile(f"<p>{self.key}([0-9]+)</p>")
         self._inlined = re.compile(f"^{self.key}([0-9]+)$", re.MULTILINE)
         self._papers = re.compile(f"{self.key}p([0-9]+)x")
+        self._paper_bytes = re.compile(f"{self.key}p([0-9]+)x".encode("ascii"))
 
     def put(self, html: str) -> Markup:
         self.blocks.append(str(html).strip("\n").encode("utf-8", "surrogatepass"))
@@ -358,17 +359,18 @@ class Slots:
         self.toc.setdefault(page, []).append((level, anchor, str(title).replace("&#34;", "&quot;")))  # as the toc extension writes it
         return Markup(f'<h{level} id="{anchor}">{title}<a class="headerlink" href="#{anchor}" title="Permanent link">\u00b6</a></h{level}>')
 
-    def fill(self, html: str) -> str:
-        """A converted page with its HTML back in place of the placeholders."""
-        return self._filled.sub(lambda m: decoded(self.blocks[int(m.group(1))]), html)
+    def parts(self, html: str, clean: Callable[[bytes], bytes]) -> dict[str, bytes]:
+        """What the placeholders of a converted page stand for, by placeholder: each block's HTML passed
+        through `clean`, and each paper's (in the blocks, sanitized already). `fill` puts them in."""
+        found = {m.group(0): clean(self.blocks[int(m.group(1))]) for m in self._filled.finditer(html)}
+        for text in (html.encode("utf-8", "surrogatepass"), *found.values()):
+            found.update((m.group(0).decode("ascii"), self.papers[int(m.group(1))]) for m in self._paper_bytes.finditer(text))
+        return found
 
-    def paper_html(self, html: str) -> dict[str, bytes]:
-        """The papers whose placeholders a filled page holds: each placeholder -> the paper's HTML."""
-        return {m.group(0): self.papers[int(m.group(1))] for m in self._papers.finditer(html)}
-
-    def fill_papers(self, html: str, papers: dict[str, bytes]) -> str:
-        """A page (or the whole HTML file around it) with each paper's HTML (`paper_html`) in place of its placeholder."""
-        return self._papers.sub(lambda m: decoded(papers[m.group(0)]), html)
+    def fill(self, html: str, parts: dict[str, bytes]) -> str:
+        """A page (or the whole HTML file around it) with the HTML of its placeholders (`parts`) in place of them."""
+        html = self._filled.sub(lambda m: decoded(parts[m.group(0)]), html)
+        return self._papers.sub(lambda m: decoded(parts[m.group(0)]), html)
 
     def inline(self, markdown: str) -> str:
         """A page's Markdown with its HTML as raw HTML blocks."""
