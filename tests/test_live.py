@@ -19,7 +19,7 @@ from generator.site import search as search_module
 from generator.site import watch as watch_module
 from generator.site.blobs import Blobs, LinkedFiles
 from generator.site.live import LiveSearch
-from generator.site.search import BUNDLE, indexed_records, page_record
+from generator.site.search import BUNDLE, indexed_records, page_record, stored_records, word_counts
 from generator.site.watch import NativeWatch
 
 
@@ -32,14 +32,29 @@ def titles(site: Path) -> list[str]:
     return sorted(str(record["meta"]["title"]) for record in indexed_records(str(site)))  # type: ignore[index]
 
 
+class _Session(LiveSearch):
+    """A LiveSearch updated with records as text: they go to the session's Blobs first, as the plugin's do."""
+
+    def __init__(self, parent: str) -> None:
+        super().__init__(parent)
+        self.blobs = Blobs(None, parent)
+
+    def update(self, texts: dict[str, str]) -> None:  # type: ignore[override]
+        super().update(stored_records(texts, self.blobs), self.blobs, word_counts(texts.values()))
+
+    def close(self) -> None:
+        super().close()
+        self.blobs.close()
+
+
 @pytest.fixture
 def search(tmp_path: Path):  # type: ignore[no-untyped-def]
-    session = LiveSearch(str(tmp_path))
+    session = _Session(str(tmp_path))
     yield session
     session.close()
 
 
-def test_the_preview_gets_the_index_of_its_records_and_the_next_one_after_a_save(search: LiveSearch, tmp_path: Path) -> None:
+def test_the_preview_gets_the_index_of_its_records_and_the_next_one_after_a_save(search: _Session, tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
     search.hold()
@@ -74,7 +89,7 @@ def test_the_preview_gets_the_index_of_its_records_and_the_next_one_after_a_save
     assert not os.path.exists(work)
 
 
-def test_the_preview_indexes_records_in_parts(search: LiveSearch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_preview_indexes_records_in_parts(search: _Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Past `search.PART_RECORDS` records, a Pagefind run per part, one after another; a save rewrites only its record."""
     monkeypatch.setattr(search_module, "PART_RECORDS", 2)
     site = tmp_path / "site"
@@ -95,7 +110,7 @@ def test_the_preview_indexes_records_in_parts(search: LiveSearch, tmp_path: Path
     assert [p.parent.name for p, stamp in written.items() if p.stat().st_mtime_ns != stamp] == ["c"]
 
 
-def test_pagefind_runs_at_a_lower_priority_and_on_one_core(search: LiveSearch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pagefind_runs_at_a_lower_priority_and_on_one_core(search: _Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What the indexer saw of its own priority, scheduling policy (field 41 of /proc/PID/stat; 5 is SCHED_IDLE) and
     thread count (a stand-in for Pagefind, which writes them where Pagefind writes its script): it runs with them
     from its first instruction, so every thread it starts has them too."""
@@ -117,7 +132,7 @@ def test_pagefind_runs_at_a_lower_priority_and_on_one_core(search: LiveSearch, t
     assert (site / BUNDLE / "pagefind.js").read_text(encoding="utf-8") == "nice=10 policy=5 rayon=1 tokio=1\n"
 
 
-def test_a_failed_run_keeps_the_previous_index_and_says_why(search: LiveSearch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_a_failed_run_keeps_the_previous_index_and_says_why(search: _Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            caplog: pytest.LogCaptureFixture) -> None:
     site = tmp_path / "site"
     site.mkdir()

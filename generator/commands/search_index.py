@@ -13,9 +13,10 @@ import re
 
 from generator.list.catalog import Catalog
 from generator.site import pages
+from generator.site.blobs import Blobs
 from generator.site.datafiles import html_text
 from generator.site.render import Site, page_url
-from generator.site.search import SearchIndexer, page_record
+from generator.site.search import SearchIndexer, page_record, stored_records, word_counts
 
 _ARTICLE = re.compile(r'<article\b[^>]*\bclass="[^"]*\bmd-content__inner\b[^"]*"[^>]*>(.*?)</article>', re.DOTALL)
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)  # the toc extension's permalinks (¶)
@@ -73,5 +74,10 @@ def site_records(catalog: Catalog, site_dir: str) -> dict[str, str]:
 def index_site(catalog: Catalog, site_dir: str) -> int:
     """Write SITE_DIR/pagefind; the number of records. Raises search.SearchIndexError."""
     records = site_records(catalog, site_dir)
-    SearchIndexer(records, os.path.dirname(os.path.abspath(site_dir))).finish(site_dir)
+    parent = os.path.dirname(os.path.abspath(site_dir))
+    blobs = Blobs(None, parent)
+    try:
+        SearchIndexer(stored_records(records, blobs), blobs, word_counts(records.values()), parent).finish(site_dir)
+    finally:
+        blobs.close()
     return len(records)

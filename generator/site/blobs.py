@@ -27,6 +27,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections import Counter
 
 from generator import cachefile
 
@@ -56,7 +57,7 @@ def link_into(blob: str, target: str) -> None:
 class Blobs:
     """A build's files by digest: `put` writes one (once), `has` says whether one can be used as it is,
     `place` links files into a site, `finish` ends the build. `named` is what this build made, by the
-    file's name in the site (its digest), for the plugin."""
+    file's name in the site (its digest), and `records` its search records, for the plugin."""
 
     def __init__(self, cache_dir: str | None, temp_parent: str | None = None) -> None:
         self.kept = bool(cache_dir)
@@ -70,6 +71,8 @@ class Blobs:
             self.folder = tempfile.mkdtemp(prefix=".reading-list-files-", dir=temp_parent)
             self.manifest, self.stamps = None, {}
         self.named: dict[str, str] = {}
+        self.records: dict[str, str] = {}  # the search records of this build, by file name (generator.site.search.stored_records)
+        self.words: Counter[str] = Counter()  # the words they give the vocabulary
 
     @staticmethod
     def folder_of(cache_dir: str | None) -> str | None:
@@ -102,6 +105,14 @@ class Blobs:
             if digest not in self.stamps:
                 self.stamps[digest] = _stamp(self.path(digest)) or []
         self.named.update(digests)
+
+    def adopt_records(self, records: dict[str, str], words: Counter[str]) -> None:
+        """Search records another process of this build put (generator.forked), with their words."""
+        for digest in set(records.values()):
+            if digest not in self.stamps:
+                self.stamps[digest] = _stamp(self.path(digest)) or []
+        self.records.update(records)
+        self.words.update(words)
 
     def read(self, digest: str) -> bytes:
         with open(self.path(digest), "rb") as handle:

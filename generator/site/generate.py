@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import sys
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 from importlib import metadata
 
@@ -19,6 +20,7 @@ from generator.site.cards import cards
 from generator.site.datafiles import data_files
 from generator.site.pages import SiteNav, render_site, search_records, site_navigation
 from generator.site.render import FEED_ITEMS, INDEX_SPLIT_KB, SPLIT_KB, Site, Slots
+from generator.site.search import stored_records, word_counts
 from generator.site.store import Store, code_version, key_of
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
@@ -50,22 +52,26 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
     would pass `split_kb` KB gets an index and a page per year (or range of years, or part of a year); an index
     (key words, authors, years) whose listing would pass `index_split_kb` KB, a page per run of letters or years.
     In a `session` (`mkdocs serve`), what its next rebuild reuses is kept in memory. With `blobs`, the
-    data files and the cards are not returned but written there (`blobs.named`: their digests by name).
+    data files, the cards and the records are not returned but written there (`blobs.named`: the files'
+    digests by name; `blobs.records`, the records', and `blobs.words`, their words: search.word_counts).
 
     In a first build, the data files, the cards and the records are made on the second core while this
     process renders the pages (generator.forked)."""
     site = Site(catalog, directory_urls, related={}, store=None if templates else store, split_kb=split_kb, index_split_kb=index_split_kb)
     url = site_url or DEFAULT_SITE_URL
 
-    def others() -> tuple[dict[str, str], dict[str, str], dict[str, str | bytes]]:
+    def others() -> tuple[dict[str, str], dict[str, str], Counter[str], dict[str, str | bytes]]:
         mark = len(site.store.used) if site.store else 0
         made = data_files(catalog, url, FEED_ITEMS, directory_urls, site.place)
         if blobs is not None:  # each file on disk as soon as it is made: this process holds none of them
             made = {name: blobs.put(made.pop(name).encode("utf-8", "surrogatepass")) for name in list(made)}
         made.update(cards(site, url, blobs))
         found = search_records(site, directory_urls) if records else {}
+        words = word_counts(found.values()) if blobs is not None else Counter()
+        if blobs is not None:
+            found = stored_records(found, blobs)
         looked_up: dict[str, str | bytes] = site.store.looked_up_since(mark) if site.store else {}
-        return made, found, looked_up
+        return made, found, words, looked_up
 
     # Worth a child in a first build of a list of some size; a later one finds most of it kept (the store)
     first = site.store is None or not site.store.kept
@@ -78,12 +84,13 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
             pages = render_site(site, templates, slots)
         except jinja2.TemplateError as exc:
             raise _template_error(exc) from None
-        made, found, looked_up = other.result()
+        made, found, words, looked_up = other.result()
     if site.store:
         site.store.absorb(looked_up)
     if blobs is not None:
         blobs.adopt(made)
-        return site, pages, found
+        blobs.adopt_records(found, words)
+        return site, pages, {}
     return site, {**pages, **made}, found
 
 
@@ -104,13 +111,15 @@ class Build:
 
     files: dict[str, str | bytes]  # a Markdown page (str) or another file (UTF-8 bytes)
     nav: SiteNav
-    records: dict[str, str]
+    records: dict[str, str]  # by file name: the record, or (made with a Blobs) its digest there
     slots: Slots
     blobs: dict[str, str] = field(default_factory=dict)  # the other files, by name: their digests in the Blobs
+    words: Counter[str] = field(default_factory=Counter)  # made with a Blobs: the records' words (search.word_counts)
 
     def usable(self, blobs: Blobs | None) -> bool:
-        """Whether every file the Build names is in `blobs` as this user's builds wrote it."""
-        return all(blobs is not None and blobs.has(digest) for digest in set(self.blobs.values()))
+        """Whether every file the Build names (made with a Blobs, the records too) is in `blobs` as this user's builds wrote it."""
+        digests = set(self.blobs.values()) | (set(self.records.values()) if self.blobs else set())
+        return all(blobs is not None and blobs.has(digest) for digest in digests)
 
 
 def build_key(catalog: Catalog, **options: object) -> str:
@@ -138,7 +147,7 @@ def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache
     def made() -> Build:
         slots = Slots()
         if blobs is not None:
-            blobs.named = {}
+            blobs.named, blobs.records, blobs.words = {}, {}, Counter()
         site, files, found = generate(catalog, templates=templates, directory_urls=directory_urls, site_url=site_url, related=related,
                                       cache_dir=cache_dir, slots=slots, store=store, split_kb=split_kb, index_split_kb=index_split_kb,
                                       records=records, session=not persist, blobs=blobs)  # a session persists when it ends
@@ -146,7 +155,9 @@ def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache
         for name in list(files):  # each text is freed as soon as its bytes are made
             text = files.pop(name)
             output[name] = text if name.endswith(".md") else text.encode("utf-8", "surrogatepass")
-        return Build(output, site_navigation(site), found, slots, blobs.named if blobs is not None else {})
+        if blobs is None:
+            return Build(output, site_navigation(site), found, slots)
+        return Build(output, site_navigation(site), blobs.records, slots, blobs.named, blobs.words)
 
     if templates:
         return "", made()

@@ -16,7 +16,9 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections import Counter
 
+from generator.site.blobs import Blobs, link_into
 from generator.site.search import (
     BUNDLE,
     bundle_complete,
@@ -45,8 +47,8 @@ class LiveSearch:
 
     def __init__(self, parent: str | None = None) -> None:
         self.work = tempfile.mkdtemp(prefix=".reading-list-live-search-", dir=parent)
-        self.records: dict[str, str] = {}
-        self.placed: dict[str, str] = {}  # each record by its file in `work` (its part's folder, `search.record_parts`)
+        self.words: Counter[str] = Counter()  # the records' words (the vocabulary's)
+        self.placed: dict[str, str] = {}  # each record's digest by its file in `work` (its part's folder, `search.record_parts`)
         self.bundle: str | None = None  # the newest complete bundle
         self.site_dir: str | None = None  # the preview that gets each new bundle; None while a build runs
         self.runs = 0
@@ -60,11 +62,12 @@ class LiveSearch:
         with self._lock:
             self.site_dir = None
 
-    def update(self, records: dict[str, str]) -> None:
-        """Write the records that changed; when any did (or there is no bundle yet), index them again."""
+    def update(self, records: dict[str, str], blobs: Blobs, words: Counter[str]) -> None:
+        """Place the records that changed (each one's digest in `blobs` by its file name, `search.stored_records`;
+        `words`: their `search.word_counts`); when any did (or there is no bundle yet), index them again."""
         parts = record_parts(records)
-        placed = {os.path.join(records_folder(k), name): text for k, part in enumerate(parts) for name, text in part.items()}
-        changed = {path: text for path, text in placed.items() if self.placed.get(path) != text}
+        placed = {os.path.join(records_folder(k), name): digest for k, part in enumerate(parts) for name, digest in part.items()}
+        changed = {path: digest for path, digest in placed.items() if self.placed.get(path) != digest}
         removed = [path for path in self.placed if path not in placed]
         if not changed and not removed and (self.bundle is not None or self._process is not None):
             return
@@ -73,12 +76,11 @@ class LiveSearch:
         for path in removed:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(os.path.join(self.work, path))
-        for path, text in changed.items():
+        for path, digest in changed.items():
             target = os.path.join(self.work, path)
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        self.records, self.placed = dict(records), placed
+            link_into(blobs.path(digest), target)
+        self.words, self.placed = Counter(words), placed
         self.runs += 1
         output = os.path.join(self.work, f"bundle-{self.runs}")
         commands = index_commands([os.path.join(self.work, records_folder(k)) for k in range(len(parts))], output)
@@ -105,7 +107,7 @@ class LiveSearch:
                           process.returncode, errors.decode("utf-8", "replace").strip()[-2000:])
                 shutil.rmtree(output, ignore_errors=True)
                 return
-            complete_bundle(output, vocabulary(self.records.values()), parts)
+            complete_bundle(output, vocabulary(self.words), parts)
             old, self.bundle = self.bundle, output
             if old:
                 shutil.rmtree(old, ignore_errors=True)

@@ -35,7 +35,7 @@ from generator.site.live import LiveSearch
 from generator.site.pages import GUIDE
 from generator.site.render import INDEX_SPLIT_KB, SPLIT_KB, Slots, decoded
 from generator.site.safety import nh3_version, sanitize, scan_site
-from generator.site.search import SearchIndexer, SearchIndexError, page_record
+from generator.site.search import SearchIndexer, SearchIndexError, page_record, stored_records, word_counts
 from generator.site.store import Store, code_version
 from generator.site.watch import NativeWatch
 
@@ -168,6 +168,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.last_good: Build | None = None
         self.kept: tuple[str, Build] | None = None  # the last Build and its key, for a rebuild from the same inputs
         self.blobs: Blobs | None = None  # where the data files and cards are written (a build's; a `mkdocs serve` session's)
+        self.used: set[str] = set()  # the digests of the files of `blobs` this build uses
         self.cards: dict[str, str] = {}  # the papers' cards (site.cards), their digests in `blobs` by file name in the site
         self.slots = Slots()  # the generated pages' HTML, put into them after MkDocs converts their Markdown
         self.parts: dict[str, dict[str, bytes]] = {}  # a generated page's HTML, by placeholder (Slots.parts), until MkDocs writes it
@@ -313,6 +314,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.parts = {}
         guide = self._guide_text(config)
         written = built.blobs if built else {}
+        self.used = set(written.values())  # the files of `blobs` this build uses (the others go when it ends)
         for name in [*generated, *guide, *written]:
             if files.get_file_from_path(name) is not None:
                 raise PluginError(f"{config.docs_dir}/{name} has the name of a generated file; rename or remove it")
@@ -326,13 +328,15 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.generated = {name for name in generated if name.endswith(".md")}
         if self.own_nav:
             config.nav = pages.navigation(built.nav if built else None, pages.handwritten_pages(config.docs_dir), self.guide is not None)
-        if self.config.pagefind and built is not None and self.failure is None:  # a failed preview goes without search
-            records = {**built.records, **self._page_records(files, config)}
+        if self.config.pagefind and built is not None and self.failure is None and self.blobs is not None:  # a failed preview goes without search
+            texts = self._page_records(files, config)
+            records, words = {**built.records, **stored_records(texts, self.blobs)}, built.words + word_counts(texts.values())
+            self.used |= set(records.values())
             if self.serving:
                 self.live = self.live or LiveSearch(os.path.dirname(os.path.abspath(config.site_dir)))
-                self.live.update(records)
+                self.live.update(records, self.blobs, words)
             else:
-                self.indexer = SearchIndexer(records, os.path.dirname(os.path.abspath(config.site_dir)), self.cache_dir)
+                self.indexer = SearchIndexer(records, self.blobs, words, os.path.dirname(os.path.abspath(config.site_dir)), self.cache_dir)
         return files
 
     def _page_records(self, files: Files, config: MkDocsConfig) -> dict[str, str]:
@@ -423,7 +427,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             else:
                 self.blobs.place(self.cards, config.site_dir)
         if self.blobs is not None and not self.serving:
-            self.blobs.finish(set(self.last_good.blobs.values()) if self.last_good else set())
+            self.blobs.finish(self.used)
             self.blobs = None
         before = set(self.scanned)
         problems = scan_site(config.site_dir, self.scanned, self.cards) + missing_assets(config)
