@@ -99,18 +99,13 @@ class Blobs:
             self.stamps[digest] = _stamp(path) or []
         return digest
 
-    def adopt(self, digests: dict[str, str]) -> None:
-        """Files another process of this build put (generator.forked), by name: as if put here."""
-        for digest in set(digests.values()):
+    def adopt(self, digests: dict[str, str], records: dict[str, str], words: Counter[str]) -> None:
+        """Files (by name) and search records (with their words) another process of this build put
+        (generator.forked): as if put here."""
+        for digest in {*digests.values(), *records.values()}:
             if digest not in self.stamps:
                 self.stamps[digest] = _stamp(self.path(digest)) or []
         self.named.update(digests)
-
-    def adopt_records(self, records: dict[str, str], words: Counter[str]) -> None:
-        """Search records another process of this build put (generator.forked), with their words."""
-        for digest in set(records.values()):
-            if digest not in self.stamps:
-                self.stamps[digest] = _stamp(self.path(digest)) or []
         self.records.update(records)
         self.words.update(words)
 

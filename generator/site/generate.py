@@ -88,8 +88,7 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
     if site.store:
         site.store.absorb(looked_up)
     if blobs is not None:
-        blobs.adopt(made)
-        blobs.adopt_records(found, words)
+        blobs.adopt(made, found, words)
         return site, pages, {}
     return site, {**pages, **made}, found
 
