@@ -174,6 +174,22 @@ def test_records_in_parts_are_kept_by_part_and_folders_of_no_part_go(small_list:
     assert sorted(p.name for p in (cache / "search").iterdir() if p.name.startswith("records")) == ["records", "records.sealed"]
 
 
+def test_a_build_without_a_cache_folder_leaves_nothing_beside_its_site(small_list: Path, tmp_path: Path) -> None:
+    """With `cache_dir: ""` the cards, data files and search records are written to a temporary folder and
+    linked into the site: the site has them all, and the folder is gone when the build ends."""
+    out = tmp_path / "out"
+    out.mkdir()
+    config_file = tmp_path / "mkdocs.nocache.yml"
+    config_file.write_text(config(tmp_path, tmp_path / "unused").read_text(encoding="utf-8").replace(
+        f"cache_dir: {tmp_path / 'unused'}", 'cache_dir: ""'), encoding="utf-8")
+    assert build(small_list, out / "site", config_file) == 0
+    assert sorted(os.listdir(out)) == ["site"] and not (tmp_path / "unused").exists()
+    site = out / "site"
+    assert b"Deduplicating Training Data Makes Language Models Better" in (site / "p" / "lee2022deduplicating.html").read_bytes()
+    assert json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    assert TITLE in titles(site)
+
+
 def test_record_parts() -> None:
     from generator.site.search import record_parts
 
