@@ -403,7 +403,8 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
 
     def _sanitize(self, html: bytes) -> bytes:
         """`sanitize` of UTF-8 HTML, kept by content: a rebuild cleans only what changed (a page around its
-        papers, a paper). As bytes: held for the whole build, 60 MB at 20 times the list, and written to the cache."""
+        blocks, a block; the papers were cleaned as they were rendered). As bytes: held for the whole build
+        and written to the cache (`PAGES_FILE`) as they are."""
         key = hashlib.sha256(html).hexdigest()
         clean = self.sanitizing.get(key) or self.sanitized.get(key)
         if clean is None:

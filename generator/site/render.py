@@ -348,7 +348,7 @@ class Slots:
         return Markup(f"\n\n{self.key}{len(self.blocks) - 1}\n\n")
 
     def paper(self, html: bytes) -> Markup:
-        """A paper's HTML (UTF-8), sanitized: `fill_papers` puts it in as it is."""
+        """A paper's HTML (UTF-8), sanitized: `fill` puts it in as it is."""
         self.papers.append(html)
         return Markup(f"{self.key}p{len(self.papers) - 1}x")
 
