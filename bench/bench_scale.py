@@ -190,9 +190,12 @@ class Traffic:
 
 
 def lands_on(href: str, base: str, paper: dict[str, Any]) -> bool:
-    """The link goes to the paper's anchor on its own section page (a query string, as Material's `?h=`, aside)."""
+    """The link goes to the paper's anchor on its own section page, or on the page of its section that holds
+    it when the section is split by years (`section/2022/`; a query string, as Material's `?h=`, aside)."""
     parts = urlsplit(urljoin(base, href))
-    return parts.path.endswith(f"/{paper['section']}/") and parts.fragment == paper["id"]
+    section = f"/{paper['section']}/"
+    at = parts.path.rfind(section)
+    return at >= 0 and parts.path[at + len(section):].count("/") <= 1 and parts.fragment == paper["id"]
 
 
 def hit_rank(page: Page, base: str, paper: dict[str, Any]) -> int | None:
