@@ -27,7 +27,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections import Counter
+from collections.abc import Iterable
 
 from generator import cachefile
 
@@ -56,8 +56,7 @@ def link_into(blob: str, target: str) -> None:
 
 class Blobs:
     """A build's files by digest: `put` writes one (once), `has` says whether one can be used as it is,
-    `place` links files into a site, `finish` ends the build. `named` is what this build made, by the
-    file's name in the site (its digest), and `records` its search records, for the plugin."""
+    `place` links files into a site, `finish` ends the build."""
 
     def __init__(self, cache_dir: str | None, temp_parent: str | None = None) -> None:
         self.kept = bool(cache_dir)
@@ -70,9 +69,6 @@ class Blobs:
         else:
             self.folder = tempfile.mkdtemp(prefix=".reading-list-files-", dir=temp_parent)
             self.manifest, self.stamps = None, {}
-        self.named: dict[str, str] = {}
-        self.records: dict[str, str] = {}  # the search records of this build, by file name (generator.site.search.stored_records)
-        self.words: Counter[str] = Counter()  # the words they give the vocabulary
 
     @staticmethod
     def folder_of(cache_dir: str | None) -> str | None:
@@ -99,15 +95,10 @@ class Blobs:
             self.stamps[digest] = _stamp(path) or []
         return digest
 
-    def adopt(self, digests: dict[str, str], records: dict[str, str], words: Counter[str]) -> None:
-        """Files (by name) and search records (with their words) another process of this build put
-        (generator.forked): as if put here."""
-        for digest in {*digests.values(), *records.values()}:
-            if digest not in self.stamps:
-                self.stamps[digest] = _stamp(self.path(digest)) or []
-        self.named.update(digests)
-        self.records.update(records)
-        self.words.update(words)
+    def adopt(self, digests: Iterable[str]) -> None:
+        """Files another process of this build put (generator.forked): as if put here."""
+        for digest in set(digests) - self.stamps.keys():
+            self.stamps[digest] = _stamp(self.path(digest)) or []
 
     def read(self, digest: str) -> bytes:
         with open(self.path(digest), "rb") as handle:

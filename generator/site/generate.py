@@ -43,7 +43,7 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
              site_url: str | None = None, related: int = 5, cache_dir: str | None = None,
              slots: Slots | None = None, store: Store | None = None, split_kb: int = SPLIT_KB,
              index_split_kb: int = INDEX_SPLIT_KB, records: bool = False, session: bool = False,
-             blobs: Blobs | None = None) -> tuple[Site, dict[str, str], dict[str, str]]:
+             written: Written | None = None) -> tuple[Site, dict[str, str], dict[str, str]]:
     """File name (relative to the docs folder) -> content, for every generated page and file; the
     Site they were made from; and with `records`, the search records of the generated pages. With `slots`, the pages
     hold placeholders for their HTML, which `slots.fill` puts back into the converted page. With
@@ -51,14 +51,15 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
     maintainer's own `templates`, whose inputs the store cannot know). A section whose papers
     would pass `split_kb` KB gets an index and a page per year (or range of years, or part of a year); an index
     (key words, authors, years) whose listing would pass `index_split_kb` KB, a page per run of letters or years.
-    In a `session` (`mkdocs serve`), what its next rebuild reuses is kept in memory. With `blobs`, the
-    data files, the cards and the records are not returned but written there (`blobs.named`: the files'
-    digests by name; `blobs.records`, the records', and `blobs.words`, their words: search.word_counts).
+    In a `session` (`mkdocs serve`), what its next rebuild reuses is kept in memory. With `written`, the
+    data files, the cards and the records are not returned but written to its Blobs (`Written`).
 
     In a first build, the data files, the cards and the records are made on the second core while this
     process renders the pages (generator.forked)."""
     site = Site(catalog, directory_urls, related={}, store=None if templates else store, split_kb=split_kb, index_split_kb=index_split_kb)
     url = site_url or DEFAULT_SITE_URL
+
+    blobs = written.blobs if written is not None else None
 
     def others() -> tuple[dict[str, str], dict[str, str], Counter[str], dict[str, str | bytes]]:
         mark = len(site.store.used) if site.store else 0
@@ -87,10 +88,23 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
         made, found, words, looked_up = other.result()
     if site.store:
         site.store.absorb(looked_up)
-    if blobs is not None:
-        blobs.adopt(made, found, words)
+    if written is not None:
+        written.blobs.adopt([*made.values(), *found.values()])
+        written.files, written.records, written.words = made, found, words
         return site, pages, {}
     return site, {**pages, **made}, found
+
+
+@dataclass
+class Written:
+    """Where `generate` writes the data files, the cards and the search records instead of returning
+    them (`blobs`), and what it wrote: the files' and the records' digests by name, and the records'
+    words (search.word_counts)."""
+
+    blobs: Blobs
+    files: dict[str, str] = field(default_factory=dict)
+    records: dict[str, str] = field(default_factory=dict)
+    words: Counter[str] = field(default_factory=Counter)
 
 
 BUILD_FILE = "build.sealed"  # the last build's output, in the cache folder (generator.cachefile)
@@ -145,18 +159,17 @@ def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache
     With `blobs`, the data files and cards are written there (`Build.blobs`); a kept Build is taken while they are there."""
     def made() -> Build:
         slots = Slots()
-        if blobs is not None:
-            blobs.named, blobs.records, blobs.words = {}, {}, Counter()
+        written = Written(blobs) if blobs is not None else None
         site, files, found = generate(catalog, templates=templates, directory_urls=directory_urls, site_url=site_url, related=related,
                                       cache_dir=cache_dir, slots=slots, store=store, split_kb=split_kb, index_split_kb=index_split_kb,
-                                      records=records, session=not persist, blobs=blobs)  # a session persists when it ends
+                                      records=records, session=not persist, written=written)  # a session persists when it ends
         output: dict[str, str | bytes] = {}
         for name in list(files):  # each text is freed as soon as its bytes are made
             text = files.pop(name)
             output[name] = text if name.endswith(".md") else text.encode("utf-8", "surrogatepass")
-        if blobs is None:
+        if written is None:
             return Build(output, site_navigation(site), found, slots)
-        return Build(output, site_navigation(site), blobs.records, slots, blobs.named, blobs.words)
+        return Build(output, site_navigation(site), written.records, slots, written.files, written.words)
 
     if templates:
         return "", made()
