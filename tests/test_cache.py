@@ -138,13 +138,15 @@ def test_the_search_index_is_kept_while_its_records_stay_the_same(small_list: Pa
     entry.unlink()  # a record that goes is gone from the index, though its file was kept in the cache
     assert build(small_list, tmp_path / "removed", config_file) == 0
     assert not {TITLE, f"Revisited {TITLE}"} & titles(tmp_path / "removed")
-    assert not (cache / "search" / "records" / "paper" / "zhang2017understanding.html").exists()
+    packs = [json.loads(path.read_text(encoding="ascii")) for path in (cache / "search").glob("pack-*.json")]
+    assert packs and not [pack for pack in packs if "paper/zhang2017understanding.html" in pack]
 
 
-def test_records_in_parts_are_kept_by_part_and_folders_of_no_part_go(small_list: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A list past `search.PART_RECORDS` records is indexed in parts (a Pagefind run each, records-1/, ...):
-    the same records in the index, the bundle kept while they stay the same, and a records folder of no
-    part of this build (a larger list's, or a pull request's) neither indexed nor left."""
+def test_records_in_parts_are_indexed_and_kept_and_record_folders_of_earlier_versions_go(small_list: Path, tmp_path: Path,
+                                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list past `search.PART_RECORDS` records is indexed in parts (a Pagefind run each, part-1/, ... in the
+    bundle): the same records in the index, and the bundle kept while they stay the same. A folder of record
+    files, as earlier versions kept in the cache (`records/`, `records-1/`, ...), is neither indexed nor left."""
     from generator.site import search
 
     cache = tmp_path / "cache"
@@ -154,24 +156,25 @@ def test_records_in_parts_are_kept_by_part_and_folders_of_no_part_go(small_list:
     assert build(small_list, tmp_path / "parts", config_file) == 0
     count = -(-len(indexed_records(str(tmp_path / "parts"))) // 4)
     assert count > 2 and sorted(titles(tmp_path / "parts")) == sorted(titles(tmp_path / "whole"))
-    assert sorted(p.name for p in (cache / "search").glob("records*") if p.is_dir()) == sorted(
-        ["records", *(f"records-{k}" for k in range(1, count))])
+    parts = json.loads((tmp_path / "parts" / "pagefind" / "parts.json").read_text(encoding="utf-8"))["parts"]
+    assert parts == [f"part-{k}/" for k in range(1, count)]
 
-    planted = cache / "search" / f"records-{count}" / "paper" / "planted.html"
+    record = next(iter(indexed_records(str(tmp_path / "parts"))))
+    planted = cache / "search" / "records-1" / "paper" / "planted.html"
     planted.parent.mkdir(parents=True)
-    planted.write_text(next((cache / "search" / "records-1").rglob("*.html")).read_text(encoding="utf-8")
-                       .replace('content="', 'content="PWNED by a planted part ', 1), encoding="utf-8")
+    planted.write_text(f'<html><body><article class="md-content__inner"><h1>PWNED {record["url"]}</h1></article></body></html>', encoding="utf-8")
+    (cache / "search" / "records.sealed").write_text("{}", encoding="utf-8")
     runs: list[object] = []
     monkeypatch.setattr(search, "start_indexing", lambda *args, **kwargs: runs.append(args))
     assert build(small_list, tmp_path / "again", config_file) == 0
     assert runs == [] and bundle_names(tmp_path / "again") == bundle_names(tmp_path / "parts")
-    assert not planted.parent.parent.exists()
-    assert not [record for record in indexed_records(str(tmp_path / "again")) if "PWNED" in json.dumps(record)]
+    assert sorted(p.name for p in (cache / "search").iterdir() if p.name.startswith("records")) == []
 
-    monkeypatch.undo()  # one part again: the others' records go, with their manifests
+    monkeypatch.undo()  # one part again
     assert build(small_list, tmp_path / "one", config_file) == 0
     assert sorted(titles(tmp_path / "one")) == sorted(titles(tmp_path / "whole"))
-    assert sorted(p.name for p in (cache / "search").iterdir() if p.name.startswith("records")) == ["records", "records.sealed"]
+    assert json.loads((tmp_path / "one" / "pagefind" / "parts.json").read_text(encoding="utf-8")) == {"parts": []}
+    assert not [r for site in ("again", "one") for r in indexed_records(str(tmp_path / site)) if "PWNED" in json.dumps(r)]
 
 
 def test_a_build_without_a_cache_folder_leaves_nothing_beside_its_site(small_list: Path, tmp_path: Path) -> None:
@@ -209,11 +212,11 @@ def test_a_damaged_search_cache_only_costs_time(small_list: Path, tmp_path: Path
     config_file = config(tmp_path, cache)
     assert build(small_list, tmp_path / "first", config_file) == 0
     script = (tmp_path / "first" / "pagefind" / "pagefind.js").read_bytes()
-    if damage == "manifest":  # as a build interrupted while writing records leaves it
-        (cache / "search" / "records.sealed").unlink()
-    elif damage == "records":  # a record changed behind the cache's back
-        record = next((cache / "search" / "records" / "paper").iterdir())
-        record.write_text("<html><body>nothing</body></html>", encoding="utf-8")
+    if damage == "manifest":  # as a build interrupted before it vouched for the files it wrote leaves it
+        (cache / "files.sealed").unlink()
+        (cache / "search" / "bundle.sealed").unlink()
+    elif damage == "records":  # the records changed behind the cache's back (the pack is a link to the file of the cache's files/)
+        (cache / "search" / "pack-0.json").write_text(json.dumps({"paper/x.html": "<html><body>nothing</body></html>"}), encoding="ascii")
         (cache / "search" / "bundle.sealed").unlink()
     else:  # a file of the kept bundle changed in place (the first site's copy is the same file: a hard link)
         kept = cache / "search" / "pagefind" / "pagefind.js"
@@ -229,7 +232,7 @@ def test_a_cache_folder_a_pull_request_carries_is_never_used(small_list: Path, t
     own builds (sealed with the author's key), then doctored. A compiled template that runs code, a search
     bundle whose script runs on every page, a paper's kept HTML: none of it may reach the maintainer's
     build, which seals with another key. Jinja's own bytecode files, which anyone can write, neither; nor
-    a record file added beside the kept ones, which Pagefind would index as it is."""
+    a record added to the file of records Pagefind reads."""
     import jinja2
     from mkdocs.config import load_config
 
@@ -271,10 +274,12 @@ def test_a_cache_folder_a_pull_request_carries_is_never_used(small_list: Path, t
     assert "PWNED by the search bundle" in (doctored / "pagefind" / "pagefind.js").read_text(encoding="utf-8")
     assert "PWNED by a kept paper" in (doctored / "memorization" / "index.html").read_text(encoding="utf-8")
 
-    record = next((cache / "search" / "records" / "paper").glob("*.html"))  # a record file Pagefind would index as it is
-    planted = record.read_text(encoding="utf-8").replace(record.stem, "planted").replace('content="', 'content="PWNED by a planted record ', 1)
-    (record.parent / "planted.html").write_text(planted, encoding="utf-8")
-    (record.parent.parent / "elsewhere.html").write_text(planted, encoding="utf-8")
+    pack = cache / "search" / "pack-0.json"  # the records Pagefind indexes, a link to the file of the cache's files/ that holds them
+    records = json.loads(pack.read_text(encoding="ascii"))
+    record = next(iter(records.values()))
+    records["paper/planted.html"] = record.replace('content="', 'content="PWNED by a planted record ', 1)
+    pack.write_text(json.dumps(records), encoding="ascii")
+    assert any(p.samefile(pack) for p in (cache / "files").iterdir())
 
     site = build_as("maintainer", "maintainer-site")
     assert [p for p in site.rglob("*") if p.is_file() and b"PWNED" in p.read_bytes()] == []

@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import stat
+import sys
 import threading
 import time
 from pathlib import Path
@@ -19,7 +20,7 @@ from generator.site import search as search_module
 from generator.site import watch as watch_module
 from generator.site.blobs import Blobs, LinkedFiles
 from generator.site.live import LiveSearch
-from generator.site.search import BUNDLE, indexed_records, page_record, stored_records, word_counts
+from generator.site.search import BUNDLE, indexed_records, pack_records, page_record, word_counts
 from generator.site.watch import NativeWatch
 
 
@@ -40,7 +41,7 @@ class _Session(LiveSearch):
         self.blobs = Blobs(None, parent)
 
     def update(self, texts: dict[str, str]) -> None:  # type: ignore[override]
-        super().update(stored_records(texts, self.blobs), self.blobs, word_counts(texts.values()))
+        super().update(pack_records(texts, self.blobs), self.blobs, word_counts(texts.values()))
 
     def close(self) -> None:
         super().close()
@@ -70,9 +71,9 @@ def test_the_preview_gets_the_index_of_its_records_and_the_next_one_after_a_save
     search.place(str(site))
     assert search.wait(120)
     assert titles(site) == ["About the reading list"]
-    folder = Path(search.work) / "records"
-    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == ["about/index.html"]
-    assert [name for name in os.listdir(search.work) if name.startswith("bundle-")] == [f"bundle-{search.runs}"]
+    # the session's folder holds the newest bundle and the records it was made from, in one file (no file per record)
+    assert sorted(os.listdir(search.work)) == [f"bundle-{search.runs}", "pack-0.json"]
+    assert json.loads((Path(search.work) / "pack-0.json").read_text(encoding="ascii")) == records(about="About the reading list")
 
     # A rebuild with the same records runs nothing, and its new site folder gets the bundle at once
     runs = search.runs
@@ -90,7 +91,7 @@ def test_the_preview_gets_the_index_of_its_records_and_the_next_one_after_a_save
 
 
 def test_the_preview_indexes_records_in_parts(search: _Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past `search.PART_RECORDS` records, a Pagefind run per part, one after another; a save rewrites only its record."""
+    """Past `search.PART_RECORDS` records, a Pagefind run per part, one after another, each part's bundle in the first's."""
     monkeypatch.setattr(search_module, "PART_RECORDS", 2)
     site = tmp_path / "site"
     site.mkdir()
@@ -99,29 +100,40 @@ def test_the_preview_indexes_records_in_parts(search: _Session, tmp_path: Path, 
     assert search.wait(120)
     assert titles(site) == ["Alpha", "Beta", "Delta", "Epsilon", "Gamma"]
     assert json.loads((site / BUNDLE / "parts.json").read_text(encoding="utf-8")) == {"parts": ["part-1/", "part-2/"]}
-    written = {p: p.stat().st_mtime_ns for p in Path(search.work).glob("records*/**/*.html")}
-    assert len(written) == 5
+    assert [len(os.listdir(site / BUNDLE / part / "fragment")) for part in (".", "part-1", "part-2")] == [
+        len(part) for part in search_module.record_parts(records(a="", b="", c="", d="", e=""))]
 
     search.hold()
     search.update(records(a="Alpha", b="Beta", c="Gamma, again", d="Delta", e="Epsilon"))
     search.place(str(site))
     assert search.wait(120)
     assert titles(site) == ["Alpha", "Beta", "Delta", "Epsilon", "Gamma, again"]
-    assert [p.parent.name for p, stamp in written.items() if p.stat().st_mtime_ns != stamp] == ["c"]
 
 
 def test_pagefind_runs_at_a_lower_priority_and_on_one_core(search: _Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """What the indexer saw of its own priority, scheduling policy (field 41 of /proc/PID/stat; 5 is SCHED_IDLE) and
-    thread count (a stand-in for Pagefind, which writes them where Pagefind writes its script): it runs with them
-    from its first instruction, so every thread it starts has them too."""
+    """What the indexer saw of its own priority, scheduling policy (5 is SCHED_IDLE) and thread count (a stand-in
+    for Pagefind, which speaks its service protocol and writes them where Pagefind writes its script): it runs with
+    them from its first instruction, so every thread it starts has them too."""
     stand_in = tmp_path / "pagefind"
-    stand_in.write_text(
-        '#!/bin/sh\n'
-        'while [ "$1" != "--output-path" ]; do shift; done\n'
-        'policy=$(cut -d " " -f 41 /proc/$$/stat)\n'
-        'mkdir -p "$2" && echo "nice=$(nice) policy=$policy rayon=$RAYON_NUM_THREADS tokio=$TOKIO_WORKER_THREADS" > "$2/pagefind.js"\n',
-        encoding="utf-8",
-    )
+    stand_in.write_text(f"#!{sys.executable}\n" + """import base64, json, os, sys
+saw = f"nice={os.nice(0)} policy={os.sched_getscheduler(0)} rayon={os.environ['RAYON_NUM_THREADS']} tokio={os.environ['TOKIO_WORKER_THREADS']}"
+def answer(request):
+    kind = request["payload"]["type"]
+    payload = {"type": kind, "index_id": 0} if kind == "NewIndex" else {"type": "IndexedFile"} if kind == "AddFile" else {"type": kind}
+    if kind == "WriteFiles":
+        os.makedirs(request["payload"]["output_path"])
+        with open(os.path.join(request["payload"]["output_path"], "pagefind.js"), "w") as f:
+            f.write(saw + "\\n")
+    sys.stdout.buffer.write(base64.b64encode(json.dumps({"message_id": request["message_id"], "payload": payload}).encode()) + b",")
+    sys.stdout.flush()
+
+rest = b""
+while chunk := os.read(0, 65536):
+    rest += chunk
+    *messages, rest = rest.split(b",")
+    for message in messages:
+        answer(json.loads(base64.b64decode(message)))
+""", encoding="utf-8")
     stand_in.chmod(stand_in.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setattr(search_module, "pagefind_binary", lambda: str(stand_in))
     site = tmp_path / "site"

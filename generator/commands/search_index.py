@@ -16,7 +16,7 @@ from generator.site import pages
 from generator.site.blobs import Blobs
 from generator.site.datafiles import html_text
 from generator.site.render import Site, page_url
-from generator.site.search import SearchIndexer, page_record, stored_records, word_counts
+from generator.site.search import SearchIndexer, pack_records, page_record, word_counts
 
 _ARTICLE = re.compile(r'<article\b[^>]*\bclass="[^"]*\bmd-content__inner\b[^"]*"[^>]*>(.*?)</article>', re.DOTALL)
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)  # the toc extension's permalinks (¶)
@@ -77,7 +77,7 @@ def index_site(catalog: Catalog, site_dir: str) -> int:
     parent = os.path.dirname(os.path.abspath(site_dir))
     blobs = Blobs(None, parent)
     try:
-        SearchIndexer(stored_records(records, blobs), blobs, word_counts(records.values()), parent).finish(site_dir)
+        SearchIndexer(pack_records(records, blobs), blobs, word_counts(records.values()), parent).finish(site_dir)
     finally:
         blobs.close()
     return len(records)

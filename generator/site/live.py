@@ -3,13 +3,12 @@
 A published build waits for Pagefind (generator.site.search.SearchIndexer). A preview does not:
 every rebuild gets the newest finished bundle at once, and when the records changed Pagefind runs
 again in the background; its bundle replaces the preview's as soon as it is done, usually within a
-second or two. The records folder lives for the whole session, and a rebuild rewrites only the
-records that changed: saving one entry writes one file, not a thousand.
+second or two. Pagefind reads the records from their packs (search.pack_records), linked into the
+session's folder: a rebuild writes no record file of its own.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import shutil
@@ -18,15 +17,16 @@ import tempfile
 import threading
 from collections import Counter
 
-from generator.site.blobs import Blobs, link_into
+from generator.site.blobs import Blobs
 from generator.site.search import (
     BUNDLE,
+    Records,
     bundle_complete,
     complete_bundle,
-    index_commands,
+    index_job,
+    link_packs,
     link_tree,
     record_parts,
-    records_folder,
     start_indexing,
     stop_indexing,
     vocabulary,
@@ -48,7 +48,7 @@ class LiveSearch:
     def __init__(self, parent: str | None = None) -> None:
         self.work = tempfile.mkdtemp(prefix=".reading-list-live-search-", dir=parent)
         self.words: Counter[str] = Counter()  # the records' words (the vocabulary's)
-        self.placed: dict[str, str] = {}  # each record's digest by its file in `work` (its part's folder, `search.record_parts`)
+        self.indexed: dict[str, str] = {}  # the digests of the records of the newest run, by file name
         self.bundle: str | None = None  # the newest complete bundle
         self.site_dir: str | None = None  # the preview that gets each new bundle; None while a build runs
         self.runs = 0
@@ -62,30 +62,20 @@ class LiveSearch:
         with self._lock:
             self.site_dir = None
 
-    def update(self, records: dict[str, str], blobs: Blobs, words: Counter[str]) -> None:
-        """Place the records that changed (each one's digest in `blobs` by its file name, `search.stored_records`;
-        `words`: their `search.word_counts`); when any did (or there is no bundle yet), index them again."""
-        parts = record_parts(records)
-        placed = {os.path.join(records_folder(k), name): digest for k, part in enumerate(parts) for name, digest in part.items()}
-        changed = {path: digest for path, digest in placed.items() if self.placed.get(path) != digest}
-        removed = [path for path in self.placed if path not in placed]
-        if not changed and not removed and (self.bundle is not None or self._process is not None):
+    def update(self, records: Records, blobs: Blobs, words: Counter[str]) -> None:
+        """When the records changed (`search.pack_records`' in `blobs`; `words`: their `search.word_counts`), or
+        there is no bundle yet, index them again."""
+        if records.digests == self.indexed and (self.bundle is not None or self._process is not None):
             return
         with self._lock:
-            self._stop()  # its bundle would be of older records, and it reads the folders we are about to change
-        for path in removed:
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(os.path.join(self.work, path))
-        for path, digest in changed.items():
-            target = os.path.join(self.work, path)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            link_into(blobs.path(digest), target)
-        self.words, self.placed = Counter(words), placed
+            self._stop()  # its bundle would be of older records, and it reads the packs we are about to replace
+        parts = record_parts(records.digests)
+        self.words, self.indexed = Counter(words), dict(records.digests)
         self.runs += 1
         output = os.path.join(self.work, f"bundle-{self.runs}")
-        commands = index_commands([os.path.join(self.work, records_folder(k)) for k in range(len(parts))], output)
+        job = index_job([list(part) for part in parts], link_packs(records, blobs, self.work), output, idle=True)
         with self._lock:
-            self._process = start_indexing(commands, idle=True, env=_ONE_CORE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            self._process = start_indexing(job, env=_ONE_CORE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             self._done = threading.Event()
             threading.Thread(target=self._wait, args=(self._process, output, len(parts), self._done), daemon=True).start()
 

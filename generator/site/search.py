@@ -36,6 +36,7 @@ import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import IO, Any
 
@@ -255,10 +256,25 @@ def vocabulary(counts: Counter[str]) -> list[str]:
     return sorted(counts, key=lambda w: (-counts[w], w))
 
 
-def stored_records(records: dict[str, str], blobs: Blobs) -> dict[str, str]:
-    """The records written to `blobs`: each one's digest there, by its file name. The indexers take them so:
-    a build need not hold the records' text (18 MB at 20 times the list) while Pagefind reads them."""
-    return {name: blobs.put(text.encode("utf-8", "surrogatepass")) for name, text in records.items()}
+@dataclass(frozen=True)
+class Records:
+    """Search records written to `Blobs` (`pack_records`): each record's SHA-256 by its file name, and the
+    packs that hold their texts (blobs, each a JSON object of records by file name). A build holds no
+    record's text (18 MB at 20 times the list), and writes one file for all its records: with a file each,
+    creating them took most of a cold build's second core on this project's machine, where a new file
+    costs up to a millisecond (1,000 at the list's size, 11,000 at 20 times)."""
+
+    digests: dict[str, str]
+    packs: tuple[str, ...]
+
+    def __or__(self, other: Records) -> Records:
+        return Records({**self.digests, **other.digests}, self.packs + other.packs)
+
+
+def pack_records(records: dict[str, str], blobs: Blobs) -> Records:
+    """The records (texts by file name) written to `blobs` as one pack."""
+    digests = {name: hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() for name, text in records.items()}
+    return Records(digests, (blobs.put(json.dumps(records, sort_keys=True).encode("ascii")),))
 
 
 def complete_bundle(folder: str, words: list[str], parts: int = 1) -> None:
@@ -295,24 +311,25 @@ def record_parts(records: dict[str, str], size: int | None = None) -> list[dict[
     return parts
 
 
-def records_folder(k: int) -> str:
-    """Where part `k` of the records is written, in the indexer's folder: `records`, then `records-1`, ..."""
-    return "records" if k == 0 else f"records-{k}"
+def index_job(parts: list[list[str]], packs: list[str], output: str, *, idle: bool = False) -> dict[str, Any]:
+    """What `start_indexing` does: index the records of each part (their file names), read from the `packs`
+    (files of `pack_records`), into one bundle at `output` (`part_folder`s in it past the first); with
+    `idle`, at the lowest priority the system has."""
+    return {"binary": pagefind_binary(), "config": {"root_selector": ROOT, "force_language": "en"}, "packs": packs, "idle": idle,
+            "parts": [{"names": sorted(names), "output": os.path.join(output, part_folder(k)) if k else output} for k, names in enumerate(parts)]}
 
 
-def index_commands(folders: list[str], output: str) -> list[list[str]]:
-    """The Pagefind runs that index the records in `folders` (a part each, the first first) into one bundle at `output`."""
-    return [[pagefind_binary(), "--site", folder, "--output-path", os.path.join(output, part_folder(k)) if k else output,
-             "--root-selector", ROOT, "--force-language", "en", "--quiet"] for k, folder in enumerate(folders)]
-
-
-# Runs the commands (JSON in argv[2]) one after another, stopping at the first that fails, with its exit code;
-# with "idle" in argv[1], at the lowest priority the system has, which every command inherits: SCHED_IDLE
-# (Linux) and nice 10. Set here, in the process that then starts Pagefind, and not by a `preexec_fn`: a
-# preview has threads (the server's, the file watcher's), and Python code between fork and exec can
-# deadlock on a lock one of them held. It runs in a session of its own, so that `stop_indexing` stops its runs too.
-_RUN = """import json, os, subprocess, sys
-if sys.argv[1] == "idle":
+# Runs a job of `index_job` (JSON on stdin): for each part, one Pagefind in its service mode (`pagefind --service`,
+# which the Node and Python APIs drive: a message is a base64-coded JSON object and a comma, each way), told its
+# records one by one and then to write its files, and stopped before the next part's: its memory goes with it.
+# Stops at the first error: with Pagefind's exit code when it ended, else with 1 and the error on stderr.
+# With "idle", at the lowest priority the system has, which Pagefind inherits: SCHED_IDLE (Linux) and nice 10.
+# Set here, in the process that then starts Pagefind, and not by a `preexec_fn`: a preview has threads (the
+# server's, the file watcher's), and Python code between fork and exec can deadlock on a lock one of them held.
+# It runs in a session of its own, so that `stop_indexing` stops its Pagefind too.
+_RUN = """import base64, json, os, subprocess, sys, threading
+job = json.load(sys.stdin)
+if job["idle"]:
     try:
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     except (AttributeError, OSError):
@@ -321,31 +338,114 @@ if sys.argv[1] == "idle":
         os.nice(10)
     except (AttributeError, OSError):
         pass
-for command in json.loads(sys.argv[2]):
-    code = subprocess.call(command)
-    if code:
-        sys.exit(code)
+texts = {}
+for path in job["packs"]:
+    with open(path, encoding="ascii") as f:
+        texts.update(json.load(f))
+
+def message(number, payload):
+    return base64.b64encode(json.dumps({"message_id": number, "payload": payload}).encode("ascii")) + b","
+
+def replies(stream):
+    rest = b""
+    while True:
+        chunk = stream.read1(1 << 16)
+        if not chunk:
+            return
+        rest += chunk
+        *whole, rest = rest.split(b",")
+        for one in whole:
+            yield json.loads(base64.b64decode(one))["payload"]
+
+def fail(service, text=""):
+    # with Pagefind's exit code when it ended by itself (what it said is on stderr), else with 1 and `text`
+    if text:
+        service.kill()
+        sys.stderr.write(text + "\\n")
+    code = service.wait()
+    sys.exit(code if code > 0 and not text else 1)
+
+for part in job["parts"]:
+    service = subprocess.Popen([job["binary"], "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    answers = replies(service.stdout)
+    try:
+        service.stdin.write(message(0, {"type": "NewIndex", "config": job["config"]}))
+        service.stdin.flush()
+    except OSError:  # it ended at once: its exit code says why
+        pass
+    made = next(answers, None)
+    if made is None or made["type"] != "NewIndex":
+        fail(service, "" if made is None else "pagefind: " + str(made.get("message")))
+    index = made["index_id"]
+
+    def feed(names=part["names"], output=part["output"]):
+        try:
+            for number, name in enumerate(names, 1):
+                text = texts[name].encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+                service.stdin.write(message(number, {"type": "AddFile", "index_id": index, "file_path": name, "url": None,
+                                                     "file_contents": text}))
+            service.stdin.write(message(len(names) + 1, {"type": "WriteFiles", "index_id": index, "output_path": output}))
+            service.stdin.flush()
+        except OSError:
+            pass
+
+    threading.Thread(target=feed, daemon=True).start()
+    for answer in answers:
+        if answer["type"] == "Error":
+            fail(service, "pagefind: " + str(answer.get("message")))
+        if answer["type"] == "WriteFiles":
+            break
+    else:
+        fail(service)
+    service.stdin.close()
+    service.wait()
 """
 
 
-def start_indexing(commands: list[list[str]], *, idle: bool = False, env: dict[str, str] | None = None,
-                   stdout: Any = None, stderr: Any = None) -> subprocess.Popen[bytes]:
-    """The `index_commands`, run in turn in the background (`_RUN`). Raises OSError."""
-    return subprocess.Popen([sys.executable, "-S", "-c", _RUN, "idle" if idle else "", json.dumps(commands)], stdout=stdout,
-                            stderr=stderr, stdin=subprocess.DEVNULL, env=env, start_new_session=os.name == "posix")
+def start_indexing(job: dict[str, Any], *, env: dict[str, str] | None = None, stdout: Any = None,
+                   stderr: Any = None) -> subprocess.Popen[bytes]:
+    """An `index_job`, run in the background (`_RUN`). Raises OSError."""
+    process = subprocess.Popen([sys.executable, "-S", "-c", _RUN], stdout=stdout, stderr=stderr, stdin=subprocess.PIPE, env=env,
+                               start_new_session=os.name == "posix")
+    assert process.stdin is not None
+    try:
+        process.stdin.write(json.dumps(job).encode("utf-8", "surrogatepass"))
+        process.stdin.close()
+    except OSError:
+        stop_indexing(process)
+        raise
+    process.stdin = None  # told all: `communicate` has nothing more to send
+    return process
+
+
+def link_packs(records: Records, blobs: Blobs, folder: str) -> list[str]:
+    """The packs of `records`, linked from `blobs` into `folder` (`pack-0.json`, ...; others there go): the
+    indexing reads them there, whatever becomes of `blobs` meanwhile (a temporary one goes when its build ends)."""
+    names = [f"pack-{k}.json" for k in range(len(records.packs))]
+    for name in os.listdir(folder):
+        if name.startswith("pack-") and name not in names:
+            with contextlib.suppress(OSError):
+                os.remove(os.path.join(folder, name))
+    for name, digest in zip(names, records.packs, strict=True):
+        link_into(blobs.path(digest), os.path.join(folder, name))
+    return [os.path.join(folder, name) for name in names]
+
+
+def records_key(digests: dict[str, str]) -> str:
+    """What a part's index is made from: its records, and how they are indexed."""
+    return hashlib.sha256(json.dumps([ROOT, pagefind_binary(), sorted(digests.items())]).encode("utf-8")).hexdigest()
 
 
 def bundle_complete(output: str, parts: int) -> bool:
-    """Whether the runs of `index_commands` wrote each part of the bundle at `output`."""
+    """Whether the run of an `index_job` wrote each part of the bundle at `output`."""
     return os.path.isfile(os.path.join(output, "pagefind.js")) and all(
         os.path.isfile(os.path.join(output, part_folder(k), "pagefind-entry.json")) for k in range(1, parts))
 
 
-def _remove_parts(work: str, parts: int) -> None:
-    """The records of parts past the `parts` of this build (a larger list's, or a pull request's), with their manifests."""
+def _remove_records_folders(work: str) -> None:
+    """What earlier versions kept in the search folder: a record file each, by part (`records/`, `records-1/`, ...), and their manifests."""
     for name in os.listdir(work):
-        k = name.removeprefix("records-").removesuffix(".sealed")
-        if name.startswith("records-") and k.isdigit() and int(k) >= parts:
+        if name == "records" or name.startswith(("records-", "records.")):
             path = os.path.join(work, name)
             if os.path.isdir(path) and not os.path.islink(path):
                 shutil.rmtree(path, ignore_errors=True)
@@ -377,14 +477,14 @@ class SearchIndexer:
     """Indexes the records on the side: started once every record is known (the plugin's on_files), the
     Pagefind process runs while MkDocs renders the pages; `finish` puts the bundle into the built site.
 
-    With a `cache_dir` the records and the last bundle are kept there between builds (`search/`): a
-    build writes only the records that changed, and when none did it runs no Pagefind at all and
-    links the kept bundle into the site, once its sealed list of files vouches for each of them
-    (`_kept_bundle`). A lock file keeps two builds from sharing the folder at once."""
+    With a `cache_dir` the last bundle is kept there between builds (`search/`), with the key of the
+    records it was made from: when they did not change a build runs no Pagefind at all and links the
+    kept bundle into the site, once its sealed list of files vouches for each of them (`_kept_bundle`).
+    A lock file keeps two builds from sharing the folder at once."""
 
-    def __init__(self, records: dict[str, str], blobs: Blobs, words: Counter[str], work_parent: str | None = None,
+    def __init__(self, records: Records, blobs: Blobs, words: Counter[str], work_parent: str | None = None,
                  cache_dir: str | None = None) -> None:
-        """`records`: each record's digest in `blobs` by its file name (`stored_records`); `words`: their `word_counts`."""
+        """`records`: `pack_records`' in `blobs`; `words`: their `word_counts`."""
         self._process: subprocess.Popen[bytes] | None = None
         self._lock: _FolderLock | None = None
         self.kept: str | None = None  # the bundle kept from an earlier build of the same records
@@ -394,16 +494,14 @@ class SearchIndexer:
         if cache_dir and _FolderLock.works():
             self.work = os.path.join(cache_dir, "search")
             self._lock = _FolderLock(self.work)
+            _remove_records_folders(self.work)
         else:
             self.work = tempfile.mkdtemp(prefix=".reading-list-search-", dir=work_parent)
         self.output = os.path.join(self.work, f"{BUNDLE}-{os.getpid()}")
         try:
-            parts = record_parts(records)
+            parts = record_parts(records.digests)
             self.parts = len(parts)
-            folders = [os.path.join(self.work, records_folder(k)) for k in range(self.parts)]
-            keys = [_write_records(folder, part, blobs, f"{folder}.sealed" if self._lock else None)
-                    for folder, part in zip(folders, parts, strict=True)]
-            _remove_parts(self.work, self.parts)
+            keys = [records_key(part) for part in parts]
             key = keys[0] if self.parts == 1 else hashlib.sha256(json.dumps(keys).encode("utf-8")).hexdigest()
             if self._lock and _kept_bundle(self.work) == key:
                 self.kept = os.path.join(self.work, BUNDLE)
@@ -411,8 +509,9 @@ class SearchIndexer:
             self.key = key
             self.words = vocabulary(words)
             shutil.rmtree(self.output, ignore_errors=True)
+            job = index_job([list(part) for part in parts], link_packs(records, blobs, self.work), self.output)
             with open(os.path.join(self.work, "log"), "wb") as log:
-                self._process = start_indexing(index_commands(folders, self.output), stdout=log, stderr=subprocess.STDOUT)
+                self._process = start_indexing(job, stdout=log, stderr=subprocess.STDOUT)
         except OSError as exc:
             self.discard()
             raise SearchIndexError(f"could not run pagefind: {exc}") from None
@@ -509,47 +608,6 @@ def _file_stamps(folder: str) -> dict[str, list[int]]:
             stat = os.stat(path)
             stamps[os.path.relpath(path, folder).replace(os.sep, "/")] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
     return stamps
-
-
-def _write_records(folder: str, records: dict[str, str], blobs: Blobs, manifest: str | None) -> str:
-    """The records (their digests in `blobs`, by name) as files in `folder`, linked to `blobs`' files; with a
-    `manifest` (the hash, size and time of each file already there), only the changed ones are placed and
-    the gone ones removed: a file whose size or time is no longer the manifest's is placed again. Returns a
-    key of all the records."""
-    loaded = cachefile.load_json(manifest) if manifest is not None else None  # sealed: a record it vouches for is indexed as it is
-    if manifest is not None:
-        with contextlib.suppress(OSError):
-            os.remove(manifest)  # gone until the folder matches the new one: an interrupted build leaves none
-    before: dict[str, Any] = loaded if isinstance(loaded, dict) and os.path.isdir(folder) else {}
-    for path in _files_in(folder):  # Pagefind indexes every file there: one no record made (a crafted file, or one left by
-        if os.path.relpath(path, folder).replace(os.sep, "/") not in records:  # an interrupted build) would be in the index
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(path)
-    after: dict[str, list[object]] = {}
-    for name, digest in records.items():
-        path = os.path.join(folder, name)
-        kept = before.get(name)
-        if kept is not None and kept[0] == digest and kept[1:] == _stamp(path):
-            after[name] = kept
-            continue
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        link_into(blobs.path(digest), path)
-        after[name] = [digest, *_stamp(path)]
-    if manifest is not None:
-        cachefile.dump_json(manifest, after)
-    return hashlib.sha256(json.dumps([ROOT, pagefind_binary(), sorted(records.items())]).encode("utf-8")).hexdigest()
-
-
-def _files_in(folder: str) -> list[str]:
-    return [os.path.join(parent, name) for parent, _, names in os.walk(folder) for name in names]
-
-
-def _stamp(path: str) -> list[object]:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return []
-    return [stat.st_size, stat.st_mtime_ns]
 
 
 def link_tree(source: str, target: str) -> None:
