@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 import stat
-import sys
 import threading
 import time
 from pathlib import Path
@@ -111,29 +110,17 @@ def test_the_preview_indexes_records_in_parts(search: _Session, tmp_path: Path, 
 
 
 def test_pagefind_runs_at_a_lower_priority_and_on_one_core(search: _Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """What the indexer saw of its own priority, scheduling policy (5 is SCHED_IDLE) and thread count (a stand-in
-    for Pagefind, which speaks its service protocol and writes them where Pagefind writes its script): it runs with
-    them from its first instruction, so every thread it starts has them too."""
+    """What the indexer saw of its own priority, scheduling policy (field 41 of /proc/PID/stat; 5 is SCHED_IDLE) and
+    thread count (a stand-in for Pagefind, which writes them where Pagefind writes its script): it runs with them
+    from its first instruction, so every thread it starts has them too."""
     stand_in = tmp_path / "pagefind"
-    stand_in.write_text(f"#!{sys.executable}\n" + """import base64, json, os, sys
-saw = f"nice={os.nice(0)} policy={os.sched_getscheduler(0)} rayon={os.environ['RAYON_NUM_THREADS']} tokio={os.environ['TOKIO_WORKER_THREADS']}"
-def answer(request):
-    kind = request["payload"]["type"]
-    payload = {"type": kind, "index_id": 0} if kind == "NewIndex" else {"type": "IndexedFile"} if kind == "AddFile" else {"type": kind}
-    if kind == "WriteFiles":
-        os.makedirs(request["payload"]["output_path"])
-        with open(os.path.join(request["payload"]["output_path"], "pagefind.js"), "w") as f:
-            f.write(saw + "\\n")
-    sys.stdout.buffer.write(base64.b64encode(json.dumps({"message_id": request["message_id"], "payload": payload}).encode()) + b",")
-    sys.stdout.flush()
-
-rest = b""
-while chunk := os.read(0, 65536):
-    rest += chunk
-    *messages, rest = rest.split(b",")
-    for message in messages:
-        answer(json.loads(base64.b64decode(message)))
-""", encoding="utf-8")
+    stand_in.write_text(
+        '#!/bin/sh\n'
+        'while [ "$1" != "--output-path" ]; do shift; done\n'
+        'policy=$(cut -d " " -f 41 /proc/$$/stat)\n'
+        'mkdir -p "$2" && echo "nice=$(nice) policy=$policy rayon=$RAYON_NUM_THREADS tokio=$TOKIO_WORKER_THREADS" > "$2/pagefind.js"\n',
+        encoding="utf-8",
+    )
     stand_in.chmod(stand_in.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setattr(search_module, "pagefind_binary", lambda: str(stand_in))
     site = tmp_path / "site"
@@ -296,3 +283,60 @@ def test_without_native_events_the_polling_alone_asks_for_the_rebuild(tmp_path: 
 
 def test_a_server_that_rebuilds_another_way_is_left_to_its_own_watching(tmp_path: Path) -> None:
     assert NativeWatch.start(object(), [str(tmp_path)]) is None
+
+
+def _recording_pagefind(tmp_path: Path, seconds: int = 0) -> Path:
+    """A stand-in for Pagefind that writes down the folder it was told to index (`site.txt`) and the files there
+    (`files.txt`), then writes a script where Pagefind writes its own, after `seconds`."""
+    stand_in = tmp_path / "pagefind"
+    stand_in.write_text(
+        '#!/bin/sh\n'
+        'while [ "$1" != "--site" ]; do shift; done\n'
+        f'echo "$2" > {tmp_path}/site.txt\n'
+        f'(cd "$2" && find . -type f | sort) > {tmp_path}/files.txt\n'
+        'while [ "$1" != "--output-path" ]; do shift; done\n'
+        f'sleep {seconds}\n'
+        'mkdir -p "$2" && echo "// stand-in" > "$2/pagefind.js"\n',
+        encoding="utf-8",
+    )
+    stand_in.chmod(stand_in.stat().st_mode | stat.S_IXUSR)
+    return stand_in
+
+
+@pytest.mark.parametrize("memory", [True, False], ids=["in memory", "on disk"])
+def test_pagefind_reads_the_records_from_a_folder_of_their_own_that_goes_when_it_is_done(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, memory: bool) -> None:
+    """The records come in one file (search.pack_records); Pagefind reads each from a file, written for the run
+    to a folder in memory (/dev/shm) where there is room, else beside the bundle; the folder goes after the run."""
+    from generator.site.search import SearchIndexer
+
+    if memory and not os.access(search_module.SHARED_MEMORY, os.W_OK):
+        pytest.fail(f"{search_module.SHARED_MEMORY} is not writable here: Linux has it")
+    if not memory:
+        monkeypatch.setattr(search_module, "SHARED_MEMORY", str(tmp_path / "no-such-folder"))
+    monkeypatch.setattr(search_module, "pagefind_binary", lambda: str(_recording_pagefind(tmp_path)))
+    blobs = Blobs(None, str(tmp_path))
+    texts = records(about="About", guide="Contributing")
+    site = tmp_path / "site"
+    site.mkdir()
+    SearchIndexer(pack_records(texts, blobs), blobs, word_counts(texts.values()), str(tmp_path)).finish(str(site))
+    blobs.close()
+    staged = Path((tmp_path / "site.txt").read_text(encoding="utf-8").strip())
+    assert (tmp_path / "files.txt").read_text(encoding="utf-8").split() == sorted(f"./{name}" for name in texts)
+    assert staged.is_relative_to(search_module.SHARED_MEMORY if memory else tmp_path)
+    assert not staged.parent.exists()  # the run's folder (staged is its records/), gone
+    assert (site / BUNDLE / "pagefind.js").read_text(encoding="utf-8") == "// stand-in\n"
+
+
+def test_a_stopped_run_leaves_no_records_behind(search: _Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_module, "pagefind_binary", lambda: str(_recording_pagefind(tmp_path, seconds=60)))
+    search.update(records(about="About"))
+    for _ in range(200):
+        if (tmp_path / "files.txt").is_file() and (tmp_path / "files.txt").stat().st_size:
+            break
+        time.sleep(0.05)
+    staged = Path((tmp_path / "site.txt").read_text(encoding="utf-8").strip())
+    assert staged.is_dir()
+    started = time.perf_counter()
+    search.close()  # as when the preview stops: the run is killed, not waited for
+    assert time.perf_counter() - started < 10 and not staged.parent.exists()

@@ -7,7 +7,6 @@ import os
 import sys
 import traceback
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 
@@ -53,34 +52,28 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
     would pass `split_kb` KB gets an index and a page per year (or range of years, or part of a year); an index
     (key words, authors, years) whose listing would pass `index_split_kb` KB, a page per run of letters or years.
     In a `session` (`mkdocs serve`), what its next rebuild reuses is kept in memory. With `written`, the
-    data files, the cards and the records are not returned but written to its Blobs (`Written`); the
-    records first, before the pages, and `Written.made_records` is told them at once.
+    data files, the cards and the records are not returned but written to its Blobs (`Written`).
 
-    In a first build, the data files and the cards are made on the second core while this process renders
-    the pages (generator.forked), and the search index is made (by Pagefind) at the same time."""
+    In a first build, the data files, the cards and the records are made on the second core while this
+    process renders the pages (generator.forked)."""
     site = Site(catalog, directory_urls, related={}, store=None if templates else store, split_kb=split_kb, index_split_kb=index_split_kb)
     url = site_url or DEFAULT_SITE_URL
 
     blobs = written.blobs if written is not None else None
 
-    found = Records({}, ())
-    words: Counter[str] = Counter()
-    if records and written is not None:  # the records first, in one file: the indexing can start (Written.made_records)
-        texts = search_records(site, directory_urls)
-        found, words = pack_records(texts, written.blobs), word_counts(texts.values())
-        del texts
-        if written.made_records is not None:
-            written.made_records(found, words)
-
-    def others() -> tuple[dict[str, str], dict[str, str], dict[str, str | bytes]]:
+    def others() -> tuple[dict[str, str], dict[str, str] | Records, Counter[str], dict[str, str | bytes]]:
         mark = len(site.store.used) if site.store else 0
         made = data_files(catalog, url, FEED_ITEMS, directory_urls, site.place)
         if blobs is not None:  # each file on disk as soon as it is made: this process holds none of them
             made = {name: blobs.put(made.pop(name).encode("utf-8", "surrogatepass")) for name in list(made)}
         made.update(cards(site, url, blobs))
-        texts = search_records(site, directory_urls) if records and written is None else {}
+        texts = search_records(site, directory_urls) if records else {}
+        found: dict[str, str] | Records = texts
+        words: Counter[str] = Counter()
+        if blobs is not None:  # all of them in one file: this process holds none of them
+            found, words = pack_records(texts, blobs), word_counts(texts.values())
         looked_up: dict[str, str | bytes] = site.store.looked_up_since(mark) if site.store else {}
-        return made, texts, looked_up
+        return made, found, words, looked_up
 
     # Worth a child in a first build of a list of some size; a later one finds most of it kept (the store)
     first = site.store is None or not site.store.kept
@@ -93,26 +86,25 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
             pages = render_site(site, templates, slots)
         except jinja2.TemplateError as exc:
             raise _template_error(exc) from None
-        made, texts, looked_up = other.result()
+        made, found, words, looked_up = other.result()
     if site.store:
         site.store.absorb(looked_up)
     if written is not None:
-        written.blobs.adopt(made.values())
+        assert isinstance(found, Records)
+        written.blobs.adopt([*made.values(), *found.packs])
         written.files, written.records, written.words = made, found, words
         return site, pages, {}
-    return site, {**pages, **made}, texts
+    assert not isinstance(found, Records)
+    return site, {**pages, **made}, found
 
 
 @dataclass
 class Written:
     """Where `generate` writes the data files, the cards and the search records instead of returning
     them (`blobs`), and what it wrote: the files' digests by name, the records (search.pack_records),
-    and the records' words (search.word_counts). `made_records`, when set, is called with the records and
-    their words as soon as they are written, before the pages are rendered: the search index can be
-    made while they are (the plugin's SearchIndexer)."""
+    and the records' words (search.word_counts)."""
 
     blobs: Blobs
-    made_records: Callable[[Records, Counter[str]], None] | None = None
     files: dict[str, str] = field(default_factory=dict)
     records: Records = field(default_factory=lambda: Records({}, ()))
     words: Counter[str] = field(default_factory=Counter)
@@ -162,17 +154,15 @@ def build_key(catalog: Catalog, **options: object) -> str:
 def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache_dir: str | None = None,
                store: Store | None = None, templates: str | None = None, records: bool = True, persist: bool = True,
                directory_urls: bool = True, site_url: str | None = None, related: int = 5, split_kb: int = SPLIT_KB,
-               index_split_kb: int = INDEX_SPLIT_KB, blobs: Blobs | None = None,
-               made_records: Callable[[Records, Counter[str]], None] | None = None) -> tuple[str, Build]:
+               index_split_kb: int = INDEX_SPLIT_KB, blobs: Blobs | None = None) -> tuple[str, Build]:
     """The plugin's Build of the catalog, and its key (`build_key`). The Build of an earlier build from
     the same inputs is taken as it was: `kept` (a `mkdocs serve` session's last), else, in a process's
     first build (no `kept`), the one in `cache_dir`; a new one is kept there for the next build (with `persist`; `mkdocs serve` writes its
     last one when it stops, `keep_build`). Never with a maintainer's own `templates`, whose inputs the key cannot know.
-    With `blobs`, the data files and cards are written there (`Build.blobs`); a kept Build is taken while they are there.
-    `made_records`: see `Written` (a kept Build calls nothing)."""
+    With `blobs`, the data files and cards are written there (`Build.blobs`); a kept Build is taken while they are there."""
     def made() -> Build:
         slots = Slots()
-        written = Written(blobs, made_records) if blobs is not None else None
+        written = Written(blobs) if blobs is not None else None
         site, files, found = generate(catalog, templates=templates, directory_urls=directory_urls, site_url=site_url, related=related,
                                       cache_dir=cache_dir, slots=slots, store=store, split_kb=split_kb, index_split_kb=index_split_kb,
                                       records=records, session=not persist, written=written)  # a session persists when it ends

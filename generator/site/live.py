@@ -3,8 +3,7 @@
 A published build waits for Pagefind (generator.site.search.SearchIndexer). A preview does not:
 every rebuild gets the newest finished bundle at once, and when the records changed Pagefind runs
 again in the background; its bundle replaces the preview's as soon as it is done, usually within a
-second or two. Pagefind reads the records from their packs (search.pack_records), linked into the
-session's folder: a rebuild writes no record file of its own.
+second or two. The records come in one file (search.pack_records), linked into the session's folder.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import subprocess
 import tempfile
 import threading
 from collections import Counter
+from typing import Any
 
 from generator.site.blobs import Blobs
 from generator.site.search import (
@@ -53,6 +53,7 @@ class LiveSearch:
         self.site_dir: str | None = None  # the preview that gets each new bundle; None while a build runs
         self.runs = 0
         self._process: subprocess.Popen[bytes] | None = None
+        self._job: dict[str, Any] = {}  # the newest run's (search.index_job)
         self._done = threading.Event()  # set when the newest run has ended (its bundle placed, or failed)
         self._done.set()
         self._lock = threading.Lock()
@@ -75,7 +76,7 @@ class LiveSearch:
         output = os.path.join(self.work, f"bundle-{self.runs}")
         job = index_job([list(part) for part in parts], link_packs(records, blobs, self.work), output, idle=True)
         with self._lock:
-            self._process = start_indexing(job, env=_ONE_CORE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            self._process, self._job = start_indexing(job, env=_ONE_CORE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE), job
             self._done = threading.Event()
             threading.Thread(target=self._wait, args=(self._process, output, len(parts), self._done), daemon=True).start()
 
@@ -119,7 +120,7 @@ class LiveSearch:
 
     def _stop(self) -> None:
         if self._process is not None:
-            stop_indexing(self._process)
+            stop_indexing(self._process, self._job)
             self._process = None
 
     def close(self) -> None:

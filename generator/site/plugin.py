@@ -8,8 +8,6 @@ import os
 import re
 import shutil
 import tempfile
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
 from html import escape
 from typing import Any
 
@@ -258,9 +256,8 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.warnings.count = 0
         logging.getLogger("mkdocs").addHandler(self.warnings)
 
-    def _generate(self, config: MkDocsConfig, made_records: Callable[[Records, Counter[str]], None]) -> Build | None:
-        """What the list adds to the site (generate.Build): the list's, else (in a failed preview) the last good one.
-        `made_records`: see generate.Written."""
+    def _generate(self, config: MkDocsConfig) -> Build | None:
+        """What the list adds to the site (generate.Build): the list's, else (in a failed preview) the last good one."""
         if self.failure is None:
             assert self.catalog is not None
             cache_dir = self.cache_dir
@@ -275,7 +272,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
                 self.kept = site_build(self.catalog, kept=self.kept, cache_dir=cache_dir, store=self.store, templates=self.templates_dir,
                                        records=self.config.pagefind, persist=not self.serving, directory_urls=config.use_directory_urls,
                                        site_url=config.site_url, related=self.config.related, split_kb=self.config.split_kb,
-                                       index_split_kb=self.config.index_split_kb, blobs=self.blobs, made_records=made_records)
+                                       index_split_kb=self.config.index_split_kb, blobs=self.blobs)
             except RenderError as exc:
                 self._fail(config, str(exc))
             else:
@@ -311,25 +308,18 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         return {GUIDE: site_guide(text, config.repo_url, source, root)}
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        guide = self._guide_text(config)
-        # the search records of the pages written in Markdown (the hand-written ones, the guide), made before the generated pages join `files`
-        written_in_markdown = [*files.documentation_pages(), *(File.generated(config, name, content=text) for name, text in guide.items())]
-        texts = self._page_records(written_in_markdown, config) if self.config.pagefind and self.failure is None else {}
-        indexing: list[Records] = []
-
-        def made_records(records: Records, words: Counter[str]) -> None:
-            """The search index is started as soon as every record is known: a first build's, before its pages are rendered."""
-            assert self.blobs is not None
-            indexing.append(records | pack_records(texts, self.blobs))
-            self._index(config, indexing[0], words + word_counts(texts.values()))
-
-        built = self._generate(config, made_records)
+        built = self._generate(config)
         generated = built.files if built else {"index.md": ERROR_HOME}
         self.slots = built.slots if built else Slots()
         self.parts = {}
+        guide = self._guide_text(config)
         written = built.blobs if built else {}
         self.used = set(written.values())  # the files of `blobs` this build uses (the others go when it ends)
-        self._add(files, config, {**generated, **guide}, written)
+        for name in [*generated, *guide, *written]:
+            if files.get_file_from_path(name) is not None:
+                raise PluginError(f"{config.docs_dir}/{name} has the name of a generated file; rename or remove it")
+        for name, text in {**generated, **guide}.items():
+            files.append(File.generated(config, name, content=text))
         # linked into the site in on_post_build: MkDocs need not know hundreds of cards, nor copy them
         self.cards = {name: digest for name, digest in written.items() if name.startswith(CARDS)}
         for name, digest in written.items():
@@ -339,38 +329,26 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         if self.own_nav:
             config.nav = pages.navigation(built.nav if built else None, pages.handwritten_pages(config.docs_dir), self.guide is not None)
         if self.config.pagefind and built is not None and self.failure is None and self.blobs is not None:  # a failed preview goes without search
-            if not indexing:  # a kept Build (its records made by an earlier build)
-                assert isinstance(built.records, Records)
-                indexing.append(built.records | pack_records(texts, self.blobs))
-                self._index(config, indexing[0], built.words + word_counts(texts.values()))
-            self.used |= set(indexing[0].packs)
+            assert isinstance(built.records, Records)
+            texts = self._page_records(files, config)
+            records, words = built.records | pack_records(texts, self.blobs), built.words + word_counts(texts.values())
+            self.used |= set(records.packs)
+            if self.serving:
+                self.live = self.live or LiveSearch(os.path.dirname(os.path.abspath(config.site_dir)))
+                self.live.update(records, self.blobs, words)
+            else:
+                self.indexer = SearchIndexer(records, self.blobs, words, os.path.dirname(os.path.abspath(config.site_dir)), self.cache_dir)
         return files
 
-    @staticmethod
-    def _add(files: Files, config: MkDocsConfig, pages: Mapping[str, str | bytes], others: Iterable[str] = ()) -> None:
-        """Generated pages into `files`, once no file of the docs has the name of one of them or of the `others`."""
-        for name in [*pages, *others]:
-            if files.get_file_from_path(name) is not None:
-                raise PluginError(f"{config.docs_dir}/{name} has the name of a generated file; rename or remove it")
-        for name, text in pages.items():
-            files.append(File.generated(config, name, content=text))
-
-    def _index(self, config: MkDocsConfig, records: Records, words: Counter[str]) -> None:
-        """Index the records: in a preview, beside it (LiveSearch); in a build, while MkDocs renders the pages (SearchIndexer)."""
-        assert self.blobs is not None
-        if self.serving:
-            self.live = self.live or LiveSearch(os.path.dirname(os.path.abspath(config.site_dir)))
-            self.live.update(records, self.blobs, words)
-        else:
-            self.indexer = SearchIndexer(records, self.blobs, words, os.path.dirname(os.path.abspath(config.site_dir)), self.cache_dir)
-
-    def _page_records(self, pages: list[File], config: MkDocsConfig) -> dict[str, str]:
-        """Search records of the pages written in Markdown, from their Markdown as MkDocs would render it; kept by
+    def _page_records(self, files: Files, config: MkDocsConfig) -> dict[str, str]:
+        """Search records of the hand-written pages, from their Markdown as MkDocs would render it; kept by
         page and Markdown settings, so a rebuild under `mkdocs serve` converts only the pages that changed."""
         converter: markdown.Markdown | None = None
         settings = repr((config.markdown_extensions, config.mdx_configs))
         records, kept = {}, {}
-        for file in pages:
+        for file in files.documentation_pages():
+            if file.src_uri in self.generated:
+                continue
             content = file.content_string
             key = hashlib.sha256("\0".join((settings, file.src_uri, file.url, file.name, content)).encode("utf-8", "surrogatepass")).hexdigest()
             record = self.page_records.get(key)

@@ -260,9 +260,9 @@ def vocabulary(counts: Counter[str]) -> list[str]:
 class Records:
     """Search records written to `Blobs` (`pack_records`): each record's SHA-256 by its file name, and the
     packs that hold their texts (blobs, each a JSON object of records by file name). A build holds no
-    record's text (18 MB at 20 times the list), and writes one file for all its records: with a file each,
-    creating them took most of a cold build's second core on this project's machine, where a new file
-    costs up to a millisecond (1,000 at the list's size, 11,000 at 20 times)."""
+    record's text (18 MB at 20 times the list), and writes one file for them all, not one each: a new file
+    can cost a millisecond on this project's machine, and there are 1,000 records at the list's size,
+    11,000 at 20 times (Pagefind reads them from files of their own, written in memory: `staging_folder`)."""
 
     digests: dict[str, str]
     packs: tuple[str, ...]
@@ -274,7 +274,8 @@ class Records:
 def pack_records(records: dict[str, str], blobs: Blobs) -> Records:
     """The records (texts by file name) written to `blobs` as one pack."""
     digests = {name: hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() for name, text in records.items()}
-    return Records(digests, (blobs.put(json.dumps(records, sort_keys=True).encode("ascii")),))
+    chunks = (chunk.encode("ascii") for chunk in json.JSONEncoder(sort_keys=True).iterencode(records))
+    return Records(digests, (blobs.put_chunks(chunks),))
 
 
 def complete_bundle(folder: str, words: list[str], parts: int = 1) -> None:
@@ -314,20 +315,37 @@ def record_parts(records: dict[str, str], size: int | None = None) -> list[dict[
 def index_job(parts: list[list[str]], packs: list[str], output: str, *, idle: bool = False) -> dict[str, Any]:
     """What `start_indexing` does: index the records of each part (their file names), read from the `packs`
     (files of `pack_records`), into one bundle at `output` (`part_folder`s in it past the first); with
-    `idle`, at the lowest priority the system has."""
-    return {"binary": pagefind_binary(), "config": {"root_selector": ROOT, "force_language": "en"}, "packs": packs, "idle": idle,
+    `idle`, at the lowest priority the system has. Pagefind reads a record from a file of its own: each part's
+    are written to a folder in memory where the system has one with room (`staging_folder`), else beside `output`."""
+    size = sum(os.path.getsize(pack) for pack in packs)
+    return {"binary": pagefind_binary(), "args": ["--root-selector", ROOT, "--force-language", "en", "--quiet"], "packs": packs,
+            "idle": idle, "stage": staging_folder(size, os.path.dirname(output)),
             "parts": [{"names": sorted(names), "output": os.path.join(output, part_folder(k)) if k else output} for k, names in enumerate(parts)]}
 
 
-# Runs a job of `index_job` (JSON on stdin): for each part, one Pagefind in its service mode (`pagefind --service`,
-# which the Node and Python APIs drive: a message is a base64-coded JSON object and a comma, each way), told its
-# records one by one and then to write its files, and stopped before the next part's: its memory goes with it.
-# Stops at the first error: with Pagefind's exit code when it ended, else with 1 and the error on stderr.
-# With "idle", at the lowest priority the system has, which Pagefind inherits: SCHED_IDLE (Linux) and nice 10.
-# Set here, in the process that then starts Pagefind, and not by a `preexec_fn`: a preview has threads (the
-# server's, the file watcher's), and Python code between fork and exec can deadlock on a lock one of them held.
-# It runs in a session of its own, so that `stop_indexing` stops its Pagefind too.
-_RUN = """import base64, json, os, subprocess, sys, threading
+SHARED_MEMORY = "/dev/shm"  # a file system in memory (Linux): a file made there costs no disk
+
+
+def staging_folder(size: int, parent: str) -> str:
+    """A new folder for `size` bytes of records that Pagefind reads once: in memory where the system has such a
+    file system with room to spare, else in `parent`. A new file on disk can cost a millisecond (this project's
+    machine, at times), and there are 1,000 records at the list's size, 11,000 at 20 times."""
+    try:
+        free = os.statvfs(SHARED_MEMORY)
+        if os.path.isdir(SHARED_MEMORY) and os.access(SHARED_MEMORY, os.W_OK) and free.f_bavail * free.f_frsize > 4 * size:
+            return tempfile.mkdtemp(prefix=".reading-list-records-", dir=SHARED_MEMORY)
+    except (OSError, AttributeError):  # none (another system), or not ours to use
+        pass
+    return tempfile.mkdtemp(prefix=".reading-list-records-", dir=parent)
+
+
+# Runs a job of `index_job` (JSON on stdin): for each part, its records written to the stage folder, then one
+# Pagefind run, stopping at the first that fails, with its exit code; the stage goes at the end. With "idle", at
+# the lowest priority the system has, which Pagefind inherits: SCHED_IDLE (Linux) and nice 10. Set here, in the
+# process that then starts Pagefind, and not by a `preexec_fn`: a preview has threads (the server's, the file
+# watcher's), and Python code between fork and exec can deadlock on a lock one of them held. It runs in a session
+# of its own, so that `stop_indexing` stops its Pagefind too (and then removes the stage).
+_RUN = """import json, os, shutil, subprocess, sys
 job = json.load(sys.stdin)
 if job["idle"]:
     try:
@@ -338,67 +356,28 @@ if job["idle"]:
         os.nice(10)
     except (AttributeError, OSError):
         pass
-texts = {}
-for path in job["packs"]:
-    with open(path, encoding="ascii") as f:
-        texts.update(json.load(f))
-
-def message(number, payload):
-    return base64.b64encode(json.dumps({"message_id": number, "payload": payload}).encode("ascii")) + b","
-
-def replies(stream):
-    rest = b""
-    while True:
-        chunk = stream.read1(1 << 16)
-        if not chunk:
-            return
-        rest += chunk
-        *whole, rest = rest.split(b",")
-        for one in whole:
-            yield json.loads(base64.b64decode(one))["payload"]
-
-def fail(service, text=""):
-    # with Pagefind's exit code when it ended by itself (what it said is on stderr), else with 1 and `text`
-    if text:
-        service.kill()
-        sys.stderr.write(text + "\\n")
-    code = service.wait()
-    sys.exit(code if code > 0 and not text else 1)
-
-for part in job["parts"]:
-    service = subprocess.Popen([job["binary"], "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    answers = replies(service.stdout)
-    try:
-        service.stdin.write(message(0, {"type": "NewIndex", "config": job["config"]}))
-        service.stdin.flush()
-    except OSError:  # it ended at once: its exit code says why
-        pass
-    made = next(answers, None)
-    if made is None or made["type"] != "NewIndex":
-        fail(service, "" if made is None else "pagefind: " + str(made.get("message")))
-    index = made["index_id"]
-
-    def feed(names=part["names"], output=part["output"]):
-        try:
-            for number, name in enumerate(names, 1):
-                text = texts[name].encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-                service.stdin.write(message(number, {"type": "AddFile", "index_id": index, "file_path": name, "url": None,
-                                                     "file_contents": text}))
-            service.stdin.write(message(len(names) + 1, {"type": "WriteFiles", "index_id": index, "output_path": output}))
-            service.stdin.flush()
-        except OSError:
-            pass
-
-    threading.Thread(target=feed, daemon=True).start()
-    for answer in answers:
-        if answer["type"] == "Error":
-            fail(service, "pagefind: " + str(answer.get("message")))
-        if answer["type"] == "WriteFiles":
-            break
-    else:
-        fail(service)
-    service.stdin.close()
-    service.wait()
+try:
+    texts = {}
+    for path in job["packs"]:
+        with open(path, encoding="ascii") as f:
+            texts.update(json.load(f))
+    for part in job["parts"]:
+        folder = os.path.join(job["stage"], "records")
+        shutil.rmtree(folder, ignore_errors=True)
+        made = set()
+        for name in part["names"]:
+            path = os.path.join(folder, name)
+            parent = os.path.dirname(path)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            with open(path, "wb") as f:
+                f.write(texts[name].encode("utf-8", "surrogatepass"))
+        code = subprocess.call([job["binary"], "--site", folder, "--output-path", part["output"], *job["args"]])
+        if code:
+            sys.exit(code)
+finally:
+    shutil.rmtree(job["stage"], ignore_errors=True)
 """
 
 
@@ -412,7 +391,7 @@ def start_indexing(job: dict[str, Any], *, env: dict[str, str] | None = None, st
         process.stdin.write(json.dumps(job).encode("utf-8", "surrogatepass"))
         process.stdin.close()
     except OSError:
-        stop_indexing(process)
+        stop_indexing(process, job)
         raise
     process.stdin = None  # told all: `communicate` has nothing more to send
     return process
@@ -454,8 +433,8 @@ def _remove_records_folders(work: str) -> None:
                     os.remove(path)
 
 
-def stop_indexing(process: subprocess.Popen[bytes]) -> None:
-    """Stop a `start_indexing` and the Pagefind it runs, and reap it."""
+def stop_indexing(process: subprocess.Popen[bytes], job: dict[str, Any]) -> None:
+    """Stop a `start_indexing` of `job` and the Pagefind it runs, reap it, and remove its stage folder."""
     if process.poll() is None:
         if os.name == "posix":
             with contextlib.suppress(ProcessLookupError):
@@ -463,6 +442,7 @@ def stop_indexing(process: subprocess.Popen[bytes]) -> None:
         else:
             process.kill()
     process.wait()
+    shutil.rmtree(job["stage"], ignore_errors=True)
 
 
 def pagefind_binary() -> str:
@@ -486,6 +466,7 @@ class SearchIndexer:
                  cache_dir: str | None = None) -> None:
         """`records`: `pack_records`' in `blobs`; `words`: their `word_counts`."""
         self._process: subprocess.Popen[bytes] | None = None
+        self._job: dict[str, Any] = {}
         self._lock: _FolderLock | None = None
         self.kept: str | None = None  # the bundle kept from an earlier build of the same records
         self.key = ""
@@ -509,9 +490,9 @@ class SearchIndexer:
             self.key = key
             self.words = vocabulary(words)
             shutil.rmtree(self.output, ignore_errors=True)
-            job = index_job([list(part) for part in parts], link_packs(records, blobs, self.work), self.output)
+            self._job = index_job([list(part) for part in parts], link_packs(records, blobs, self.work), self.output)
             with open(os.path.join(self.work, "log"), "wb") as log:
-                self._process = start_indexing(job, stdout=log, stderr=subprocess.STDOUT)
+                self._process = start_indexing(self._job, stdout=log, stderr=subprocess.STDOUT)
         except OSError as exc:
             self.discard()
             raise SearchIndexError(f"could not run pagefind: {exc}") from None
@@ -553,7 +534,7 @@ class SearchIndexer:
 
     def discard(self) -> None:
         if self._process is not None:
-            stop_indexing(self._process)
+            stop_indexing(self._process, self._job)
         self._process = None
         if self._lock:
             shutil.rmtree(self.output, ignore_errors=True)
