@@ -146,7 +146,7 @@ def check_reading_and_generating_the_list_give_the_same_with_a_child(tmp_path: P
         store, slots = Store(None), Slots()
         _, files, records = generate(catalog, slots=slots, store=store, related=5, records=True)
         monkeypatch.setattr(os, "fork", real_fork)
-        assert len(spawned) == (2 if fork else 0)  # the first read of the list (the second has every file checked), the generation
+        assert len(spawned) == (3 if fork else 0)  # the first read of the list (the second has every file checked), the generation (two)
         pages = {name: slots.inline(text) for name, text in files.items() if name.endswith(".md")}  # placeholders differ: their HTML
         return (info, listed, [str(p) for p in problems], pages, files.keys(), records, store.used, store.misses), len(parsed)
 
@@ -156,6 +156,34 @@ def check_reading_and_generating_the_list_give_the_same_with_a_child(tmp_path: P
     assert any(str(broken.relative_to(tmp_path)) in p for p in without[2])  # type: ignore[attr-defined]
     files = len(without[1]) + 1  # type: ignore[arg-type]  # the broken file too
     assert parsed_without - parsed_with_child == files - files // 2  # the child's half is parsed once, in the child
+
+
+def check_the_records_are_told_before_the_pages_and_are_the_same_with_a_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a Blobs (the plugin's way), the search records are made in a child of their own and told (Written.made_records)
+    before the pages are rendered, for Pagefind to index them meanwhile: the same records, words and files as without children."""
+    from generator.list.source import load_catalog
+    from generator.site import generate as generate_module
+    from generator.site.blobs import Blobs
+    from generator.site.render import Slots
+    from generator.site.store import Store
+
+    catalog, _ = load_catalog(str(ROOT / "entries"))
+    rendering = generate_module.render_site
+
+    def run(fork: bool) -> tuple[object, ...]:
+        monkeypatch.setattr(forked, "enabled", fork)
+        events: list[object] = []
+        monkeypatch.setattr(generate_module, "render_site", lambda *args, **kwargs: events.append("pages") or rendering(*args, **kwargs))
+        blobs = Blobs(None, str(tmp_path))
+        try:
+            written = generate_module.Written(blobs, lambda records, words: events.append(("records", records, words)))
+            generate_module.generate(catalog, slots=Slots(), store=Store(None), related=5, records=True, written=written)
+        finally:
+            blobs.close()
+        assert events == [("records", written.records, written.words), "pages"]
+        return written.records, written.words, written.files
+
+    assert run(True) == run(False)
 
 
 def check_a_build_that_finds_results_kept_makes_no_child(monkeypatch: pytest.MonkeyPatch) -> None:

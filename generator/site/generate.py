@@ -7,6 +7,7 @@ import os
 import sys
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 
@@ -52,41 +53,47 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
     would pass `split_kb` KB gets an index and a page per year (or range of years, or part of a year); an index
     (key words, authors, years) whose listing would pass `index_split_kb` KB, a page per run of letters or years.
     In a `session` (`mkdocs serve`), what its next rebuild reuses is kept in memory. With `written`, the
-    data files, the cards and the records are not returned but written to its Blobs (`Written`).
+    data files, the cards and the records are not returned but written to its Blobs (`Written`); the
+    records are told to `Written.made_records` before the pages are rendered.
 
-    In a first build, the data files, the cards and the records are made on the second core while this
-    process renders the pages (generator.forked)."""
+    In a first build, the data files, the cards and the records are made in forked children while this
+    process finds the related papers and renders the pages (generator.forked)."""
     site = Site(catalog, directory_urls, related={}, store=None if templates else store, split_kb=split_kb, index_split_kb=index_split_kb)
     url = site_url or DEFAULT_SITE_URL
 
     blobs = written.blobs if written is not None else None
 
-    def others() -> tuple[dict[str, str], dict[str, str] | Records, Counter[str], dict[str, str | bytes]]:
+    def searched() -> tuple[dict[str, str] | Records, Counter[str]]:
+        texts = search_records(site, directory_urls) if records else {}
+        if blobs is None:
+            return texts, Counter()
+        return pack_records(texts, blobs), word_counts(texts.values())  # all of them in one file: this process holds none of them
+
+    def others() -> tuple[dict[str, str], dict[str, str | bytes]]:
         mark = len(site.store.used) if site.store else 0
         made = data_files(catalog, url, FEED_ITEMS, directory_urls, site.place)
         if blobs is not None:  # each file on disk as soon as it is made: this process holds none of them
             made = {name: blobs.put(made.pop(name).encode("utf-8", "surrogatepass")) for name in list(made)}
         made.update(cards(site, url, blobs))
-        texts = search_records(site, directory_urls) if records else {}
-        found: dict[str, str] | Records = texts
-        words: Counter[str] = Counter()
-        if blobs is not None:  # all of them in one file: this process holds none of them
-            found, words = pack_records(texts, blobs), word_counts(texts.values())
         looked_up: dict[str, str | bytes] = site.store.looked_up_since(mark) if site.store else {}
-        return made, found, words, looked_up
+        return made, looked_up
 
-    # Worth a child in a first build of a list of some size; a later one finds most of it kept (the store)
-    first = site.store is None or not site.store.kept
-    with Forked(others, worth=first and len(catalog.entries) >= FORK_ENTRIES) as other:
+    # Worth a child in a first build of a list of some size; a later one finds most of it kept (the store).
+    # The records have one of their own: they are told (Written.made_records) before the pages are rendered.
+    worth = (site.store is None or not site.store.kept) and len(catalog.entries) >= FORK_ENTRIES
+    with Forked(searched, worth=worth and records) as searching, Forked(others, worth=worth) as other:
         if related:  # only the pages show related papers: a child started before they are known makes the rest
             from generator.site.related import related_papers  # numpy and scipy load only when related papers are on
 
             site.related = related_papers(catalog, related, cache_dir, session)
+        found, words = searching.result()
+        if written is not None and written.made_records is not None and isinstance(found, Records):
+            written.made_records(found, words)
         try:
             pages = render_site(site, templates, slots)
         except jinja2.TemplateError as exc:
             raise _template_error(exc) from None
-        made, found, words, looked_up = other.result()
+        made, looked_up = other.result()
     if site.store:
         site.store.absorb(looked_up)
     if written is not None:
@@ -102,9 +109,11 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
 class Written:
     """Where `generate` writes the data files, the cards and the search records instead of returning
     them (`blobs`), and what it wrote: the files' digests by name, the records (search.pack_records),
-    and the records' words (search.word_counts)."""
+    and the records' words (search.word_counts). `made_records`, when set, is called with the records and their
+    words as soon as they are known, before the pages are rendered: Pagefind can index them meanwhile."""
 
     blobs: Blobs
+    made_records: Callable[[Records, Counter[str]], None] | None = None
     files: dict[str, str] = field(default_factory=dict)
     records: Records = field(default_factory=lambda: Records({}, ()))
     words: Counter[str] = field(default_factory=Counter)
@@ -154,15 +163,17 @@ def build_key(catalog: Catalog, **options: object) -> str:
 def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache_dir: str | None = None,
                store: Store | None = None, templates: str | None = None, records: bool = True, persist: bool = True,
                directory_urls: bool = True, site_url: str | None = None, related: int = 5, split_kb: int = SPLIT_KB,
-               index_split_kb: int = INDEX_SPLIT_KB, blobs: Blobs | None = None) -> tuple[str, Build]:
+               index_split_kb: int = INDEX_SPLIT_KB, blobs: Blobs | None = None,
+               made_records: Callable[[Records, Counter[str]], None] | None = None) -> tuple[str, Build]:
     """The plugin's Build of the catalog, and its key (`build_key`). The Build of an earlier build from
     the same inputs is taken as it was: `kept` (a `mkdocs serve` session's last), else, in a process's
     first build (no `kept`), the one in `cache_dir`; a new one is kept there for the next build (with `persist`; `mkdocs serve` writes its
     last one when it stops, `keep_build`). Never with a maintainer's own `templates`, whose inputs the key cannot know.
-    With `blobs`, the data files and cards are written there (`Build.blobs`); a kept Build is taken while they are there."""
+    With `blobs`, the data files and cards are written there (`Build.blobs`); a kept Build is taken while they are there.
+    `made_records`: see `Written` (a kept Build calls nothing)."""
     def made() -> Build:
         slots = Slots()
-        written = Written(blobs) if blobs is not None else None
+        written = Written(blobs, made_records) if blobs is not None else None
         site, files, found = generate(catalog, templates=templates, directory_urls=directory_urls, site_url=site_url, related=related,
                                       cache_dir=cache_dir, slots=slots, store=store, split_kb=split_kb, index_split_kb=index_split_kb,
                                       records=records, session=not persist, written=written)  # a session persists when it ends

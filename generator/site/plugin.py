@@ -8,6 +8,8 @@ import os
 import re
 import shutil
 import tempfile
+from collections import Counter
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -256,8 +258,9 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.warnings.count = 0
         logging.getLogger("mkdocs").addHandler(self.warnings)
 
-    def _generate(self, config: MkDocsConfig) -> Build | None:
-        """What the list adds to the site (generate.Build): the list's, else (in a failed preview) the last good one."""
+    def _generate(self, config: MkDocsConfig, made_records: Callable[[Records, Counter[str]], None] | None) -> Build | None:
+        """What the list adds to the site (generate.Build): the list's, else (in a failed preview) the last good one.
+        `made_records`: see generate.Written."""
         if self.failure is None:
             assert self.catalog is not None
             cache_dir = self.cache_dir
@@ -272,7 +275,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
                 self.kept = site_build(self.catalog, kept=self.kept, cache_dir=cache_dir, store=self.store, templates=self.templates_dir,
                                        records=self.config.pagefind, persist=not self.serving, directory_urls=config.use_directory_urls,
                                        site_url=config.site_url, related=self.config.related, split_kb=self.config.split_kb,
-                                       index_split_kb=self.config.index_split_kb, blobs=self.blobs)
+                                       index_split_kb=self.config.index_split_kb, blobs=self.blobs, made_records=made_records)
             except RenderError as exc:
                 self._fail(config, str(exc))
             else:
@@ -308,11 +311,28 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         return {GUIDE: site_guide(text, config.repo_url, source, root)}
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        built = self._generate(config)
+        guide = self._guide_text(config)
+        # the search records of the pages written in Markdown (the hand-written ones, the guide): known before the list's
+        markdown_pages = [*files.documentation_pages(), *(File.generated(config, name, content=text) for name, text in guide.items())]
+        search = self.config.pagefind and self.failure is None
+        texts = self._page_records(markdown_pages, config) if search else {}
+        indexed: list[Records] = []
+
+        def index(records: Records, words: Counter[str]) -> None:
+            """Start indexing every record: in a first build, as soon as the list's are made, while the pages are rendered."""
+            assert self.blobs is not None
+            indexed.append(records | pack_records(texts, self.blobs))
+            if self.serving:
+                self.live = self.live or LiveSearch(os.path.dirname(os.path.abspath(config.site_dir)))
+                self.live.update(indexed[0], self.blobs, words + word_counts(texts.values()))
+            else:
+                self.indexer = SearchIndexer(indexed[0], self.blobs, words + word_counts(texts.values()),
+                                             os.path.dirname(os.path.abspath(config.site_dir)), self.cache_dir)
+
+        built = self._generate(config, index if search else None)
         generated = built.files if built else {"index.md": ERROR_HOME}
         self.slots = built.slots if built else Slots()
         self.parts = {}
-        guide = self._guide_text(config)
         written = built.blobs if built else {}
         self.used = set(written.values())  # the files of `blobs` this build uses (the others go when it ends)
         for name in [*generated, *guide, *written]:
@@ -328,27 +348,20 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.generated = {name for name in generated if name.endswith(".md")}
         if self.own_nav:
             config.nav = pages.navigation(built.nav if built else None, pages.handwritten_pages(config.docs_dir), self.guide is not None)
-        if self.config.pagefind and built is not None and self.failure is None and self.blobs is not None:  # a failed preview goes without search
-            assert isinstance(built.records, Records)
-            texts = self._page_records(files, config)
-            records, words = built.records | pack_records(texts, self.blobs), built.words + word_counts(texts.values())
-            self.used |= set(records.packs)
-            if self.serving:
-                self.live = self.live or LiveSearch(os.path.dirname(os.path.abspath(config.site_dir)))
-                self.live.update(records, self.blobs, words)
-            else:
-                self.indexer = SearchIndexer(records, self.blobs, words, os.path.dirname(os.path.abspath(config.site_dir)), self.cache_dir)
+        if search and built is not None and self.failure is None and self.blobs is not None:  # a failed preview goes without search
+            if not indexed:  # a kept Build: its records were made by an earlier build
+                assert isinstance(built.records, Records)
+                index(built.records, built.words)
+            self.used |= set(indexed[0].packs)
         return files
 
-    def _page_records(self, files: Files, config: MkDocsConfig) -> dict[str, str]:
-        """Search records of the hand-written pages, from their Markdown as MkDocs would render it; kept by
+    def _page_records(self, markdown_pages: list[File], config: MkDocsConfig) -> dict[str, str]:
+        """Search records of the pages written in Markdown, from their Markdown as MkDocs would render it; kept by
         page and Markdown settings, so a rebuild under `mkdocs serve` converts only the pages that changed."""
         converter: markdown.Markdown | None = None
         settings = repr((config.markdown_extensions, config.mdx_configs))
         records, kept = {}, {}
-        for file in files.documentation_pages():
-            if file.src_uri in self.generated:
-                continue
+        for file in markdown_pages:
             content = file.content_string
             key = hashlib.sha256("\0".join((settings, file.src_uri, file.url, file.name, content)).encode("utf-8", "surrogatepass")).hexdigest()
             record = self.page_records.get(key)
