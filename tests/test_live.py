@@ -340,3 +340,23 @@ def test_a_stopped_run_leaves_no_records_behind(search: _Session, tmp_path: Path
     started = time.perf_counter()
     search.close()  # as when the preview stops: the run is killed, not waited for
     assert time.perf_counter() - started < 10 and not staged.parent.exists()
+
+
+def test_a_run_that_cannot_start_says_why_and_leaves_no_records_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.site.search import SearchIndexer, SearchIndexError
+
+    memory = tmp_path / "memory"
+    memory.mkdir()
+    monkeypatch.setattr(search_module, "SHARED_MEMORY", str(memory))
+
+    def cannot(*args: object, **kwargs: object) -> None:
+        assert os.listdir(memory)  # the records' folder was made for the run
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(search_module, "start_indexing", cannot)
+    blobs = Blobs(None, str(tmp_path))
+    texts = records(about="About")
+    with pytest.raises(SearchIndexError, match=r"^could not run pagefind: \[Errno 11\] Resource temporarily unavailable$"):
+        SearchIndexer(pack_records(texts, blobs), blobs, word_counts(texts.values()), str(tmp_path))
+    blobs.close()
+    assert os.listdir(memory) == []

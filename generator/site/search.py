@@ -535,6 +535,8 @@ class SearchIndexer:
     def discard(self) -> None:
         if self._process is not None:
             stop_indexing(self._process, self._job)
+        elif self._job:  # made, never started
+            shutil.rmtree(self._job["stage"], ignore_errors=True)
         self._process = None
         if self._lock:
             shutil.rmtree(self.output, ignore_errors=True)
