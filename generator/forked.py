@@ -38,13 +38,10 @@ def available() -> bool:
 
 class Forked(Generic[T]):
     """`work()`, run in a forked child when one can be made (and `worth` it: forking a big process and taking
-    back the result costs tenths of a second), else in the parent when its result is asked for. With `nice`,
-    the child runs that much below the parent's priority: work whose result is asked for late gets the time
-    the parent and its other children leave."""
+    back the result costs tenths of a second), else in the parent when its result is asked for."""
 
-    def __init__(self, work: Callable[[], T], worth: bool = True, nice: int = 0) -> None:
+    def __init__(self, work: Callable[[], T], worth: bool = True) -> None:
         self._work = work
-        self._nice = nice
         self._parent = os.getpid()
         self._pid: int | None = None
         self._read: int | None = None
@@ -71,9 +68,6 @@ class Forked(Generic[T]):
             code = 1
             try:
                 os.close(read)
-                if self._nice:
-                    with contextlib.suppress(OSError):
-                        os.nice(self._nice)
                 records: list[logging.LogRecord] = []
                 logging.Logger.handle = lambda self, record: records.append(record)  # type: ignore[method-assign]
                 value = self._work()

@@ -321,20 +321,3 @@ def test_the_records_are_written_in_one_file(small_list: Path, tmp_path: Path) -
         assert written.records.digests == {name: hashlib.sha256(text.encode()).hexdigest() for name, text in texts.items()}
     finally:
         blobs.close()
-
-
-def test_a_build_keeps_its_output_once_the_cards_made_while_the_pages_were_written_are_in(small_list: Path, tmp_path: Path) -> None:
-    """A first build takes its cards last (generate.Written.cards: made in a child while MkDocs writes the pages):
-    the Build kept for the next build names every card, and the site has them all."""
-    from generator.site.blobs import Blobs
-    from generator.site.generate import Build
-
-    cache = tmp_path / "cache"
-    assert build(small_list, tmp_path / "site", config(tmp_path, cache)) == 0
-    loaded = cachefile.load(str(cache / BUILD_FILE))
-    assert isinstance(loaded, tuple) and isinstance(loaded[1], Build)
-    kept = loaded[1]
-    ids = {path.stem for path in small_list.glob("*/*.yaml")}
-    assert {name for name in kept.blobs if name.startswith("p/")} == {f"p/{paper}.html" for paper in ids}
-    assert kept.pending is None and kept.usable(Blobs(str(cache)))
-    assert {path.name for path in (tmp_path / "site" / "p").iterdir()} == {f"{paper}.html" for paper in ids}

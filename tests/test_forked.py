@@ -64,13 +64,6 @@ def check_what_the_child_logs_the_parent_logs_and_strict_mode_counts(caplog: pyt
         logging.getLogger("mkdocs").removeHandler(counter)
 
 
-def check_a_child_told_so_runs_below_the_parent() -> None:
-    """The cards' child (generator.site.generate.CARDS_NICE): its result is asked for last, so it takes the time left."""
-    child = Forked(lambda: (os.getpid(), os.nice(0)), nice=10)
-    pid, nice = child.result()
-    assert pid != os.getpid() and nice == os.nice(0) + 10
-
-
 def check_a_child_that_fails_leaves_the_work_to_the_parent() -> None:
     parent = os.getpid()
 
@@ -153,8 +146,7 @@ def check_reading_and_generating_the_list_give_the_same_with_a_child(tmp_path: P
         store, slots = Store(None), Slots()
         _, files, records = generate(catalog, slots=slots, store=store, related=5, records=True)
         monkeypatch.setattr(os, "fork", real_fork)
-        assert len(spawned) == (4 if fork else 0)  # the first read of the list (the second has every file checked); the generation:
-        # the records, the data files, the cards
+        assert len(spawned) == (3 if fork else 0)  # the first read of the list (the second has every file checked), the generation (two)
         pages = {name: slots.inline(text) for name, text in files.items() if name.endswith(".md")}  # placeholders differ: their HTML
         return (info, listed, [str(p) for p in problems], pages, files.keys(), records, store.used, store.misses), len(parsed)
 
@@ -208,9 +200,9 @@ def check_a_build_that_finds_results_kept_makes_no_child(monkeypatch: pytest.Mon
     store = Store(None)
     generate(catalog, slots=Slots(), store=store, related=5)
     store.finish()  # what this build made is kept for the next
-    assert len(spawned) == 2  # the data files, the cards (no records asked for)
+    assert len(spawned) == 1
     generate(catalog, slots=Slots(), store=store, related=5)
-    assert len(spawned) == 2 and store.misses == 0
+    assert len(spawned) == 1 and store.misses == 0
 
 if os.environ.get(ALONE):  # the pytest of their own collects the checks as tests
     globals().update({f"test_{name.removeprefix('check_')}": check for name, check in list(globals().items()) if name.startswith("check_")})

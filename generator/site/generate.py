@@ -69,82 +69,47 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
             return texts, Counter()
         return pack_records(texts, blobs), word_counts(texts.values())  # all of them in one file: this process holds none of them
 
-    def looked_up(work: Callable[[], dict[str, str]]) -> Callable[[], tuple[dict[str, str], dict[str, str | bytes]]]:
-        """`work`, and what it looked up in the store: a child's lookups go back to the parent's store (Store.absorb)."""
-        def run() -> tuple[dict[str, str], dict[str, str | bytes]]:
-            mark = len(site.store.used) if site.store else 0
-            made = work()
-            return made, site.store.looked_up_since(mark) if site.store else {}
-        return run
-
-    def data() -> dict[str, str]:
+    def others() -> tuple[dict[str, str], dict[str, str | bytes]]:
+        mark = len(site.store.used) if site.store else 0
         made = data_files(catalog, url, FEED_ITEMS, directory_urls, site.place)
         if blobs is not None:  # each file on disk as soon as it is made: this process holds none of them
             made = {name: blobs.put(made.pop(name).encode("utf-8", "surrogatepass")) for name in list(made)}
-        return made
-
-    def taken(result: tuple[dict[str, str], dict[str, str | bytes]]) -> dict[str, str]:
-        made, lookups = result
-        if site.store:
-            site.store.absorb(lookups)
-        if blobs is not None:
-            blobs.adopt(made.values())
-        return made
+        made.update(cards(site, url, blobs))
+        looked_up: dict[str, str | bytes] = site.store.looked_up_since(mark) if site.store else {}
+        return made, looked_up
 
     # Worth a child in a first build of a list of some size; a later one finds most of it kept (the store).
     # The records have one of their own: they are told (Written.made_records) before the pages are rendered.
-    # The cards are asked for last (Written.cards): their child runs below this process's priority.
     worth = (site.store is None or not site.store.kept) and len(catalog.entries) >= FORK_ENTRIES
-    carding = Later(Forked(looked_up(lambda: cards(site, url, blobs)), worth=worth, nice=CARDS_NICE), taken)
-    try:
-        with Forked(searched, worth=worth and records) as searching, Forked(looked_up(data), worth=worth) as other:
-            if related:  # only the pages show related papers: a child started before they are known makes the rest
-                from generator.site.related import related_papers  # numpy and scipy load only when related papers are on
+    with Forked(searched, worth=worth and records) as searching, Forked(others, worth=worth) as other:
+        if related:  # only the pages show related papers: a child started before they are known makes the rest
+            from generator.site.related import related_papers  # numpy and scipy load only when related papers are on
 
-                site.related = related_papers(catalog, related, cache_dir, session)
-            found, words = searching.result()
-            if written is not None and written.made_records is not None and isinstance(found, Records):
-                written.made_records(found, words)
-            try:
-                pages = render_site(site, templates, slots)
-            except jinja2.TemplateError as exc:
-                raise _template_error(exc) from None
-            made = taken(other.result())
-    except BaseException:
-        carding.drop()
-        raise
+            site.related = related_papers(catalog, related, cache_dir, session)
+        found, words = searching.result()
+        if written is not None and written.made_records is not None and isinstance(found, Records):
+            written.made_records(found, words)
+        try:
+            pages = render_site(site, templates, slots)
+        except jinja2.TemplateError as exc:
+            raise _template_error(exc) from None
+        made, looked_up = other.result()
+    if site.store:
+        site.store.absorb(looked_up)
     if written is not None:
         assert isinstance(found, Records)
-        written.blobs.adopt(found.packs)
-        written.files, written.records, written.words, written.cards = made, found, words, carding
+        written.blobs.adopt([*made.values(), *found.packs])
+        written.files, written.records, written.words = made, found, words
         return site, pages, {}
     assert not isinstance(found, Records)
-    return site, {**pages, **made, **carding.take()}, found
-
-
-CARDS_NICE = 10  # how far below the build the cards' child runs (Forked): they are needed only once the pages are written
-
-
-class Later:
-    """Work a child does (generator.forked) whose result a build takes late (`take`, once), or never (`drop`)."""
-
-    def __init__(self, forked: Forked[tuple[dict[str, str], dict[str, str | bytes]]],
-                 then: Callable[[tuple[dict[str, str], dict[str, str | bytes]]], dict[str, str]]) -> None:
-        self._forked, self._then = forked, then
-
-    def take(self) -> dict[str, str]:
-        return self._then(self._forked.result())
-
-    def drop(self) -> None:
-        self._forked.discard()
+    return site, {**pages, **made}, found
 
 
 @dataclass
 class Written:
     """Where `generate` writes the data files, the cards and the search records instead of returning
-    them (`blobs`), and what it wrote: the data files' digests by name, the cards' (`cards`: taken last,
-    their child may still run), the records (search.pack_records) and the records' words
-    (search.word_counts). `made_records`, when set, is called with the records and their
+    them (`blobs`), and what it wrote: the files' digests by name, the records (search.pack_records),
+    and the records' words (search.word_counts). `made_records`, when set, is called with the records and their
     words as soon as they are known, before the pages are rendered: Pagefind can index them meanwhile."""
 
     blobs: Blobs
@@ -152,7 +117,6 @@ class Written:
     files: dict[str, str] = field(default_factory=dict)
     records: Records = field(default_factory=lambda: Records({}, ()))
     words: Counter[str] = field(default_factory=Counter)
-    cards: Later | None = None  # the cards' digests by name, once taken
 
 
 BUILD_FILE = "build.sealed"  # the last build's output, in the cache folder (generator.cachefile)
@@ -177,24 +141,10 @@ class Build:
     blobs: dict[str, str] = field(default_factory=dict)  # the other files, by name: their digests in the Blobs
     words: Counter[str] = field(default_factory=Counter)  # made with a Blobs: the records' words (search.word_counts)
 
-    pending: Later | None = field(default=None, repr=False, compare=False)  # made with a Blobs: the cards, until `take_cards`
-
-    def take_cards(self) -> None:
-        """The cards (made with a Blobs, in a child that may still run): their digests into `blobs`."""
-        if self.pending is not None:
-            self.blobs.update(self.pending.take())
-            self.pending = None
-
-    def __getstate__(self) -> dict[str, object]:
-        if self.pending is not None:
-            raise ValueError("a Build is kept once its cards are taken (take_cards)")
-        return dict(self.__dict__)
-
     def usable(self, blobs: Blobs | None) -> bool:
-        """Whether the Build is whole (its cards taken) and every file it names (made with a Blobs, the records' packs too)
-        is in `blobs` as this user's builds wrote it."""
+        """Whether every file the Build names (made with a Blobs, the records' packs too) is in `blobs` as this user's builds wrote it."""
         digests = set(self.blobs.values()) | (set(self.records.packs) if isinstance(self.records, Records) else set())
-        return self.pending is None and all(blobs is not None and blobs.has(digest) for digest in digests)
+        return all(blobs is not None and blobs.has(digest) for digest in digests)
 
 
 def build_key(catalog: Catalog, **options: object) -> str:
@@ -233,7 +183,7 @@ def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache
             output[name] = text if name.endswith(".md") else text.encode("utf-8", "surrogatepass")
         if written is None:
             return Build(output, site_navigation(site), found, slots)
-        return Build(output, site_navigation(site), written.records, slots, written.files, written.words, pending=written.cards)
+        return Build(output, site_navigation(site), written.records, slots, written.files, written.words)
 
     if templates:
         return "", made()
@@ -246,12 +196,12 @@ def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache
     if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == key and isinstance(loaded[1], Build) and loaded[1].usable(blobs):
         return key, loaded[1]
     build = made()
-    if path and persist and build.pending is None:  # else `keep_build`, once the cards are taken
+    if path and persist:
         cachefile.dump(path, (key, build))
     return key, build
 
 
 def keep_build(cache_dir: str, kept: tuple[str, Build]) -> None:
-    """Keep a Build (and its key) in `cache_dir` for the next build, once it is whole (its cards taken)."""
-    if kept[0] and kept[1].pending is None:
+    """Keep a Build (and its key) in `cache_dir` for the next build."""
+    if kept[0]:
         cachefile.dump(os.path.join(cache_dir, BUILD_FILE), kept)

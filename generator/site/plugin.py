@@ -9,7 +9,7 @@ import re
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -172,8 +172,6 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.blobs: Blobs | None = None  # where the data files and cards are written (a build's; a `mkdocs serve` session's)
         self.used: set[str] = set()  # the digests of the files of `blobs` this build uses
         self.cards: dict[str, str] = {}  # the papers' cards (site.cards), their digests in `blobs` by file name in the site
-        self.built: Build | None = None  # this build's, until on_post_build (its cards may come late: Build.take_cards)
-        self.docs_files: set[str] = set()  # the names of the docs' own files (no generated file may take one)
         self.slots = Slots()  # the generated pages' HTML, put into them after MkDocs converts their Markdown
         self.parts: dict[str, dict[str, bytes]] = {}  # a generated page's HTML, by placeholder (Slots.parts), until MkDocs writes it
         # rendered papers kept between builds; MkDocs keeps a plugin with on_startup for the whole `mkdocs serve`
@@ -332,16 +330,18 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
                                              os.path.dirname(os.path.abspath(config.site_dir)), self.cache_dir)
 
         built = self._generate(config, index if search else None)
-        self.built = built
         generated = built.files if built else {"index.md": ERROR_HOME}
         self.slots = built.slots if built else Slots()
         self.parts = {}
-        written = built.blobs if built else {}  # a first build's cards come in on_post_build (Build.take_cards)
+        written = built.blobs if built else {}
         self.used = set(written.values())  # the files of `blobs` this build uses (the others go when it ends)
-        self.docs_files = {file.src_uri for file in files}
-        self._check_names(config, [*generated, *guide, *written])
+        for name in [*generated, *guide, *written]:
+            if files.get_file_from_path(name) is not None:
+                raise PluginError(f"{config.docs_dir}/{name} has the name of a generated file; rename or remove it")
         for name, text in {**generated, **guide}.items():
             files.append(File.generated(config, name, content=text))
+        # linked into the site in on_post_build: MkDocs need not know hundreds of cards, nor copy them
+        self.cards = {name: digest for name, digest in written.items() if name.startswith(CARDS)}
         for name, digest in written.items():
             if not name.startswith(CARDS) and self.blobs is not None:
                 files.append(File.generated(config, name, abs_src_path=self.blobs.path(digest)))
@@ -354,11 +354,6 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
                 index(built.records, built.words)
             self.used |= set(indexed[0].packs)
         return files
-
-    def _check_names(self, config: MkDocsConfig, names: Iterable[str]) -> None:
-        for name in names:
-            if name in self.docs_files:
-                raise PluginError(f"{config.docs_dir}/{name} has the name of a generated file; rename or remove it")
 
     def _page_records(self, markdown_pages: list[File], config: MkDocsConfig) -> dict[str, str]:
         """Search records of the pages written in Markdown, from their Markdown as MkDocs would render it; kept by
@@ -440,15 +435,6 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         return output[:at] + error_banner(self.failure, self.last_good is not None) + output[at:]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        built, self.built = self.built, None
-        if built is not None and built.pending is not None:  # the cards, made while MkDocs wrote the pages
-            built.take_cards()
-            if not self.serving and self.cache_dir and self.kept is not None and self.kept[1] is built:
-                keep_build(self.cache_dir, self.kept)
-        # linked into the site here: MkDocs need not know hundreds of cards, nor copy them
-        self.cards = {name: digest for name, digest in (built.blobs if built else {}).items() if name.startswith(CARDS)}
-        self._check_names(config, self.cards)
-        self.used |= set(self.cards.values())
         if self.cards and self.blobs is not None:
             if self.serving:
                 self.linked = self.linked or LinkedFiles(os.path.dirname(os.path.abspath(config.site_dir)))
@@ -494,9 +480,6 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
-        if self.built is not None and self.built.pending is not None:
-            self.built.pending.drop()  # its Build stays unfinished: never kept, never used again as it is
-        self.built = None
         if self.indexer is not None:
             self.indexer.discard()
             self.indexer = None
