@@ -454,8 +454,9 @@ def pagefind_binary() -> str:
 
 
 class SearchIndexer:
-    """Indexes the records on the side: started once every record is known (the plugin's on_files), the
-    Pagefind process runs while MkDocs renders the pages; `finish` puts the bundle into the built site.
+    """Indexes the records on the side: started as soon as every record is known (in a first build, before the
+    list's pages are rendered: generate.Written.made_records), Pagefind runs while the build goes on; `finish`
+    puts the bundle into the built site.
 
     With a `cache_dir` the last bundle is kept there between builds (`search/`), with the key of the
     records it was made from: when they did not change a build runs no Pagefind at all and links the
