@@ -54,7 +54,8 @@ def wait_for(url: str, text: str, timeout: float = 60.0, without: str | None = N
 
 def start_serve(tmp_path: Path, options: dict[str, object]) -> tuple[subprocess.Popen[bytes], int]:
     """`mkdocs serve` (strict, as the repo's mkdocs.yml is) of the reading-list plugin with these options;
-    its terminal output goes to tmp_path/serve.log."""
+    its terminal output goes to tmp_path/serve.log, and its temporary files (the preview's folder, and the
+    session's beside it) to tmp_path/tmp."""
     config = {
         "INHERIT": str(ROOT / "mkdocs.yml"),
         "docs_dir": str(ROOT / "docs"),
@@ -64,10 +65,12 @@ def start_serve(tmp_path: Path, options: dict[str, object]) -> tuple[subprocess.
     config_file = tmp_path / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
     port = free_port()
+    (tmp_path / "tmp").mkdir()
     with open(tmp_path / "serve.log", "wb") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "-f", str(config_file), "--dev-addr", f"127.0.0.1:{port}"],
-            stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONFAULTHANDLER": "1"},
+            stdout=subprocess.DEVNULL, stderr=log,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONFAULTHANDLER": "1", "TMPDIR": str(tmp_path / "tmp")},
             preexec_fn=_ctrl_c_stops,
         )
     return server, port
@@ -81,7 +84,9 @@ def _ctrl_c_stops() -> None:
 
 def stop_serve(server: subprocess.Popen[bytes], tmp_path: Path) -> None:
     """Ctrl-C, as a maintainer stops a preview. A server that does not stop fails the test with what each
-    of its threads was doing (faulthandler's dump on SIGABRT, in serve.log)."""
+    of its threads was doing (faulthandler's dump on SIGABRT, in serve.log). One that stops leaves no temporary
+    file: the preview's folder, the session's cards and search index (generator.site.blobs, generator.site.live),
+    the records Pagefind read."""
     server.send_signal(signal.SIGINT)
     try:
         server.wait(timeout=30)
@@ -89,6 +94,7 @@ def stop_serve(server: subprocess.Popen[bytes], tmp_path: Path) -> None:
         server.send_signal(signal.SIGABRT)
         server.wait(timeout=30)
         pytest.fail("mkdocs serve did not stop within 30 s of Ctrl-C:\n" + (tmp_path / "serve.log").read_text(encoding="utf-8")[-6000:])
+    assert sorted(os.listdir(tmp_path / "tmp")) == []
 
 
 def test_serve_reloads_when_an_entry_changes_and_leaves_what_it_kept_for_the_next_build(small_list: Path, tmp_path: Path) -> None:
@@ -169,8 +175,7 @@ def test_serve_shows_the_list_errors_on_the_page_until_they_are_fixed(small_list
         (templates / "section.md.j2").unlink()
         assert wait_for(section, "Deduplicating Training Data Makes Models Recover", timeout=15, without=BANNER)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_serve(server, tmp_path)
     log = (tmp_path / "serve.log").read_text(encoding="utf-8")
     assert "\n".join(errors) in log
     assert "The server will appear stuck" not in log
