@@ -24,7 +24,6 @@ from generator.site.search import (
     bundle_complete,
     complete_bundle,
     index_job,
-    link_packs,
     link_tree,
     record_parts,
     start_indexing,
@@ -74,7 +73,7 @@ class LiveSearch:
         self.words, self.indexed = Counter(words), dict(records.digests)
         self.runs += 1
         output = os.path.join(self.work, f"bundle-{self.runs}")
-        job = index_job([list(part) for part in parts], link_packs(records, blobs, self.work), output, idle=True)
+        job = index_job(parts, records, blobs, output, idle=True)
         with self._lock:
             self._process, self._job = start_indexing(job, env=_ONE_CORE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE), job
             self._done = threading.Event()

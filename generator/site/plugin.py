@@ -322,12 +322,12 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             """Start indexing every record: in a first build, as soon as the list's are made, while the pages are rendered."""
             assert self.blobs is not None
             indexed.append(records | pack_records(texts, self.blobs))
+            every, parent = words + word_counts(texts.values()), os.path.dirname(os.path.abspath(config.site_dir))
             if self.serving:
-                self.live = self.live or LiveSearch(os.path.dirname(os.path.abspath(config.site_dir)))
-                self.live.update(indexed[0], self.blobs, words + word_counts(texts.values()))
+                self.live = self.live or LiveSearch(parent)
+                self.live.update(indexed[0], self.blobs, every)
             else:
-                self.indexer = SearchIndexer(indexed[0], self.blobs, words + word_counts(texts.values()),
-                                             os.path.dirname(os.path.abspath(config.site_dir)), self.cache_dir)
+                self.indexer = SearchIndexer(indexed[0], self.blobs, every, parent, self.cache_dir)
 
         built = self._generate(config, index if search else None)
         generated = built.files if built else {"index.md": ERROR_HOME}
@@ -480,9 +480,6 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
-        if self.indexer is not None:
-            self.indexer.discard()
-            self.indexer = None
         if self.blobs is not None and not self.serving:
             self.blobs.finish(set(), prune=False)
             self.blobs = None

@@ -312,14 +312,17 @@ def record_parts(records: dict[str, str], size: int | None = None) -> list[dict[
     return parts
 
 
-def index_job(parts: list[list[str]], packs: list[str], output: str, *, idle: bool = False) -> dict[str, Any]:
-    """What `start_indexing` does: index the records of each part (their file names), read from the `packs`
-    (files of `pack_records`), into one bundle at `output` (`part_folder`s in it past the first); with
-    `idle`, at the lowest priority the system has. Pagefind reads a record from a file of its own: each part's
-    are written to a folder in memory where the system has one with room (`staging_folder`), else beside `output`."""
+def index_job(parts: Iterable[Iterable[str]], records: Records, blobs: Blobs, output: str, *, idle: bool = False) -> dict[str, Any]:
+    """What `start_indexing` does: index the records of each part (their file names, `record_parts`), read from
+    their packs in `blobs` (linked beside `output`: `link_packs`), into one bundle at `output` (`part_folder`s in it
+    past the first); with `idle`, at the lowest priority the system has. Pagefind reads a record from a file of its
+    own: each part's are written to a folder in memory where the system has one with room (`staging_folder`), else
+    beside `output`."""
+    folder = os.path.dirname(output)
+    packs = link_packs(records, blobs, folder)
     size = sum(os.path.getsize(pack) for pack in packs)
     return {"binary": pagefind_binary(), "args": ["--root-selector", ROOT, "--force-language", "en", "--quiet"], "packs": packs,
-            "idle": idle, "stage": staging_folder(size, os.path.dirname(output)),
+            "idle": idle, "stage": staging_folder(size, folder),
             "parts": [{"names": sorted(names), "output": os.path.join(output, part_folder(k)) if k else output} for k, names in enumerate(parts)]}
 
 
@@ -491,7 +494,7 @@ class SearchIndexer:
             self.key = key
             self.words = vocabulary(words)
             shutil.rmtree(self.output, ignore_errors=True)
-            self._job = index_job([list(part) for part in parts], link_packs(records, blobs, self.work), self.output)
+            self._job = index_job(parts, records, blobs, self.output)
             with open(os.path.join(self.work, "log"), "wb") as log:
                 self._process = start_indexing(self._job, stdout=log, stderr=subprocess.STDOUT)
         except OSError as exc:
