@@ -107,7 +107,7 @@ def bench_stages(entries: Path, work: Path, edits: int) -> dict[str, Any]:
     timed(source_module, "read_list", "  list: reading and checking", spent)
     timed(generate_module, "render_site", "  generate: pages", spent)
     timed(generate_module, "data_files", "  generate: data files", spent)
-    timed(related_module, "related_papers", "  generate: related papers", spent)
+    timed(related_module, "related_ids", "  generate: related papers", spent)
     timed(plugin_module, "scan_site", "  post-build: site scan", spent)
 
     site = work / "site"

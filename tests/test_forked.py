@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mkdocs.plugins import get_plugin_logger
@@ -118,7 +119,7 @@ def check_a_parent_that_fails_stops_its_child() -> None:
 
 def check_reading_and_generating_the_list_give_the_same_with_a_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A copy of the list with one broken file: the same entries, problems, pages, files, records and kept
-    results, whether half the files are checked and the data files, cards and records made in a child or not."""
+    results, whether half the files are checked and the related papers, data files, cards and records made in children or not."""
     from generator.list import source
     from generator.list.source import load_catalog, read_list
     from generator.site.generate import generate
@@ -146,7 +147,7 @@ def check_reading_and_generating_the_list_give_the_same_with_a_child(tmp_path: P
         store, slots = Store(None), Slots()
         _, files, records = generate(catalog, slots=slots, store=store, related=5, records=True)
         monkeypatch.setattr(os, "fork", real_fork)
-        assert len(spawned) == (3 if fork else 0)  # the first read of the list (the second has every file checked), the generation (two)
+        assert len(spawned) == (4 if fork else 0)  # the first read of the list (the second has every file checked), the generation (three)
         pages = {name: slots.inline(text) for name, text in files.items() if name.endswith(".md")}  # placeholders differ: their HTML
         return (info, listed, [str(p) for p in problems], pages, files.keys(), records, store.used, store.misses), len(parsed)
 
@@ -158,29 +159,39 @@ def check_reading_and_generating_the_list_give_the_same_with_a_child(tmp_path: P
     assert parsed_without - parsed_with_child == files - files // 2  # the child's half is parsed once, in the child
 
 
-def check_the_records_are_told_before_the_pages_and_are_the_same_with_a_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With a Blobs (the plugin's way), the search records are made in a child of their own and told (Written.made_records)
-    before the pages are rendered, for Pagefind to index them meanwhile: the same records, words and files as without children."""
+def check_the_section_pages_come_last_with_the_related_papers_and_records_known(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a Blobs (the plugin's way), the related papers and the search records are made in children of their own while the
+    pages that show no paper are rendered; the records are told (Written.made_records) before the section pages, for Pagefind
+    to index them meanwhile, and the section pages show the related papers. The same records, words and files as without children."""
     from generator.list.source import load_catalog
     from generator.site import generate as generate_module
+    from generator.site import pages as pages_module
     from generator.site.blobs import Blobs
     from generator.site.render import Slots
     from generator.site.store import Store
 
     catalog, _ = load_catalog(str(ROOT / "entries"))
-    rendering = generate_module.render_site
+    rendering = pages_module.render_page
 
     def run(fork: bool) -> tuple[object, ...]:
         monkeypatch.setattr(forked, "enabled", fork)
         events: list[object] = []
-        monkeypatch.setattr(generate_module, "render_site", lambda *args, **kwargs: events.append("pages") or rendering(*args, **kwargs))
+
+        def render_page(env: object, site: Any, template: str, *args: object, **kwargs: object) -> str:
+            events.append((template, len(site.related)))
+            return rendering(env, site, template, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(pages_module, "render_page", render_page)
         blobs = Blobs(None, str(tmp_path))
         try:
-            written = generate_module.Written(blobs, lambda records, words: events.append(("records", records, words)))
+            written = generate_module.Written(blobs, lambda records, words: events.append("records"))
             generate_module.generate(catalog, slots=Slots(), store=Store(None), related=5, records=True, written=written)
         finally:
             blobs.close()
-        assert events == [("records", written.records, written.words), "pages"]
+        told = events.index("records")
+        before, after = set(events[:told]), set(events[told + 1:])
+        assert {template for template, _ in before} == {page.template for page in pages_module.PAGES if not page.per_section}  # type: ignore[misc]
+        assert after == {("section.md.j2", len(catalog.entries))}  # the related papers of every paper known
         return written.records, written.words, written.files
 
     assert run(True) == run(False)
@@ -200,9 +211,9 @@ def check_a_build_that_finds_results_kept_makes_no_child(monkeypatch: pytest.Mon
     store = Store(None)
     generate(catalog, slots=Slots(), store=store, related=5)
     store.finish()  # what this build made is kept for the next
-    assert len(spawned) == 1
+    assert len(spawned) == 2  # the related papers, the data files and cards (no records asked for)
     generate(catalog, slots=Slots(), store=store, related=5)
-    assert len(spawned) == 1 and store.misses == 0
+    assert len(spawned) == 2 and store.misses == 0
 
 if os.environ.get(ALONE):  # the pytest of their own collects the checks as tests
     globals().update({f"test_{name.removeprefix('check_')}": check for name, check in list(globals().items()) if name.startswith("check_")})

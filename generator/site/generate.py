@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sys
 import traceback
@@ -16,11 +17,12 @@ import jinja2
 from generator import cachefile
 from generator.forked import Forked
 from generator.list.catalog import Catalog
+from generator.site import related as related_module  # light: numpy and scipy load only when related papers are found
 from generator.site.blobs import Blobs
 from generator.site.cards import cards
 from generator.site.datafiles import data_files
 from generator.site.pages import SiteNav, render_site, search_records, site_navigation
-from generator.site.render import FEED_ITEMS, INDEX_SPLIT_KB, SPLIT_KB, Site, Slots
+from generator.site.render import FEED_ITEMS, INDEX_SPLIT_KB, SPLIT_KB, Site, Slots, prose
 from generator.site.search import Records, pack_records, word_counts
 from generator.site.store import Store, code_version, key_of
 
@@ -54,10 +56,10 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
     (key words, authors, years) whose listing would pass `index_split_kb` KB, a page per run of letters or years.
     In a `session` (`mkdocs serve`), what its next rebuild reuses is kept in memory. With `written`, the
     data files, the cards and the records are not returned but written to its Blobs (`Written`); the
-    records are told to `Written.made_records` before the pages are rendered.
+    records are told to `Written.made_records` before the section pages are rendered.
 
-    In a first build, the data files, the cards and the records are made in forked children while this
-    process finds the related papers and renders the pages (generator.forked)."""
+    In a first build, the related papers, the records, and the data files with the cards are made in three
+    forked children while this process renders the pages, the section pages last (generator.forked)."""
     site = Site(catalog, directory_urls, related={}, store=None if templates else store, split_kb=split_kb, index_split_kb=index_split_kb)
     url = site_url or DEFAULT_SITE_URL
 
@@ -79,21 +81,30 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
         return made, looked_up
 
     # Worth a child in a first build of a list of some size; a later one finds most of it kept (the store).
-    # The records have one of their own: they are told (Written.made_records) before the pages are rendered.
+    # The related papers have one of their own: only the section pages show them, and those are rendered last.
+    # The records have one too: they are told (Written.made_records) before the section pages are rendered.
     worth = (site.store is None or not site.store.kept) and len(catalog.entries) >= FORK_ENTRIES
-    with Forked(searched, worth=worth and records) as searching, Forked(others, worth=worth) as other:
-        if related:  # only the pages show related papers: a child started before they are known makes the rest
-            from generator.site.related import related_papers  # numpy and scipy load only when related papers are on
+    found: dict[str, str] | Records = {}
+    words: Counter[str] = Counter()
+    with Forked(functools.partial(related_module.related_ids, catalog, related, cache_dir, session), worth=worth and related > 0) as relating:
+        if worth:  # every process shows the digests (pages, records, cards, feed): converted once, before the children start
+            for entry in catalog.entries:
+                prose(entry.digest)
+        with Forked(searched, worth=worth and records) as searching, Forked(others, worth=worth) as other:
 
-            site.related = related_papers(catalog, related, cache_dir, session)
-        found, words = searching.result()
-        if written is not None and written.made_records is not None and isinstance(found, Records):
-            written.made_records(found, words)
-        try:
-            pages = render_site(site, templates, slots)
-        except jinja2.TemplateError as exc:
-            raise _template_error(exc) from None
-        made, looked_up = other.result()
+            def before_sections() -> None:
+                nonlocal found, words
+                if related:
+                    site.related = related_module.related_entries(catalog, relating.result())
+                found, words = searching.result()
+                if written is not None and written.made_records is not None and isinstance(found, Records):
+                    written.made_records(found, words)
+
+            try:
+                pages = render_site(site, templates, slots, before_sections)
+            except jinja2.TemplateError as exc:
+                raise _template_error(exc) from None
+            made, looked_up = other.result()
     if site.store:
         site.store.absorb(looked_up)
     if written is not None:
@@ -110,7 +121,7 @@ class Written:
     """Where `generate` writes the data files, the cards and the search records instead of returning
     them (`blobs`), and what it wrote: the files' digests by name, the records (search.pack_records),
     and the records' words (search.word_counts). `made_records`, when set, is called with the records and their
-    words as soon as they are known, before the pages are rendered: Pagefind can index them meanwhile."""
+    words as soon as they are known, before the section pages are rendered: Pagefind can index them meanwhile."""
 
     blobs: Blobs
     made_records: Callable[[Records, Counter[str]], None] | None = None

@@ -13,7 +13,7 @@ A new index page is one row here, one template in templates/ and one context fun
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -188,18 +188,26 @@ def render_pages(catalog: Catalog, override_dir: str | None = None, *, directory
     return render_site(Site(catalog, directory_urls, related=related or {}), override_dir)
 
 
-def render_site(site: Site, override_dir: str | None = None, slots: Slots | None = None) -> dict[str, str]:
+def render_site(site: Site, override_dir: str | None = None, slots: Slots | None = None,
+                before_sections: Callable[[], None] | None = None) -> dict[str, str]:
     """The pages of every row of the table, for a Site made once per build. With `slots`, the
     templates' own HTML stays in it and the pages hold placeholders (the plugin fills them after
     MkDocs' conversion, and their table of contents); without, the pages are complete Markdown
-    with that HTML inline and Markdown headings."""
+    with that HTML inline and Markdown headings. The section pages, the only ones that show papers (and
+    their related papers, `Site.related`), come last: `before_sections` is called just before them."""
     env = make_environment(override_dir)
     kept = slots or Slots(html_headings=False)
-    rendered = {
-        name: render_page(env, site, page.template, name, kept, **page.context(site, section))
-        for page in PAGES for name, section in page.names(site)
-    }
-    return rendered if slots else {name: kept.inline(text) for name, text in rendered.items()}
+
+    def render(pages: Iterable[Page]) -> dict[str, str]:
+        return {name: render_page(env, site, page.template, name, kept, **page.context(site, section))
+                for page in pages for name, section in page.names(site)}
+
+    rendered = render(page for page in PAGES if not page.per_section)
+    if before_sections is not None:
+        before_sections()
+    rendered.update(render(page for page in PAGES if page.per_section))
+    in_order = {name: rendered[name] for page in PAGES for name, _ in page.names(site)}  # the table's order, as always
+    return in_order if slots else {name: kept.inline(text) for name, text in in_order.items()}
 
 
 def search_records(site: Site, directory_urls: bool = True) -> dict[str, str]:
