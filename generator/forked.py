@@ -40,11 +40,15 @@ class Forked(Generic[T]):
     """`work()`, run in a forked child when one can be made (and `worth` it: forking a big process and taking
     back the result costs tenths of a second), else in the parent when its result is asked for."""
 
-    def __init__(self, work: Callable[[], T], worth: bool = True) -> None:
+    def __init__(self, work: Callable[[], T], worth: bool = True, idle: bool = False) -> None:
+        """`idle`: the child runs only on a core nothing else wants (SCHED_IDLE, where the system has it): for work
+        the parent can do itself when the child has not finished in time (`done`, `discard`)."""
         self._work = work
         self._parent = os.getpid()
         self._pid: int | None = None
         self._read: int | None = None
+        self._status: int | None = None  # the child's exit status, once `done` has seen it exit
+        self._idle = idle
         if worth and available():
             self._start()
 
@@ -70,6 +74,9 @@ class Forked(Generic[T]):
                 os.close(read)
                 records: list[logging.LogRecord] = []
                 logging.Logger.handle = lambda self, record: records.append(record)  # type: ignore[method-assign]
+                if self._idle:
+                    with contextlib.suppress(AttributeError, OSError):
+                        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
                 value = self._work()
                 for record in records:  # what pickles: the message made, no traceback object
                     record.msg, record.args, record.exc_info = record.getMessage(), None, None
@@ -102,20 +109,30 @@ class Forked(Generic[T]):
         with os.fdopen(self._read, "rb") as pipe:  # read to the end first: a full pipe would block the child
             while chunk := pipe.read(1 << 20):
                 chunks.append(chunk)
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = self._read = None
+        status = self._status if self._status is not None else os.waitpid(self._pid, 0)[1]
+        self._pid = self._read = self._status = None
         return b"".join(chunks) if os.waitstatus_to_exitcode(status) == 0 else None
 
+    def done(self) -> bool:
+        """Whether `result()` would return without waiting for the child: there is none, or it has exited."""
+        if self._pid is None or self._status is not None:
+            return True
+        pid, status = os.waitpid(self._pid, os.WNOHANG)
+        if pid:
+            self._status = status
+        return bool(pid)
+
     def discard(self) -> None:
-        """Stop the child (the parent failed and will not ask for its result)."""
+        """Stop the child (the parent failed, or does the work itself, and will not ask for its result)."""
         if self._pid is not None:
-            with contextlib.suppress(OSError):
-                os.kill(self._pid, 9)
-            with contextlib.suppress(OSError):
-                os.waitpid(self._pid, 0)
+            if self._status is None:
+                with contextlib.suppress(OSError):
+                    os.kill(self._pid, 9)
+                with contextlib.suppress(OSError):
+                    os.waitpid(self._pid, 0)
             if self._read is not None:
                 os.close(self._read)
-            self._pid = self._read = None
+            self._pid = self._read = self._status = None
 
     def __enter__(self) -> Forked[T]:
         return self

@@ -117,6 +117,108 @@ def check_a_parent_that_fails_stops_its_child() -> None:
         os.waitpid(pid, os.WNOHANG)  # killed and reaped: no zombie left
 
 
+def check_an_idle_child_runs_only_on_a_core_nothing_else_wants_and_done_says_when_it_has_finished() -> None:
+    assert Forked(lambda: os.sched_getscheduler(0), idle=True).result() == os.SCHED_IDLE
+    assert Forked(lambda: os.sched_getscheduler(0)).result() == os.sched_getscheduler(0) != os.SCHED_IDLE
+    assert Forked(lambda: os.sched_getscheduler(0), worth=False, idle=True).result() == os.sched_getscheduler(0)  # the parent's own work: never idle
+    slow = Forked(lambda: time.sleep(0.5) or "slept")
+    assert not slow.done()
+    time.sleep(1.5)
+    assert slow.done() and slow.done()  # seen exiting once, then known
+    assert slow.result() == "slept"
+    assert Forked(os.getpid, worth=False).done()
+    stopped = Forked(lambda: time.sleep(60))
+    pid = stopped._pid
+    assert pid is not None and not stopped.done()
+    stopped.discard()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def _theme_build(tmp_path: Path, name: str, hook: str | None = None, partial: str | None = None) -> tuple[Path, Path, set[str]]:
+    """A first build of the list (in this process, as `python -m generator build` runs it) with a cache folder of its own;
+    `hook`: the text of a MkDocs hook module, `partial`: the text of a theme override of partials/copyright.html.
+    The site, the cache folder, and the templates this process compiled for the theme."""
+    import jinja2
+
+    from generator.cli import main
+
+    overrides = tmp_path / f"overrides-{name}"
+    shutil.copytree(ROOT / "overrides", overrides)
+    if partial is not None:
+        (overrides / "partials" / "copyright.html").write_text(partial, encoding="utf-8")
+    hooks = ""
+    if hook is not None:
+        (tmp_path / f"hook_{name}.py").write_text(hook, encoding="utf-8")
+        hooks = f"hooks:\n  - {tmp_path / f'hook_{name}.py'}\n"
+    cache, site = tmp_path / f"cache-{name}", tmp_path / f"site-{name}"
+    config = tmp_path / f"mkdocs-{name}.yml"
+    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {ROOT / 'docs'}\ntheme:\n  name: material\n  custom_dir: {overrides}\n{hooks}"
+                      f"plugins:\n  - search\n  - reading-list:\n      contributing: {ROOT / 'CONTRIBUTING.md'}\n      cache_dir: {cache}\n",
+                      encoding="utf-8")
+    compiled: set[str] = set()
+    compile_here = jinja2.Environment.compile
+
+    def compile_recorded(env: jinja2.Environment, source: Any, name: str | None = None, filename: str | None = None, *args: Any,
+                         **kwargs: Any) -> Any:
+        if filename and (str(overrides) in filename or "material" in filename):
+            compiled.add(name or "")
+        return compile_here(env, source, name, filename, *args, **kwargs)
+
+    jinja2.Environment.compile = compile_recorded  # type: ignore[method-assign]
+    try:
+        assert main(["build", "--config-file", str(config), "--entries", str(ROOT / "entries"), "--site-dir", str(site)]) == 0
+    finally:
+        jinja2.Environment.compile = compile_here  # type: ignore[method-assign]
+    return site, cache, compiled
+
+
+def check_a_first_build_has_a_child_compile_the_themes_templates_while_it_reads_the_list(tmp_path: Path) -> None:
+    """The child compiles main.html, the static templates and what they name; the build loads them compiled. The same site
+    as a build that compiles them itself (another plugin's `on_env`, a hook that changes nothing, turns the child off)."""
+    site, cache, compiled = _theme_build(tmp_path, "child")
+    kept = {p.name for p in (cache / "jinja").iterdir()}
+    assert len(kept) >= 20 and all(name.endswith(".sealed") for name in kept)  # main.html, base.html, partials; nothing half written
+    assert not compiled & {"main.html", "base.html", "404.html", "sitemap.xml", "partials/header.html", "partials/search.html"}, compiled
+    itself, _, compiled_itself = _theme_build(tmp_path, "itself", hook="def on_env(env, config, files):\n    return env\n")
+    assert {"main.html", "base.html", "404.html", "partials/header.html"} <= compiled_itself
+    pages = sorted(p.relative_to(site) for p in site.rglob("*.html") if "pagefind" not in p.parts)
+    assert pages == sorted(p.relative_to(itself) for p in itself.rglob("*.html") if "pagefind" not in p.parts) and len(pages) > 20
+    for page in [*pages, Path("sitemap.xml")]:
+        assert (site / page).read_bytes() == (itself / page).read_bytes(), page
+
+
+def check_a_filter_another_plugin_sets_reaches_the_themes_templates_in_a_first_build(tmp_path: Path) -> None:
+    """A hook's `on_env` makes the `upper` filter one that takes the template's context; the theme's footer uses it on a
+    constant. Compiled before that hook ran, the footer would hold Jinja's own `upper` of the constant, worked out when
+    it was compiled ("PAGE: "): so no child compiles the templates while another plugin changes their environment."""
+    hook = ("import jinja2\n\n@jinja2.pass_context\ndef page_title(context, prefix):\n    page = context.get('page')\n"
+            "    return prefix + (page.title if page else 'none')\n\n"
+            "def on_env(env, config, files):\n    env.filters['upper'] = page_title\n    return env\n")
+    site, _, compiled = _theme_build(tmp_path, "filter", hook=hook, partial="<div class=\"dlp-test-footer\">{{ 'Page: ' | upper }}</div>\n")
+    assert "partials/copyright.html" in compiled
+    assert '<div class="dlp-test-footer">Page: Statistics</div>' in (site / "stats" / "index.html").read_text(encoding="utf-8")
+
+
+def check_a_child_still_compiling_when_the_pages_are_rendered_is_stopped_and_leaves_no_half_written_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a busy machine the idle child may not be done when the first page is rendered: the build does not wait for it."""
+    from generator.site import plugin as plugin_module
+
+    def stuck(config: object, folder: str) -> int:
+        os.makedirs(folder, exist_ok=True)
+        Path(folder, "0123.sealed.99").write_bytes(b"half")  # as cachefile writes one, before it is renamed
+        time.sleep(60)
+        return 0
+
+    monkeypatch.setattr(plugin_module, "compile_theme", stuck)
+    started = time.monotonic()
+    site, cache, compiled = _theme_build(tmp_path, "stuck")
+    assert time.monotonic() - started < 30
+    assert "main.html" in compiled and (site / "index.html").is_file()
+    assert all(p.name.endswith(".sealed") for p in (cache / "jinja").iterdir())
+
+
 def check_reading_and_generating_the_list_give_the_same_with_a_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A copy of the list with one broken file: the same entries, problems, pages, files, records and kept
     results, whether half the files are checked and the related papers, data files, cards and records made in children or not."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -14,6 +16,7 @@ from html import escape
 from typing import Any
 
 import jinja2
+import jinja2.meta
 import markdown
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -24,8 +27,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.meta import get_data
 
-from generator import cachefile
+from generator import cachefile, forked
 from generator.errors import ListError, Problem
+from generator.forked import Forked
 from generator.list.catalog import Catalog
 from generator.list.source import load_catalog
 from generator.site import cards, pages
@@ -52,6 +56,7 @@ ERROR_HOME = "# The list has errors\n\nThe site is built again as soon as they a
 
 
 CARDS = f"{cards.FOLDER}/"
+JINJA_FOLDER = "jinja"  # in the cache folder: the theme's compiled templates (SealedBytecode)
 PAGES_FILE = "pages.sealed"  # sanitized pages and the site scan's findings, by content (generator.cachefile)
 
 
@@ -149,6 +154,41 @@ class SealedBytecode(jinja2.BytecodeCache):
         cachefile.dump(self._path(bucket), bucket.bytecode_to_string())
 
 
+def compile_theme(config: MkDocsConfig, folder: str) -> int:
+    """The templates MkDocs renders with the theme (main.html and its static templates) and every template they
+    name by a constant (extends, include, import), compiled into `folder` (SealedBytecode) as the build's own
+    environment compiles them; how many. A first build has a child do it while the list is read (`on_config`)."""
+    env = config.theme.get_env()
+    assert env.loader is not None
+    cache = SealedBytecode(folder)
+    todo, seen, compiled = ["main.html", *config.theme.static_templates], set(), 0
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source, filename, _ = env.loader.get_source(env, name)
+        except jinja2.TemplateNotFound:
+            continue
+        bucket = cache.get_bucket(env, name, filename, source)
+        if bucket.code is None:
+            try:
+                tree = env.parse(source, name, filename)
+                bucket.code = env.compile(tree, name, filename)
+            except jinja2.TemplateError:  # the build compiles it too, and says what is wrong
+                continue
+            cache.set_bucket(bucket)
+            compiled += 1
+            todo += [other for other in jinja2.meta.find_referenced_templates(tree) if other]
+    return compiled
+
+
+def _changes_environment(plugin: object) -> bool:
+    """Whether a plugin (or a hook module) has an `on_env`: a template compiled before it ran could differ."""
+    return callable(getattr(plugin, "on_env", None))
+
+
 class ReadingListPlugin(BasePlugin[ReadingListConfig]):
     def __init__(self) -> None:
         self.catalog: Catalog | None = None
@@ -168,6 +208,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.own_nav = False
         self.failure: str | None = None  # under `mkdocs serve`: why this build shows the last good pages
         self.last_good: Build | None = None
+        self.compiling: Forked[int] | None = None  # a first build's child compiling the theme's templates (compile_theme)
         self.kept: tuple[str, Build] | None = None  # the last Build and its key, for a rebuild from the same inputs
         self.blobs: Blobs | None = None  # where the data files and cards are written (a build's; a `mkdocs serve` session's)
         self.used: set[str] = set()  # the digests of the files of `blobs` this build uses
@@ -222,6 +263,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             log.warning(f"contributing: {self.guide} is not a file; set the option to the guide's path relative to mkdocs.yml")
             self.guide = None
         self.failure = None
+        self.compiling = self._compile_theme_aside(config)
         try:
             self.catalog, notes = load_catalog(self.entries_dir, pages.reserved_slugs(), self.cache_dir)
         except ListError as exc:
@@ -236,6 +278,32 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         if not self.serving:
             self._build_aside(config)
         return config
+
+    def _compile_theme_aside(self, config: MkDocsConfig) -> Forked[int] | None:
+        """In a first build (no compiled templates in the cache folder), a child at idle priority compiles the theme's
+        templates while this process reads the list: the second core has little else to do then, and the build
+        would compile them when it renders its first page (a tenth of a second or more). Not while another plugin
+        changes the templates' environment (`on_env`): this one would compile without its changes."""
+        if self.serving or not self.cache_dir or not forked.available() or os.path.isdir(os.path.join(self.cache_dir, JINJA_FOLDER)):
+            return None
+        if any(_changes_environment(plugin) for plugin in config.plugins.values() if plugin is not self):
+            return None
+        return Forked(functools.partial(compile_theme, config, os.path.join(self.cache_dir, JINJA_FOLDER)), idle=True)
+
+    def _stop_compiling(self) -> None:
+        """The end of `_compile_theme_aside`: what the child compiled is in the cache folder once it has finished; a
+        child still at work (a busy machine) is stopped, and the file it was writing removed: the build compiles
+        the templates it renders itself, as always."""
+        compiling, self.compiling = self.compiling, None
+        if compiling is None:
+            return
+        finished = compiling.done()
+        compiling.discard()
+        folder = os.path.join(self.cache_dir or "", JINJA_FOLDER)
+        for name in [] if finished or not os.path.isdir(folder) else os.listdir(folder):
+            if not name.endswith(".sealed"):
+                with contextlib.suppress(OSError):
+                    os.remove(os.path.join(folder, name))
 
     def _fail(self, config: MkDocsConfig, message: str) -> None:
         """A build fails; a preview instead shows the message on every page and serves until the fix.
@@ -381,8 +449,9 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         """The theme's templates compiled once, not at every build: Jinja keeps their bytecode in the cache folder
         (keyed by each template's source, so an edited override is compiled again), sealed (SealedBytecode)."""
+        self._stop_compiling()
         if self.cache_dir and env.bytecode_cache is None:
-            env.bytecode_cache = SealedBytecode(os.path.join(self.cache_dir, "jinja"))
+            env.bytecode_cache = SealedBytecode(os.path.join(self.cache_dir, JINJA_FOLDER))
         return env
 
     def on_page_markdown(self, text: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
@@ -486,6 +555,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         if self.indexer is not None:
             self.indexer.discard()
             self.indexer = None
+        self._stop_compiling()
         self._discard()
 
     def _discard(self) -> None:
