@@ -173,10 +173,20 @@ def _theme_build(tmp_path: Path, name: str, hook: str | None = None, partial: st
     return site, cache, compiled
 
 
-def check_a_first_build_has_a_child_compile_the_themes_templates_while_it_reads_the_list(tmp_path: Path) -> None:
+def check_a_first_build_has_a_child_compile_the_themes_templates_while_it_reads_the_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The child compiles main.html, the static templates and what they name; the build loads them compiled. The same site
-    as a build that compiles them itself (another plugin's `on_env`, a hook that changes nothing, turns the child off)."""
+    as a build that compiles them itself (another plugin's `on_env`, a hook that changes nothing, turns the child off).
+    The build waits for the child here: at idle priority it may not be done in time on a busy machine (see the next checks)."""
+    done = Forked.done
+
+    def waited(self: Forked[Any]) -> bool:
+        while not done(self):
+            time.sleep(0.01)
+        return True
+
+    monkeypatch.setattr(Forked, "done", waited)
     site, cache, compiled = _theme_build(tmp_path, "child")
+    monkeypatch.setattr(Forked, "done", done)
     kept = {p.name for p in (cache / "jinja").iterdir()}
     assert len(kept) >= 20 and all(name.endswith(".sealed") for name in kept)  # main.html, base.html, partials; nothing half written
     assert not compiled & {"main.html", "base.html", "404.html", "sitemap.xml", "partials/header.html", "partials/search.html"}, compiled
