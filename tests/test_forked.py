@@ -309,6 +309,31 @@ def check_the_section_pages_come_last_with_the_related_papers_and_records_known(
     assert run(True) == run(False)
 
 
+def check_a_sessions_first_build_finds_the_related_papers_itself_and_keeps_the_texts_terms(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under `mkdocs serve` the next rebuild finds the related papers again from the terms of the texts that did not change
+    (similarity.term_counts): the first build finds them in this process, so that it keeps those terms."""
+    from generator.list.source import load_catalog
+    from generator.site import related as related_module
+    from generator.site.generate import generate
+    from generator.site.render import Slots
+    from generator.site.store import Store
+    from generator.text import similarity
+
+    catalog, _ = load_catalog(str(ROOT / "entries"))
+    related_module._cache.clear()
+    similarity.term_counts.cache_clear()
+    spawned = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: spawned.append(1) or real_fork())
+    generate(catalog, slots=Slots(), store=Store(None), related=5, session=True)
+    assert len(spawned) == 1  # the data files and cards only
+    assert similarity.term_counts.cache_info().currsize == len({related_module.paper_text(e) for e in catalog.entries})
+    similarity.term_counts.cache_clear()
+    related_module._cache.clear()
+    generate(catalog, slots=Slots(), store=Store(None), related=5)
+    assert len(spawned) == 3 and similarity.term_counts.cache_info().currsize == 0  # a build: its child finds them, keeping nothing
+
+
 def check_a_build_that_finds_results_kept_makes_no_child(monkeypatch: pytest.MonkeyPatch) -> None:
     """After a save, most of the work is kept (the store): forking a big process would cost more than it saves."""
     from generator.list.source import load_catalog

@@ -81,12 +81,14 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
         return made, looked_up
 
     # Worth a child in a first build of a list of some size; a later one finds most of it kept (the store).
-    # The related papers have one of their own: only the section pages show them, and those are rendered last.
+    # The related papers have one of their own: only the section pages show them, and those are rendered last
+    # (not in a session: its next rebuild finds them again from the texts' terms this process keeps).
     # The records have one too: they are told (Written.made_records) before the section pages are rendered.
     worth = (site.store is None or not site.store.kept) and len(catalog.entries) >= FORK_ENTRIES
     found: dict[str, str] | Records = {}
     words: Counter[str] = Counter()
-    with Forked(functools.partial(related_module.related_ids, catalog, related, cache_dir, session), worth=worth and related > 0) as relating:
+    finding = functools.partial(related_module.related_ids, catalog, related, cache_dir, session)
+    with Forked(finding, worth=worth and related > 0 and not session) as relating:
         if worth:  # every process shows the digests (pages, records, cards, feed): converted once, before the children start
             for entry in catalog.entries:
                 prose(entry.digest)
