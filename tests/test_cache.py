@@ -236,6 +236,8 @@ def test_a_cache_folder_a_pull_request_carries_is_never_used(small_list: Path, t
     import jinja2
     from mkdocs.config import load_config
 
+    from generator.site.plugin import theme_bytecode
+
     cache, config_file = tmp_path / "cache", config(tmp_path, tmp_path / "cache")
 
     def build_as(user: str, site: str) -> Path:
@@ -251,7 +253,7 @@ def test_a_cache_folder_a_pull_request_carries_is_never_used(small_list: Path, t
         try:
             env = load_config(str(config_file)).theme.get_env()
             source, filename, _ = env.loader.get_source(env, "404.html")  # type: ignore[union-attr]
-            keys = jinja2.BytecodeCache()
+            keys = theme_bytecode(str(cache / "jinja"))  # the keys the build looks templates up by
             bucket = jinja2.bccache.Bucket(env, keys.get_cache_key("404.html", filename), keys.get_source_checksum(source))
             bucket.code = env.compile("PWNED by a compiled template", "404.html", filename)
             (cache / "jinja" / f"__jinja2_{bucket.key}.cache").write_bytes(bucket.bytecode_to_string())  # Jinja's own cache file
@@ -285,6 +287,27 @@ def test_a_cache_folder_a_pull_request_carries_is_never_used(small_list: Path, t
     assert [p for p in site.rglob("*") if p.is_file() and b"PWNED" in p.read_bytes()] == []
     assert titles(site) == titles(tmp_path / "author-site")
     assert not [record for record in indexed_records(str(site)) if "PWNED" in json.dumps(record)]
+
+
+def test_a_template_compiled_under_other_settings_is_never_loaded(tmp_path: Path) -> None:
+    """Jinja keys a compiled template by its name, file and source only; the code also depends on the environment's settings
+    (autoescape, trimming, filters), which the plugin's code and MkDocs make: SealedBytecode's salt (their versions) keys it too."""
+    import jinja2
+
+    from generator.site.render import SealedBytecode
+
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "page.html").write_text("{{ text }}\n", encoding="utf-8")
+
+    def render(autoescape: bool, salt: str) -> str:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path / "t"), autoescape=autoescape,
+                                 bytecode_cache=SealedBytecode(str(tmp_path / "compiled"), salt))
+        return env.get_template("page.html").render(text="<b>")
+
+    assert render(False, "settings 1") == "<b>"
+    assert render(True, "settings 1") == "<b>"  # the code compiled without escaping, loaded: what the salt prevents
+    assert render(True, "settings 2") == "&lt;b&gt;"
+    assert len(list((tmp_path / "compiled").iterdir())) == 2
 
 
 def test_the_keys_are_the_same_in_every_process(small_list: Path) -> None:

@@ -138,7 +138,7 @@ def check_an_idle_child_runs_only_on_a_core_nothing_else_wants_and_done_says_whe
 def _theme_build(tmp_path: Path, name: str, hook: str | None = None, partial: str | None = None) -> tuple[Path, Path, set[str]]:
     """A first build of the list (in this process, as `python -m generator build` runs it) with a cache folder of its own;
     `hook`: the text of a MkDocs hook module, `partial`: the text of a theme override of partials/copyright.html.
-    The site, the cache folder, and the templates this process compiled for the theme."""
+    The site, the cache folder, and the templates this process compiled (the theme's, the plugin's)."""
     import jinja2
 
     from generator.cli import main
@@ -161,7 +161,7 @@ def _theme_build(tmp_path: Path, name: str, hook: str | None = None, partial: st
 
     def compile_recorded(env: jinja2.Environment, source: Any, name: str | None = None, filename: str | None = None, *args: Any,
                          **kwargs: Any) -> Any:
-        if filename and (str(overrides) in filename or "material" in filename):
+        if filename:  # a template of a file (the theme's, MkDocs' own, the plugin's), not a string
             compiled.add(name or "")
         return compile_here(env, source, name, filename, *args, **kwargs)
 
@@ -173,10 +173,11 @@ def _theme_build(tmp_path: Path, name: str, hook: str | None = None, partial: st
     return site, cache, compiled
 
 
-def check_a_first_build_has_a_child_compile_the_themes_templates_while_it_reads_the_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The child compiles main.html, the static templates and what they name; the build loads them compiled. The same site
-    as a build that compiles them itself (another plugin's `on_env`, a hook that changes nothing, turns the child off).
-    The build waits for the child here: at idle priority it may not be done in time on a busy machine (see the next checks)."""
+def check_a_first_build_has_a_child_compile_the_templates_while_it_reads_the_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child compiles main.html, the static templates and what they name, and the plugin's own templates; the build loads
+    them compiled: the same site as a build without children. Another plugin's `on_env` (a hook that changes nothing) leaves
+    the theme's to the build. The build waits for the child here: at idle priority it may not be done in time on a busy
+    machine (see the last of these checks)."""
     done = Forked.done
 
     def waited(self: Forked[Any]) -> bool:
@@ -185,13 +186,17 @@ def check_a_first_build_has_a_child_compile_the_themes_templates_while_it_reads_
         return True
 
     monkeypatch.setattr(Forked, "done", waited)
+    theme = {"main.html", "base.html", "404.html", "sitemap.xml", "partials/header.html", "partials/search.html"}
+    own = {"section.md.j2", "entry.html.j2", "home.md.j2", "keywords.md.j2", "coins.html.j2"}
     site, cache, compiled = _theme_build(tmp_path, "child")
-    monkeypatch.setattr(Forked, "done", done)
     kept = {p.name for p in (cache / "jinja").iterdir()}
-    assert len(kept) >= 20 and all(name.endswith(".sealed") for name in kept)  # main.html, base.html, partials; nothing half written
-    assert not compiled & {"main.html", "base.html", "404.html", "sitemap.xml", "partials/header.html", "partials/search.html"}, compiled
-    itself, _, compiled_itself = _theme_build(tmp_path, "itself", hook="def on_env(env, config, files):\n    return env\n")
-    assert {"main.html", "base.html", "404.html", "partials/header.html"} <= compiled_itself
+    assert len(kept) >= 30 and all(name.endswith(".sealed") for name in kept)  # main.html, base.html, partials, ours; none half written
+    assert not compiled & (theme | own), compiled
+    _, _, compiled_hooked = _theme_build(tmp_path, "hooked", hook="def on_env(env, config, files):\n    return env\n")
+    assert theme <= compiled_hooked and not compiled_hooked & own
+    monkeypatch.setattr(forked, "enabled", False)
+    itself, _, compiled_itself = _theme_build(tmp_path, "itself")
+    assert theme | own <= compiled_itself
     pages = sorted(p.relative_to(site) for p in site.rglob("*.html") if "pagefind" not in p.parts)
     assert pages == sorted(p.relative_to(itself) for p in itself.rglob("*.html") if "pagefind" not in p.parts) and len(pages) > 20
     for page in [*pages, Path("sitemap.xml")]:
@@ -215,13 +220,13 @@ def check_a_child_still_compiling_when_the_pages_are_rendered_is_stopped_and_lea
     """On a busy machine the idle child may not be done when the first page is rendered: the build does not wait for it."""
     from generator.site import plugin as plugin_module
 
-    def stuck(config: object, folder: str) -> int:
+    def stuck(config: object, folder: str, templates: str | None, theme: bool) -> int:
         os.makedirs(folder, exist_ok=True)
         Path(folder, "0123.sealed.99").write_bytes(b"half")  # as cachefile writes one, before it is renamed
         time.sleep(60)
         return 0
 
-    monkeypatch.setattr(plugin_module, "compile_theme", stuck)
+    monkeypatch.setattr(plugin_module, "compile_templates", stuck)
     started = time.monotonic()
     site, cache, compiled = _theme_build(tmp_path, "stuck")
     assert time.monotonic() - started < 30

@@ -12,15 +12,11 @@ from __future__ import annotations
 
 import functools
 
-import jinja2
-from markupsafe import Markup
-
 from generator.model import Entry
 from generator.site.bibtex import entry_type
 from generator.site.blobs import Blobs
 from generator.site.datafiles import digest_text
 from generator.site.render import Site, make_environment, relative_url
-from generator.site.safety import sanitize
 from generator.site.store import memo_key
 from generator.text.digest import UNWRITABLE
 
@@ -96,20 +92,14 @@ def social_meta(entry: Entry, url: str, list_title: str, text: str) -> list[tupl
             ("og:url", url), ("twitter:card", "summary"), ("twitter:title", title), ("twitter:description", text)]
 
 
-def _environment() -> jinja2.Environment:
-    env = make_environment()
-    env.filters["sanitize"] = lambda html: Markup(sanitize(str(html)))
-    return env
-
-
-def cards(site: Site, site_url: str, blobs: Blobs | None = None) -> dict[str, str]:
+def cards(site: Site, site_url: str, blobs: Blobs | None = None, compiled: str | None = None) -> dict[str, str]:
     """File name (relative to the site root) -> HTML, one card per paper; with `blobs`, its digest there
     (the card written to it). With `site.store`, a card made by an earlier build from the same inputs is
     reused (its digest, while `blobs` has the file)."""
     base = site_url if site_url.endswith("/") else site_url + "/"
     catalog, urls = site.catalog, site.directory_urls
     titles = {s.slug: s.title for s in catalog.sections}
-    env = _environment()
+    env = make_environment(compiled=compiled)
     template = env.get_template("card.html.j2")
 
     def render(entry: Entry, name: str) -> str:

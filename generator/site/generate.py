@@ -22,7 +22,7 @@ from generator.site.blobs import Blobs
 from generator.site.cards import cards
 from generator.site.datafiles import data_files
 from generator.site.pages import SiteNav, render_site, search_records, site_navigation
-from generator.site.render import FEED_ITEMS, INDEX_SPLIT_KB, SPLIT_KB, Site, Slots, prose
+from generator.site.render import COMPILED_FOLDER, FEED_ITEMS, INDEX_SPLIT_KB, SPLIT_KB, Site, Slots, prose
 from generator.site.search import Records, pack_records, word_counts
 from generator.site.store import Store, code_version, key_of
 
@@ -64,6 +64,7 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
     url = site_url or DEFAULT_SITE_URL
 
     blobs = written.blobs if written is not None else None
+    compiled = os.path.join(cache_dir, COMPILED_FOLDER) if cache_dir else None
 
     def searched() -> tuple[dict[str, str] | Records, Counter[str]]:
         texts = search_records(site, directory_urls) if records else {}
@@ -76,7 +77,7 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
         made = data_files(catalog, url, FEED_ITEMS, directory_urls, site.place)
         if blobs is not None:  # each file on disk as soon as it is made: this process holds none of them
             made = {name: blobs.put(made.pop(name).encode("utf-8", "surrogatepass")) for name in list(made)}
-        made.update(cards(site, url, blobs))
+        made.update(cards(site, url, blobs, compiled))
         looked_up: dict[str, str | bytes] = site.store.looked_up_since(mark) if site.store else {}
         return made, looked_up
 
@@ -103,7 +104,7 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
                     written.made_records(found, words)
 
             try:
-                pages = render_site(site, templates, slots, before_sections)
+                pages = render_site(site, templates, slots, before_sections, compiled)
             except jinja2.TemplateError as exc:
                 raise _template_error(exc) from None
             made, looked_up = other.result()

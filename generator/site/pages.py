@@ -189,13 +189,14 @@ def render_pages(catalog: Catalog, override_dir: str | None = None, *, directory
 
 
 def render_site(site: Site, override_dir: str | None = None, slots: Slots | None = None,
-                before_sections: Callable[[], None] | None = None) -> dict[str, str]:
+                before_sections: Callable[[], None] | None = None, compiled: str | None = None) -> dict[str, str]:
     """The pages of every row of the table, for a Site made once per build. With `slots`, the
     templates' own HTML stays in it and the pages hold placeholders (the plugin fills them after
     MkDocs' conversion, and their table of contents); without, the pages are complete Markdown
     with that HTML inline and Markdown headings. The section pages, the only ones that show papers (and
-    their related papers, `Site.related`), come last: `before_sections` is called just before them."""
-    env = make_environment(override_dir)
+    their related papers, `Site.related`), come last: `before_sections` is called just before them.
+    `compiled`: where the compiled templates are kept (make_environment)."""
+    env = make_environment(override_dir, compiled)
     kept = slots or Slots(html_headings=False)
 
     def render(pages: Iterable[Page]) -> dict[str, str]:

@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 import jinja2.meta
 import markdown
+import mkdocs
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -39,7 +40,7 @@ from generator.site.generate import Build, RenderError, keep_build, site_build
 from generator.site.guide import site_guide
 from generator.site.live import LiveSearch
 from generator.site.pages import GUIDE
-from generator.site.render import INDEX_SPLIT_KB, SPLIT_KB, Slots, decoded
+from generator.site.render import COMPILED_FOLDER, INDEX_SPLIT_KB, SPLIT_KB, SealedBytecode, Slots, decoded, make_environment
 from generator.site.safety import nh3_version, sanitize, scan_site
 from generator.site.search import Records, SearchIndexer, SearchIndexError, pack_records, page_record, word_counts
 from generator.site.store import Store, code_version
@@ -56,7 +57,6 @@ ERROR_HOME = "# The list has errors\n\nThe site is built again as soon as they a
 
 
 CARDS = f"{cards.FOLDER}/"
-JINJA_FOLDER = "jinja"  # in the cache folder: the theme's compiled templates (SealedBytecode)
 PAGES_FILE = "pages.sealed"  # sanitized pages and the site scan's findings, by content (generator.cachefile)
 
 
@@ -133,35 +133,16 @@ class _Warnings(logging.Handler):
         self.count += 1
 
 
-class SealedBytecode(jinja2.BytecodeCache):
-    """Jinja's compiled templates in the cache folder, each a file sealed as every cache file is
-    (generator.cachefile): Jinja runs what it loads, and the folder is in the working tree, where a
-    pull request could put a compiled template of its own (Jinja's FileSystemBytecodeCache checks
-    only the template's source, which anyone can read)."""
-
-    def __init__(self, folder: str) -> None:
-        self.folder = folder
-
-    def _path(self, bucket: jinja2.bccache.Bucket) -> str:
-        return os.path.join(self.folder, f"{bucket.key}.sealed")
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = cachefile.load(self._path(bucket))
-        if isinstance(data, bytes):
-            bucket.bytecode_from_string(data)  # its own checks (Jinja's version, the source's checksum) still apply
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        cachefile.dump(self._path(bucket), bucket.bytecode_to_string())
-
-
-def compile_theme(config: MkDocsConfig, folder: str) -> int:
-    """The templates MkDocs renders with the theme (main.html and its static templates) and every template they
-    name by a constant (extends, include, import), compiled into `folder` (SealedBytecode) as the build's own
-    environment compiles them; how many. A first build has a child do it while the list is read (`on_config`)."""
+def compile_templates(config: MkDocsConfig, folder: str, templates: str | None = None, theme: bool = True) -> int:
+    """Compiled into `folder` (SealedBytecode) as a build compiles them: with `theme`, the templates MkDocs renders
+    with the theme (main.html and its static templates) and every template they name by a constant (extends,
+    include, import); then the plugin's own (with a maintainer's `templates`). How many. A first build has a
+    child do it while the list is read (`on_config`)."""
+    compiled = 0
     env = config.theme.get_env()
     assert env.loader is not None
-    cache = SealedBytecode(folder)
-    todo, seen, compiled = ["main.html", *config.theme.static_templates], set(), 0
+    cache = theme_bytecode(folder)
+    todo, seen = ["main.html", *config.theme.static_templates] if theme else [], set()
     while todo:
         name = todo.pop()
         if name in seen:
@@ -181,7 +162,17 @@ def compile_theme(config: MkDocsConfig, folder: str) -> int:
             cache.set_bucket(bucket)
             compiled += 1
             todo += [other for other in jinja2.meta.find_referenced_templates(tree) if other]
+    own = make_environment(templates, folder)  # its bytecode cache compiles and keeps what it loads
+    for name in own.list_templates(extensions=["j2"]):
+        with contextlib.suppress(jinja2.TemplateError):
+            own.get_template(name)
+            compiled += 1
     return compiled
+
+
+def theme_bytecode(folder: str) -> SealedBytecode:
+    """Where the theme's templates are kept compiled: by MkDocs' version too, which makes their environment."""
+    return SealedBytecode(folder, f"theme, MkDocs {mkdocs.__version__}")
 
 
 def _changes_environment(plugin: object) -> bool:
@@ -208,7 +199,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.own_nav = False
         self.failure: str | None = None  # under `mkdocs serve`: why this build shows the last good pages
         self.last_good: Build | None = None
-        self.compiling: Forked[int] | None = None  # a first build's child compiling the theme's templates (compile_theme)
+        self.compiling: Forked[int] | None = None  # a first build's child compiling the templates (compile_templates)
         self.kept: tuple[str, Build] | None = None  # the last Build and its key, for a rebuild from the same inputs
         self.blobs: Blobs | None = None  # where the data files and cards are written (a build's; a `mkdocs serve` session's)
         self.used: set[str] = set()  # the digests of the files of `blobs` this build uses
@@ -263,7 +254,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             log.warning(f"contributing: {self.guide} is not a file; set the option to the guide's path relative to mkdocs.yml")
             self.guide = None
         self.failure = None
-        self.compiling = self._compile_theme_aside(config)
+        self.compiling = self._compile_aside(config)
         try:
             self.catalog, notes = load_catalog(self.entries_dir, pages.reserved_slugs(), self.cache_dir)
         except ListError as exc:
@@ -279,19 +270,19 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             self._build_aside(config)
         return config
 
-    def _compile_theme_aside(self, config: MkDocsConfig) -> Forked[int] | None:
-        """In a first build (no compiled templates in the cache folder), a child at idle priority compiles the theme's
-        templates while this process reads the list: the second core has little else to do then, and the build
-        would compile them when it renders its first page (a tenth of a second or more). Not while another plugin
-        changes the templates' environment (`on_env`): this one would compile without its changes."""
-        if self.serving or not self.cache_dir or not forked.available() or os.path.isdir(os.path.join(self.cache_dir, JINJA_FOLDER)):
+    def _compile_aside(self, config: MkDocsConfig) -> Forked[int] | None:
+        """In a first build (no compiled templates in the cache folder), a child at idle priority compiles the
+        templates (compile_templates) while this process reads the list: the second core has little else to do
+        then, and the build would compile them as it renders (a tenth of a second or more). Not the theme's
+        while another plugin changes their environment (`on_env`): this one would compile them without its changes."""
+        if self.serving or not self.cache_dir or not forked.available() or os.path.isdir(os.path.join(self.cache_dir, COMPILED_FOLDER)):
             return None
-        if any(_changes_environment(plugin) for plugin in config.plugins.values() if plugin is not self):
-            return None
-        return Forked(functools.partial(compile_theme, config, os.path.join(self.cache_dir, JINJA_FOLDER)), idle=True)
+        theme = not any(_changes_environment(plugin) for plugin in config.plugins.values() if plugin is not self)
+        folder = os.path.join(self.cache_dir, COMPILED_FOLDER)
+        return Forked(functools.partial(compile_templates, config, folder, self.templates_dir, theme), idle=True)
 
     def _stop_compiling(self) -> None:
-        """The end of `_compile_theme_aside`: what the child compiled is in the cache folder once it has finished; a
+        """The end of `_compile_aside`: what the child compiled is in the cache folder once it has finished; a
         child still at work (a busy machine) is stopped, and the file it was writing removed: the build compiles
         the templates it renders itself, as always."""
         compiling, self.compiling = self.compiling, None
@@ -299,7 +290,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             return
         finished = compiling.done()
         compiling.discard()
-        folder = os.path.join(self.cache_dir or "", JINJA_FOLDER)
+        folder = os.path.join(self.cache_dir or "", COMPILED_FOLDER)
         for name in [] if finished or not os.path.isdir(folder) else os.listdir(folder):
             if not name.endswith(".sealed"):
                 with contextlib.suppress(OSError):
@@ -451,7 +442,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         (keyed by each template's source, so an edited override is compiled again), sealed (SealedBytecode)."""
         self._stop_compiling()
         if self.cache_dir and env.bytecode_cache is None:
-            env.bytecode_cache = SealedBytecode(os.path.join(self.cache_dir, JINJA_FOLDER))
+            env.bytecode_cache = theme_bytecode(os.path.join(self.cache_dir, COMPILED_FOLDER))
         return env
 
     def on_page_markdown(self, text: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:

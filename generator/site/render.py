@@ -20,13 +20,14 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from generator import cachefile
 from generator.list.catalog import Catalog
 from generator.list.identifiers import normalize_title
 from generator.model import Entry, Section, papers
 from generator.site import coins, indexes
 from generator.site.bibtex import cite
 from generator.site.safety import nh3_version, sanitize
-from generator.site.store import Store, memo_key
+from generator.site.store import Store, code_version, memo_key
 from generator.text.digest import render_digest
 
 TEMPLATE_DIR = os.path.join(os.path.dirname(__file__), "templates")
@@ -389,12 +390,43 @@ def _html_block(context: jinja2.runtime.Context, html: str) -> Markup:
     return slots.put(html)
 
 
-def make_environment(override_dir: str | None = None) -> jinja2.Environment:
+COMPILED_FOLDER = "jinja"  # in the cache folder: compiled templates, the theme's and the plugin's (SealedBytecode)
+
+
+class SealedBytecode(jinja2.BytecodeCache):
+    """Jinja's compiled templates in the cache folder, each a file sealed as every cache file is
+    (generator.cachefile): Jinja runs what it loads, and the folder is in the working tree, where a
+    pull request could put a compiled template of its own (Jinja's FileSystemBytecodeCache checks
+    only the template's source, which anyone can read)."""
+
+    def __init__(self, folder: str, salt: str = "") -> None:
+        """`salt`: what else than a template's source made its code (the environment's settings: their code's
+        version), so that a template compiled under other settings is never loaded; it goes into the key."""
+        self.folder = folder
+        self.salt = salt
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{self.salt}\0{name}", filename)
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> str:
+        return os.path.join(self.folder, f"{bucket.key}.sealed")
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = cachefile.load(self._path(bucket))
+        if isinstance(data, bytes):
+            bucket.bytecode_from_string(data)  # its own checks (Jinja's version, the source's checksum) still apply
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        cachefile.dump(self._path(bucket), bucket.bytecode_to_string())
+
+
+def make_environment(override_dir: str | None = None, compiled: str | None = None) -> jinja2.Environment:
     """Templates from `override_dir` first (a maintainer's own), then the package's. One environment
     serves every build of a process while that folder holds the same files: a rebuild under `mkdocs
     serve` compiles no template again unless it changed (Jinja checks each template's file), and a
-    template added to or removed from the folder makes a new one."""
-    return _environment(override_dir, _listing(override_dir) if override_dir else ())
+    template added to or removed from the folder makes a new one. `compiled`: a folder that keeps the
+    compiled templates for the next process (SealedBytecode; by each template's source)."""
+    return _environment(override_dir, _listing(override_dir) if override_dir else (), compiled)
 
 
 def _listing(folder: str) -> tuple[str, ...]:
@@ -403,7 +435,7 @@ def _listing(folder: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4)
-def _environment(override_dir: str | None, listing: tuple[str, ...]) -> jinja2.Environment:
+def _environment(override_dir: str | None, listing: tuple[str, ...], compiled: str | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(TEMPLATE_DIR)]
     if override_dir:
         loaders.insert(0, jinja2.FileSystemLoader(override_dir))
@@ -414,12 +446,14 @@ def _environment(override_dir: str | None, listing: tuple[str, ...]) -> jinja2.E
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=SealedBytecode(compiled, f"reading-list {code_version()}") if compiled else None,
     )
     env.filters["md_text"] = md_text
     env.filters["prose"] = prose
     env.filters["short_authors"] = indexes.short_authors
     env.filters["papers"] = papers
     env.filters["html"] = _html_block
+    env.filters["sanitize"] = lambda html: Markup(sanitize(str(html)))  # templates/card.html.j2: a card's body
     env.globals["page_name"] = page_name
     env.globals["letter_anchor"] = letter_anchor
     env.globals["cite"] = cite
