@@ -34,26 +34,45 @@ def _cache_home() -> str:
     return os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
 
 
-@cache
-def _key() -> bytes | None:
-    """The user's sealing key, made once; None when it can be neither read nor made."""
-    path = os.path.join(_cache_home(), _KEY_FILE)
+def _read_key(path: str) -> bytes | None:
     with contextlib.suppress(OSError):
         with open(path, "rb") as handle:
             key = handle.read()
         if len(key) >= 32:
             return key
+    return None
+
+
+@cache
+def _key() -> bytes | None:
+    """The user's sealing key, made once; None when it can be neither read nor made. Processes that make
+    it at once (a first build and its children, two first builds) all take the one written first."""
+    path = os.path.join(_cache_home(), _KEY_FILE)
+    key = _read_key(path)
+    if key is not None:
+        return key
+    temporary = f"{path}.{os.getpid()}"
     try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         key = secrets.token_bytes(32)
-        temporary = f"{path}.{os.getpid()}"
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(key)
-        os.replace(temporary, path)
+        try:
+            os.link(temporary, path)  # only where there is none yet
+        except FileExistsError:
+            other = _read_key(path)
+            if other is not None:  # another process's, written first
+                return other
+            os.replace(temporary, path)  # a file cut short: ours takes its place
+        except OSError:  # no hard links on this file system: the last one written stays, as before
+            os.replace(temporary, path)
         return key
     except OSError:
         return None
+    finally:
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
 
 
 def load(path: str) -> object | None:

@@ -53,6 +53,35 @@ def titles(site: Path) -> set[str]:
     return {str(record["meta"].get("title", "")) for record in indexed_records(str(site))}  # type: ignore[union-attr]
 
 
+def test_processes_that_make_the_key_at_once_all_seal_with_the_one_written_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build's children make the key too when they write first (a child compiles the templates while the list is
+    read): each must take the key on disk, or the files it seals are never read again."""
+    import secrets
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    path = tmp_path / "home" / "deep-phenomena-reading-list" / "cache-key"
+    theirs = b"k" * 32
+    made = secrets.token_bytes
+
+    def another_process_first(size: int) -> bytes:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(theirs)  # between this process's look and its write
+        return made(size)
+
+    cachefile._key.cache_clear()
+    try:
+        monkeypatch.setattr(cachefile.secrets, "token_bytes", another_process_first)
+        assert cachefile._key() == theirs
+        assert path.read_bytes() == theirs and [p.name for p in path.parent.iterdir()] == ["cache-key"]
+        cachefile._key.cache_clear()
+        path.write_bytes(b"cut")  # unusable: replaced
+        monkeypatch.setattr(cachefile.secrets, "token_bytes", made)
+        key = cachefile._key()
+        assert key is not None and len(key) == 32 and path.read_bytes() == key
+    finally:
+        cachefile._key.cache_clear()
+
+
 def test_a_cache_file_without_this_users_seal_is_never_unpickled(small_list: Path, tmp_path: Path) -> None:
     cache, marker = tmp_path / "cache", tmp_path / "pwned"
     cache.mkdir()
@@ -307,7 +336,8 @@ def test_a_template_compiled_under_other_settings_is_never_loaded(tmp_path: Path
     assert render(False, "settings 1") == "<b>"
     assert render(True, "settings 1") == "<b>"  # the code compiled without escaping, loaded: what the salt prevents
     assert render(True, "settings 2") == "&lt;b&gt;"
-    assert len(list((tmp_path / "compiled").iterdir())) == 2
+    assert render(False, "settings 1") == "<b>" and render(False, "settings 1") == "<b>"
+    assert len(list((tmp_path / "compiled").iterdir())) == 1  # compiled again into the same file: the folder does not grow
 
 
 def test_the_keys_are_the_same_in_every_process(small_list: Path) -> None:

@@ -401,12 +401,13 @@ class SealedBytecode(jinja2.BytecodeCache):
 
     def __init__(self, folder: str, salt: str = "") -> None:
         """`salt`: what else than a template's source made its code (the environment's settings: their code's
-        version), so that a template compiled under other settings is never loaded; it goes into the key."""
+        version). It goes into the checksum Jinja compares with the source's: a template compiled under other
+        settings is never loaded, but compiled again, in the same file (the folder does not grow)."""
         self.folder = folder
         self.salt = salt
 
-    def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        return super().get_cache_key(f"{self.salt}\0{name}", filename)
+    def get_source_checksum(self, source: str) -> str:
+        return super().get_source_checksum(f"{self.salt}\0{source}")
 
     def _path(self, bucket: jinja2.bccache.Bucket) -> str:
         return os.path.join(self.folder, f"{bucket.key}.sealed")
