@@ -135,14 +135,16 @@ def check_an_idle_child_runs_only_on_a_core_nothing_else_wants_and_done_says_whe
         os.waitpid(pid, os.WNOHANG)
 
 
-def _theme_build(tmp_path: Path, name: str, hook: str | None = None, partial: str | None = None) -> tuple[Path, Path, set[str]]:
+def _first_build(tmp_path: Path, name: str, hook: str | None = None, partial: str | None = None) -> tuple[Path, Path, set[str]]:
     """A first build of the list (in this process, as `python -m generator build` runs it) with a cache folder of its own;
     `hook`: the text of a MkDocs hook module, `partial`: the text of a theme override of partials/copyright.html.
     The site, the cache folder, and the templates this process compiled (the theme's, the plugin's)."""
     import jinja2
+    from mkdocs.config.defaults import MkDocsConfig
 
     from generator.cli import main
 
+    MkDocsConfig.plugins.plugin_cache.clear()  # MkDocs keeps the plugin (it has on_startup) for the process's next build: a new one
     overrides = tmp_path / f"overrides-{name}"
     shutil.copytree(ROOT / "overrides", overrides)
     if partial is not None:
@@ -177,7 +179,7 @@ def check_a_first_build_has_a_child_compile_the_templates_while_it_reads_the_lis
     """The child compiles main.html, the static templates and what they name, and the plugin's own templates; the build loads
     them compiled: the same site as a build without children. Another plugin's `on_env` (a hook that changes nothing) leaves
     the theme's to the build. The build waits for the child here: at idle priority it may not be done in time on a busy
-    machine (see the last of these checks)."""
+    machine (see the last of these checks): the plugin's own, from its first page, the theme's, from MkDocs' first."""
     done = Forked.done
 
     def waited(self: Forked[Any]) -> bool:
@@ -186,21 +188,58 @@ def check_a_first_build_has_a_child_compile_the_templates_while_it_reads_the_lis
         return True
 
     monkeypatch.setattr(Forked, "done", waited)
+    from generator.site.plugin import ReadingListPlugin
+
+    on_files = ReadingListPlugin.on_files
+
+    def after_the_child(plugin: ReadingListPlugin, *args: Any, **kwargs: Any) -> Any:  # which the plugin's templates need
+        if plugin.compiling is not None:
+            plugin.compiling.done()
+        return on_files(plugin, *args, **kwargs)
+
+    monkeypatch.setattr(ReadingListPlugin, "on_files", after_the_child)
     theme = {"main.html", "base.html", "404.html", "sitemap.xml", "partials/header.html", "partials/search.html"}
     own = {"section.md.j2", "entry.html.j2", "home.md.j2", "keywords.md.j2", "coins.html.j2"}
-    site, cache, compiled = _theme_build(tmp_path, "child")
+    site, cache, compiled = _first_build(tmp_path, "child")
     kept = {p.name for p in (cache / "jinja").iterdir()}
     assert len(kept) >= 30 and all(name.endswith(".sealed") for name in kept)  # main.html, base.html, partials, ours; none half written
-    assert not compiled & (theme | own), compiled
-    _, _, compiled_hooked = _theme_build(tmp_path, "hooked", hook="def on_env(env, config, files):\n    return env\n")
+    assert not compiled & (theme | own), sorted(compiled & (theme | own))
+    _, _, compiled_hooked = _first_build(tmp_path, "hooked", hook="def on_env(env, config, files):\n    return env\n")
     assert theme <= compiled_hooked and not compiled_hooked & own
     monkeypatch.setattr(forked, "enabled", False)
-    itself, _, compiled_itself = _theme_build(tmp_path, "itself")
+    itself, _, compiled_itself = _first_build(tmp_path, "itself")
     assert theme | own <= compiled_itself
     pages = sorted(p.relative_to(site) for p in site.rglob("*.html") if "pagefind" not in p.parts)
     assert pages == sorted(p.relative_to(itself) for p in itself.rglob("*.html") if "pagefind" not in p.parts) and len(pages) > 20
     for page in [*pages, Path("sitemap.xml")]:
         assert (site / page).read_bytes() == (itself / page).read_bytes(), page
+
+
+def check_a_first_build_scans_the_cards_where_they_are_made_and_reports_what_they_hold(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The child that makes the cards scans them (safety.scanned_files): the build's site scan reads none of them, and a
+    script in one is still reported, by the card's path. The script gets in here by a sanitizer made to add one."""
+    from generator.site import render as render_module
+    from generator.site import safety
+
+    scanned_here: list[str] = []
+    scan_page = safety.scan_page
+
+    def recorded(path: str, *args: Any, **kwargs: Any) -> Any:
+        scanned_here.append(path.replace(os.sep, "/"))
+        return scan_page(path, *args, **kwargs)
+
+    monkeypatch.setattr(safety, "scan_page", recorded)
+    site, _, _ = _first_build(tmp_path, "scanned")
+    cards = [p for p in (site / "p").iterdir()]
+    assert len(cards) > 500 and [p for p in scanned_here if p.startswith("p/")] == [] and "index.html" in scanned_here
+
+    sanitize = render_module.sanitize
+    monkeypatch.setattr(render_module, "sanitize", lambda html: sanitize(html) + "<script>planted()</script>")
+    with pytest.raises(AssertionError), caplog.at_level(logging.ERROR):
+        _first_build(tmp_path, "planted")
+    reported = "\n".join(record.getMessage() for record in caplog.records)
+    assert f"p/{cards[0].name}:0: a <script> element in the page content" in reported, reported[-3000:]
 
 
 def check_a_filter_another_plugin_sets_reaches_the_themes_templates_in_a_first_build(tmp_path: Path) -> None:
@@ -210,7 +249,7 @@ def check_a_filter_another_plugin_sets_reaches_the_themes_templates_in_a_first_b
     hook = ("import jinja2\n\n@jinja2.pass_context\ndef page_title(context, prefix):\n    page = context.get('page')\n"
             "    return prefix + (page.title if page else 'none')\n\n"
             "def on_env(env, config, files):\n    env.filters['upper'] = page_title\n    return env\n")
-    site, _, compiled = _theme_build(tmp_path, "filter", hook=hook, partial="<div class=\"dlp-test-footer\">{{ 'Page: ' | upper }}</div>\n")
+    site, _, compiled = _first_build(tmp_path, "filter", hook=hook, partial="<div class=\"dlp-test-footer\">{{ 'Page: ' | upper }}</div>\n")
     assert "partials/copyright.html" in compiled
     assert '<div class="dlp-test-footer">Page: Statistics</div>' in (site / "stats" / "index.html").read_text(encoding="utf-8")
 
@@ -228,7 +267,7 @@ def check_a_child_still_compiling_when_the_pages_are_rendered_is_stopped_and_lea
 
     monkeypatch.setattr(plugin_module, "compile_templates", stuck)
     started = time.monotonic()
-    site, cache, compiled = _theme_build(tmp_path, "stuck")
+    site, cache, compiled = _first_build(tmp_path, "stuck")
     assert time.monotonic() - started < 30
     assert "main.html" in compiled and (site / "index.html").is_file()
     assert all(p.name.endswith(".sealed") for p in (cache / "jinja").iterdir())

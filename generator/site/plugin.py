@@ -134,11 +134,16 @@ class _Warnings(logging.Handler):
 
 
 def compile_templates(config: MkDocsConfig, folder: str, templates: str | None = None, theme: bool = True) -> int:
-    """Compiled into `folder` (SealedBytecode) as a build compiles them: with `theme`, the templates MkDocs renders
-    with the theme (main.html and its static templates) and every template they name by a constant (extends,
-    include, import); then the plugin's own (with a maintainer's `templates`). How many. A first build has a
-    child do it while the list is read (`on_config`)."""
-    compiled = 0
+    """Compiled into `folder` (SealedBytecode) as a build compiles them: the plugin's own templates (with a maintainer's
+    `templates`), which a build renders first; then, with `theme`, the templates MkDocs renders with the theme
+    (main.html and its static templates) and every template they name by a constant (extends, include, import).
+    How many it went through. A first build has a child do it while the list is read (`on_config`)."""
+    done = 0
+    own = make_environment(templates, folder)  # its bytecode cache compiles and keeps what it loads
+    for name in own.list_templates(extensions=["j2"]):
+        with contextlib.suppress(jinja2.TemplateError):
+            own.get_template(name)
+            done += 1
     env = config.theme.get_env()
     assert env.loader is not None
     cache = theme_bytecode(folder)
@@ -160,14 +165,9 @@ def compile_templates(config: MkDocsConfig, folder: str, templates: str | None =
             except jinja2.TemplateError:  # the build compiles it too, and says what is wrong
                 continue
             cache.set_bucket(bucket)
-            compiled += 1
+            done += 1
             todo += [other for other in jinja2.meta.find_referenced_templates(tree) if other]
-    own = make_environment(templates, folder)  # its bytecode cache compiles and keeps what it loads
-    for name in own.list_templates(extensions=["j2"]):
-        with contextlib.suppress(jinja2.TemplateError):
-            own.get_template(name)
-            compiled += 1
-    return compiled
+    return done
 
 
 def theme_bytecode(folder: str) -> SealedBytecode:
@@ -389,6 +389,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
                 self.indexer = SearchIndexer(indexed[0], self.blobs, every, parent, self.cache_dir)
 
         built = self._generate(config, index if search else None)
+        self.scanned.update(built.scanned if built else {})  # a first build's cards, scanned where they were made
         generated = built.files if built else {"index.md": ERROR_HOME}
         self.slots = built.slots if built else Slots()
         self.parts = {}
