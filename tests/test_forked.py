@@ -215,33 +215,6 @@ def check_a_first_build_has_a_child_compile_the_templates_while_it_reads_the_lis
         assert (site / page).read_bytes() == (itself / page).read_bytes(), page
 
 
-def check_a_first_build_scans_the_cards_where_they_are_made_and_reports_what_they_hold(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    """The child that makes the cards scans them (safety.scanned_files): the build's site scan reads none of them, and a
-    script in one is still reported, by the card's path. The script gets in here by a sanitizer made to add one."""
-    from generator.site import render as render_module
-    from generator.site import safety
-
-    scanned_here: list[str] = []
-    scan_page = safety.scan_page
-
-    def recorded(path: str, *args: Any, **kwargs: Any) -> Any:
-        scanned_here.append(path.replace(os.sep, "/"))
-        return scan_page(path, *args, **kwargs)
-
-    monkeypatch.setattr(safety, "scan_page", recorded)
-    site, _, _ = _first_build(tmp_path, "scanned")
-    cards = [p for p in (site / "p").iterdir()]
-    assert len(cards) > 500 and [p for p in scanned_here if p.startswith("p/")] == [] and "index.html" in scanned_here
-
-    sanitize = render_module.sanitize
-    monkeypatch.setattr(render_module, "sanitize", lambda html: sanitize(html) + "<script>planted()</script>")
-    with pytest.raises(AssertionError), caplog.at_level(logging.ERROR):
-        _first_build(tmp_path, "planted")
-    reported = "\n".join(record.getMessage() for record in caplog.records)
-    assert f"p/{cards[0].name}:0: a <script> element in the page content" in reported, reported[-3000:]
-
-
 def check_a_filter_another_plugin_sets_reaches_the_themes_templates_in_a_first_build(tmp_path: Path) -> None:
     """A hook's `on_env` makes the `upper` filter one that takes the template's context; the theme's footer uses it on a
     constant. Compiled before that hook ran, the footer would hold Jinja's own `upper` of the constant, worked out when

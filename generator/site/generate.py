@@ -23,7 +23,6 @@ from generator.site.cards import cards
 from generator.site.datafiles import data_files
 from generator.site.pages import SiteNav, render_site, search_records, site_navigation
 from generator.site.render import COMPILED_FOLDER, FEED_ITEMS, INDEX_SPLIT_KB, SPLIT_KB, Site, Slots, prose
-from generator.site.safety import scanned_files
 from generator.site.search import Records, pack_records, word_counts
 from generator.site.store import Store, code_version, key_of
 
@@ -73,17 +72,14 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
             return texts, Counter()
         return pack_records(texts, blobs), word_counts(texts.values())  # all of them in one file: this process holds none of them
 
-    def others() -> tuple[dict[str, str], dict[str, str | bytes], dict[str, list[str]]]:
+    def others() -> tuple[dict[str, str], dict[str, str | bytes]]:
         mark = len(site.store.used) if site.store else 0
         made = data_files(catalog, url, FEED_ITEMS, directory_urls, site.place)
         if blobs is not None:  # each file on disk as soon as it is made: this process holds none of them
             made = {name: blobs.put(made.pop(name).encode("utf-8", "surrogatepass")) for name in list(made)}
-        made_cards = cards(site, url, blobs, compiled)
-        made.update(made_cards)
+        made.update(cards(site, url, blobs, compiled))
         looked_up: dict[str, str | bytes] = site.store.looked_up_since(mark) if site.store else {}
-        # in a first build, the site scan of the cards here, on the second core (a later build has it kept)
-        scanned = scanned_files({name: blobs.read(digest) for name, digest in made_cards.items()}) if worth and blobs is not None else {}
-        return made, looked_up, scanned
+        return made, looked_up
 
     # Worth a child in a first build of a list of some size; a later one finds most of it kept (the store).
     # The related papers have one of their own: only the section pages show them, and those are rendered last
@@ -111,13 +107,13 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
                 pages = render_site(site, templates, slots, before_sections, compiled)
             except jinja2.TemplateError as exc:
                 raise _template_error(exc) from None
-            made, looked_up, scanned = other.result()
+            made, looked_up = other.result()
     if site.store:
         site.store.absorb(looked_up)
     if written is not None:
         assert isinstance(found, Records)
         written.blobs.adopt([*made.values(), *found.packs])
-        written.files, written.records, written.words, written.scanned = made, found, words, scanned
+        written.files, written.records, written.words = made, found, words
         return site, pages, {}
     assert not isinstance(found, Records)
     return site, {**pages, **made}, found
@@ -127,8 +123,7 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
 class Written:
     """Where `generate` writes the data files, the cards and the search records instead of returning
     them (`blobs`), and what it wrote: the files' digests by name, the records (search.pack_records),
-    the records' words (search.word_counts), and the site scan's findings of the cards (safety.scanned_files, in
-    a first build). `made_records`, when set, is called with the records and their
+    and the records' words (search.word_counts). `made_records`, when set, is called with the records and their
     words as soon as they are known, before the section pages are rendered: Pagefind can index them meanwhile."""
 
     blobs: Blobs
@@ -136,7 +131,6 @@ class Written:
     files: dict[str, str] = field(default_factory=dict)
     records: Records = field(default_factory=lambda: Records({}, ()))
     words: Counter[str] = field(default_factory=Counter)
-    scanned: dict[str, list[str]] = field(default_factory=dict)
 
 
 BUILD_FILE = "build.sealed"  # the last build's output, in the cache folder (generator.cachefile)
@@ -160,7 +154,6 @@ class Build:
     slots: Slots
     blobs: dict[str, str] = field(default_factory=dict)  # the other files, by name: their digests in the Blobs
     words: Counter[str] = field(default_factory=Counter)  # made with a Blobs: the records' words (search.word_counts)
-    scanned: dict[str, list[str]] = field(default_factory=dict)  # made with a Blobs in a first build: the cards' scan (Written)
 
     def usable(self, blobs: Blobs | None) -> bool:
         """Whether every file the Build names (made with a Blobs, the records' packs too) is in `blobs` as this user's builds wrote it."""
@@ -204,7 +197,7 @@ def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache
             output[name] = text if name.endswith(".md") else text.encode("utf-8", "surrogatepass")
         if written is None:
             return Build(output, site_navigation(site), found, slots)
-        return Build(output, site_navigation(site), written.records, slots, written.files, written.words, written.scanned)
+        return Build(output, site_navigation(site), written.records, slots, written.files, written.words)
 
     if templates:
         return "", made()

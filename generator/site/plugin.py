@@ -389,7 +389,6 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
                 self.indexer = SearchIndexer(indexed[0], self.blobs, every, parent, self.cache_dir)
 
         built = self._generate(config, index if search else None)
-        self.scanned.update(built.scanned if built else {})  # a first build's cards, scanned where they were made
         generated = built.files if built else {"index.md": ERROR_HOME}
         self.slots = built.slots if built else Slots()
         self.parts = {}

@@ -262,24 +262,6 @@ def _found(content: str) -> list[str]:
     return list(dict.fromkeys(parser.found))
 
 
-def _scan_file(rel: str, data: bytes, digest: str, seen: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
-    """What scan_site keeps of one file (`rel`, relative to the site; `digest`, its bytes' SHA-256): its parts'
-    findings, its own, and its parts."""
-    own: dict[str, list[str]] = {}
-    kept = [problem.message for problem in scan_page(rel, data, seen, own)]
-    return {**own, f"page {digest}": kept, f"parts {digest}": list(own)}
-
-
-def scanned_files(files: dict[str, bytes]) -> dict[str, list[str]]:
-    """What scan_site keeps (its `seen`) of these files of a site (their bytes by path relative to it, with "/"),
-    scanned now: the process that makes them in a first build hands this on, and scan_site, told their digests,
-    neither reads nor scans them again."""
-    found: dict[str, list[str]] = {}
-    for rel, data in files.items():
-        found.update(_scan_file(rel, data, hashlib.sha256(data).hexdigest()))
-    return found
-
-
 def scan_site(site_dir: str, seen: dict[str, list[str]] | None = None, digests: dict[str, str] | None = None) -> list[Problem]:
     """Every built page scanned. `seen` keeps the findings by content across builds (of each part of a
     page), so a rebuild under `mkdocs serve` scans only what changed; `digests` gives the SHA-256 of
@@ -304,9 +286,10 @@ def scan_site(site_dir: str, seen: dict[str, list[str]] | None = None, digests: 
                     digest = hashlib.sha256(data).hexdigest()  # a page unchanged as a whole
                     kept, parts = known(digest)
                 if kept is None or parts is None or seen is None:
-                    own = _scan_file(rel, data, digest, seen)
-                    kept, parts = own.pop(f"page {digest}"), own.pop(f"parts {digest}")
+                    own: dict[str, list[str]] = {}
+                    kept = [problem.message for problem in scan_page(rel, data, seen, own)]
                     found.update(own)
+                    parts = list(own)
                 else:
                     found.update((part, seen[part]) for part in parts if part in seen)
                 found[f"page {digest}"], found[f"parts {digest}"] = kept, parts
