@@ -123,7 +123,9 @@ def check_an_idle_child_runs_only_on_a_core_nothing_else_wants_and_done_says_whe
     assert Forked(lambda: os.sched_getscheduler(0), worth=False, idle=True).result() == os.sched_getscheduler(0)  # the parent's own work: never idle
     slow = Forked(lambda: time.sleep(0.5) or "slept")
     assert not slow.done()
-    time.sleep(1.5)
+    deadline = time.monotonic() + 60
+    while not slow.done() and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert slow.done() and slow.done()  # seen exiting once, then known
     assert slow.result() == "slept"
     assert Forked(os.getpid, worth=False).done()
