@@ -234,11 +234,10 @@ def check_a_child_still_compiling_when_the_pages_are_rendered_is_stopped_and_lea
     """On a busy machine the idle child may not be done when the first page is rendered: the build does not wait for it."""
     from generator.site import plugin as plugin_module
 
-    def stuck(config: object, folder: str, templates: str | None, theme: bool) -> int:
+    def stuck(config: object, folder: str, templates: str | None, theme: bool) -> None:
         os.makedirs(folder, exist_ok=True)
         Path(folder, "0123.sealed.99").write_bytes(b"half")  # as cachefile writes one, before it is renamed
         time.sleep(60)
-        return 0
 
     monkeypatch.setattr(plugin_module, "compile_templates", stuck)
     started = time.monotonic()

@@ -133,17 +133,15 @@ class _Warnings(logging.Handler):
         self.count += 1
 
 
-def compile_templates(config: MkDocsConfig, folder: str, templates: str | None = None, theme: bool = True) -> int:
+def compile_templates(config: MkDocsConfig, folder: str, templates: str | None = None, theme: bool = True) -> None:
     """Compiled into `folder` (SealedBytecode) as a build compiles them: the plugin's own templates (with a maintainer's
     `templates`), which a build renders first; then, with `theme`, the templates MkDocs renders with the theme
     (main.html and its static templates) and every template they name by a constant (extends, include, import).
-    How many it went through. A first build has a child do it while the list is read (`on_config`)."""
-    done = 0
+    A first build has a child do it while the list is read (`on_config`)."""
     own = make_environment(templates, folder)  # its bytecode cache compiles and keeps what it loads
     for name in own.list_templates(extensions=["j2"]):
         with contextlib.suppress(jinja2.TemplateError):
             own.get_template(name)
-            done += 1
     env = config.theme.get_env()
     assert env.loader is not None
     cache = theme_bytecode(folder)
@@ -165,9 +163,7 @@ def compile_templates(config: MkDocsConfig, folder: str, templates: str | None =
             except jinja2.TemplateError:  # the build compiles it too, and says what is wrong
                 continue
             cache.set_bucket(bucket)
-            done += 1
             todo += [other for other in jinja2.meta.find_referenced_templates(tree) if other]
-    return done
 
 
 def theme_bytecode(folder: str) -> SealedBytecode:
@@ -199,7 +195,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
         self.own_nav = False
         self.failure: str | None = None  # under `mkdocs serve`: why this build shows the last good pages
         self.last_good: Build | None = None
-        self.compiling: Forked[int] | None = None  # a first build's child compiling the templates (compile_templates)
+        self.compiling: Forked[None] | None = None  # a first build's child compiling the templates (compile_templates)
         self.kept: tuple[str, Build] | None = None  # the last Build and its key, for a rebuild from the same inputs
         self.blobs: Blobs | None = None  # where the data files and cards are written (a build's; a `mkdocs serve` session's)
         self.used: set[str] = set()  # the digests of the files of `blobs` this build uses
@@ -270,7 +266,7 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
             self._build_aside(config)
         return config
 
-    def _compile_aside(self, config: MkDocsConfig) -> Forked[int] | None:
+    def _compile_aside(self, config: MkDocsConfig) -> Forked[None] | None:
         """In a first build (no compiled templates in the cache folder), a child at idle priority compiles the
         templates (compile_templates) while this process reads the list: the second core has little else to do
         then, and the build would compile them as it renders (a tenth of a second or more). Not the theme's

@@ -67,8 +67,3 @@ def related_entries(catalog: Catalog, ids: dict[str, list[str]]) -> dict[str, li
     """`related_ids`' ids as the catalog's entries."""
     by_id = {e.id: e for e in catalog.entries}
     return {paper: [by_id[other] for other in others if other in by_id] for paper, others in ids.items()}
-
-
-def related_papers(catalog: Catalog, count: int, cache_dir: str | None = None, session: bool = False) -> dict[str, list[Entry]]:
-    """For every paper id, up to `count` most similar other papers, most similar first (`related_ids`)."""
-    return related_entries(catalog, related_ids(catalog, count, cache_dir, session))
