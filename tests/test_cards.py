@@ -186,6 +186,28 @@ def test_open_in_the_list_reaches_the_paper_and_the_card_loads_its_script(built:
         assert (site / "assets" / "card.js").is_file() and (site / "assets" / "card.css").is_file()
 
 
+def test_a_card_shows_the_sites_icon_as_every_page_does(built: tuple[Catalog, Path]) -> None:
+    """A standalone page has no theme to add the icon: without the link a browser asks the server's
+    root for /favicon.ico, a 404 on a project site (user.github.io/list/)."""
+    catalog, site = built
+    [theirs] = [values["href"] for tag, values in Page.of(site / "index.html").tags if tag == "link" and values.get("rel") == "icon"]
+    assert (site / urljoin("/", theirs).lstrip("/")).is_file()
+    for entry in catalog.entries:
+        path = "/" + card_file(entry.id)
+        [icon] = [values["href"] for tag, values in card(site, entry.id).tags if tag == "link" and values.get("rel") == "icon"]
+        assert urljoin(path, icon) == urljoin("/", theirs), icon
+
+
+def test_a_cards_icon_from_the_theme_option_as_it_is_written(small_list: Path) -> None:
+    catalog, _ = load_catalog(str(small_list))
+    name = "p/zielinski2020explaining.html"
+    for favicon, link in (("images/logo.svg", '<link rel="icon" href="../images/logo.svg">'),
+                          ("https://cdn.example.org/icon.png", '<link rel="icon" href="https://cdn.example.org/icon.png">'),
+                          ("/icon.png", '<link rel="icon" href="/icon.png">')):
+        assert link in cards(Site(catalog, directory_urls=False), SITE_URL, favicon=favicon)[name]
+    assert 'rel="icon"' not in cards(Site(catalog, directory_urls=False), SITE_URL)[name]  # a theme without one
+
+
 def test_copy_link_copies_the_card(built: tuple[Catalog, Path]) -> None:
     catalog, site = built
     for section in catalog.sections:

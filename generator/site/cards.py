@@ -11,6 +11,7 @@ the sanitizer like every generated page, and sits in the `<article>` the site sc
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlsplit
 
 from generator.model import Entry
 from generator.site.bibtex import entry_type
@@ -92,10 +93,17 @@ def social_meta(entry: Entry, url: str, list_title: str, text: str) -> list[tupl
             ("og:url", url), ("twitter:card", "summary"), ("twitter:title", title), ("twitter:description", text)]
 
 
-def cards(site: Site, site_url: str, blobs: Blobs | None = None, compiled: str | None = None) -> dict[str, str]:
+def _absolute(url: str) -> bool:
+    """An address MkDocs' `url` filter leaves as it is: with a scheme, or from the server's root."""
+    return url.startswith("/") or bool(urlsplit(url).scheme)
+
+
+def cards(site: Site, site_url: str, blobs: Blobs | None = None, compiled: str | None = None,
+          favicon: str | None = None) -> dict[str, str]:
     """File name (relative to the site root) -> HTML, one card per paper; with `blobs`, its digest there
     (the card written to it). With `site.store`, a card made by an earlier build from the same inputs is
-    reused (its digest, while `blobs` has the file)."""
+    reused (its digest, while `blobs` has the file). `favicon`: the theme's icon (a file of the site, or an
+    address), which a card links as the theme's pages do: a standalone page has no theme to add it."""
     base = site_url if site_url.endswith("/") else site_url + "/"
     catalog, urls = site.catalog, site.directory_urls
     titles = {s.slug: s.title for s in catalog.sections}
@@ -112,7 +120,7 @@ def cards(site: Site, site_url: str, blobs: Blobs | None = None, compiled: str |
         return template.render(
             entry=entry, info=catalog.info, section=titles[entry.section], link=link, place=site.place(entry),
             social=social_meta(entry, url, catalog.info.title, text), citation=citation_meta(entry, url), description=text,
-            url=url, year=str(entry.year),
+            url=url, year=str(entry.year), favicon=favicon and (favicon if _absolute(favicon) else link(favicon)),
         )
 
     def written(entry: Entry, name: str) -> str:
@@ -125,6 +133,6 @@ def cards(site: Site, site_url: str, blobs: Blobs | None = None, compiled: str |
         if site.store is None:
             made[name] = written(entry, name)
         else:
-            key = memo_key(("card", base, urls, blobs is None, entry, site.place(entry), titles[entry.section], catalog.info.title))
+            key = memo_key(("card", base, urls, blobs is None, favicon, entry, site.place(entry), titles[entry.section], catalog.info.title))
             made[name] = site.store.get(key, functools.partial(written, entry, name), valid=None if blobs is None else blobs.has)
     return made

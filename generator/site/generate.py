@@ -46,7 +46,7 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
              site_url: str | None = None, related: int = 5, cache_dir: str | None = None,
              slots: Slots | None = None, store: Store | None = None, split_kb: int = SPLIT_KB,
              index_split_kb: int = INDEX_SPLIT_KB, records: bool = False, session: bool = False,
-             written: Written | None = None) -> tuple[Site, dict[str, str], dict[str, str]]:
+             written: Written | None = None, favicon: str | None = None) -> tuple[Site, dict[str, str], dict[str, str]]:
     """File name (relative to the docs folder) -> content, for every generated page and file; the
     Site they were made from; and with `records`, the search records of the generated pages. With `slots`, the pages
     hold placeholders for their HTML, which `slots.fill` puts back into the converted page. With
@@ -56,7 +56,8 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
     (key words, authors, years) whose listing would pass `index_split_kb` KB, a page per run of letters or years.
     In a `session` (`mkdocs serve`), what its next rebuild reuses is kept in memory. With `written`, the
     data files, the cards and the records are not returned but written to its Blobs (`Written`); the
-    records are told to `Written.made_records` before the section pages are rendered.
+    records are told to `Written.made_records` before the section pages are rendered. `favicon`: the
+    theme's icon, which the cards link (a standalone page has no theme to add it).
 
     In a first build, the related papers, the records, and the data files with the cards are made in three
     forked children while this process renders the pages, the section pages last (generator.forked)."""
@@ -77,7 +78,7 @@ def generate(catalog: Catalog, *, templates: str | None = None, directory_urls: 
         made = data_files(catalog, url, FEED_ITEMS, directory_urls, site.place)
         if blobs is not None:  # each file on disk as soon as it is made: this process holds none of them
             made = {name: blobs.put(made.pop(name).encode("utf-8", "surrogatepass")) for name in list(made)}
-        made.update(cards(site, url, blobs, compiled))
+        made.update(cards(site, url, blobs, compiled, favicon))
         looked_up: dict[str, str | bytes] = site.store.looked_up_since(mark) if site.store else {}
         return made, looked_up
 
@@ -178,7 +179,7 @@ def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache
                store: Store | None = None, templates: str | None = None, records: bool = True, persist: bool = True,
                directory_urls: bool = True, site_url: str | None = None, related: int = 5, split_kb: int = SPLIT_KB,
                index_split_kb: int = INDEX_SPLIT_KB, blobs: Blobs | None = None,
-               made_records: Callable[[Records, Counter[str]], None] | None = None) -> tuple[str, Build]:
+               made_records: Callable[[Records, Counter[str]], None] | None = None, favicon: str | None = None) -> tuple[str, Build]:
     """The plugin's Build of the catalog, and its key (`build_key`). The Build of an earlier build from
     the same inputs is taken as it was: `kept` (a `mkdocs serve` session's last), else, in a process's
     first build (no `kept`), the one in `cache_dir`; a new one is kept there for the next build (with `persist`; `mkdocs serve` writes its
@@ -190,7 +191,7 @@ def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache
         written = Written(blobs, made_records) if blobs is not None else None
         site, files, found = generate(catalog, templates=templates, directory_urls=directory_urls, site_url=site_url, related=related,
                                       cache_dir=cache_dir, slots=slots, store=store, split_kb=split_kb, index_split_kb=index_split_kb,
-                                      records=records, session=not persist, written=written)  # a session persists when it ends
+                                      records=records, session=not persist, written=written, favicon=favicon)  # a session persists when it ends
         output: dict[str, str | bytes] = {}
         for name in list(files):  # each text is freed as soon as its bytes are made
             text = files.pop(name)
@@ -202,7 +203,7 @@ def site_build(catalog: Catalog, *, kept: tuple[str, Build] | None = None, cache
     if templates:
         return "", made()
     key = build_key(catalog, records=records, directory_urls=directory_urls, site_url=site_url, related=related,
-                    split_kb=split_kb, index_split_kb=index_split_kb)
+                    split_kb=split_kb, index_split_kb=index_split_kb, favicon=favicon)
     if kept is not None and kept[0] == key and kept[1].usable(blobs):
         return kept
     path = os.path.join(cache_dir, BUILD_FILE) if cache_dir else None

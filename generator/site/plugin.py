@@ -330,7 +330,8 @@ class ReadingListPlugin(BasePlugin[ReadingListConfig]):
                 self.kept = site_build(self.catalog, kept=self.kept, cache_dir=cache_dir, store=self.store, templates=self.templates_dir,
                                        records=self.config.pagefind, persist=not self.serving, directory_urls=config.use_directory_urls,
                                        site_url=config.site_url, related=self.config.related, split_kb=self.config.split_kb,
-                                       index_split_kb=self.config.index_split_kb, blobs=self.blobs, made_records=made_records)
+                                       index_split_kb=self.config.index_split_kb, blobs=self.blobs, made_records=made_records,
+                                       favicon=config.theme.get("favicon"))
             except RenderError as exc:
                 self._fail(config, str(exc))
             else:
