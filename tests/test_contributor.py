@@ -37,7 +37,7 @@ def test_new_then_deleting_the_draft_line_is_clean_for_fmt_and_strict_check(smal
     line = text.split("\n").index("digest: >-") + 1
     status, printed = check(capsys, "--strict", "--entries", str(small_list), str(path))
     assert (status, printed) == (1, [
-        f"{path}:{line}: digest: still the draft from the abstract; rewrite it in your own words and delete the line 'DRAFT:' "
+        f"{path}:{line}: digest: still the draft that `new` wrote; write it in your own words and delete the line 'DRAFT:' "
         "(an error under --strict)",
         "1 file(s) checked against 5 valid entries; 1 error(s), 0 warning(s)",
     ])

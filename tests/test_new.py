@@ -202,8 +202,8 @@ def test_new_writes_an_entry_that_validates(small_list: Path) -> None:
     _, entries, problems = read_list(str(small_list))
     assert "feldman2020neural" in {e.id for e in entries}
     assert [str(p) for p in problems if p.path == written.path] == [
-        "entries/memorization/feldman2020neural.yaml:14: warning: digest: still the draft from the abstract; "
-        "rewrite it in your own words and delete the line 'DRAFT:'"
+        "entries/memorization/feldman2020neural.yaml:14: warning: digest: still the draft that `new` wrote; "
+        "write it in your own words and delete the line 'DRAFT:'"
     ]
     assert [str(p) for p in written.problems] == [str(p) for p in problems if p.path == written.path]
     assert not [p for p in problems if p.severity == "error"]
@@ -230,6 +230,9 @@ def test_new_command_prints_the_path_and_the_next_steps(small_list: Path, capsys
         "  section:   generalization",
     ]
     assert "Next steps:" in lines
+    assert ("  1. Edit entries/generalization/tishby2000information.yaml: the digest is a draft from the abstract, under a line 'DRAFT:'."
+            in lines)
+    assert "     Rewrite it in 1-5 sentences of your own on what the paper finds, and delete the line 'DRAFT:'." in lines
     assert ("  2. Check:   python -m generator check --strict entries/generalization/tishby2000information.yaml   (or: make check); "
             "fix every line it prints (the pull request runs the same check)") in lines
     assert "  3. Preview: make serve, then open http://127.0.0.1:8000/generalization/#tishby2000information" in lines
@@ -255,6 +258,19 @@ def test_new_without_arxiv(small_list: Path) -> None:
         "added": "2024-05-02",
     }
     assert written.data["keywords"][0] == "Memorization"
+
+
+def test_new_without_an_abstract_asks_for_the_digest(small_list: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["new", "--title", "Memorization in Overparameterized Autoencoders", "--url", "https://example.org/autoencoders.pdf",
+                 "--entries", "entries", "--section", "memorization"])
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    [path] = [line.removeprefix("wrote ") for line in out.splitlines() if line.startswith("wrote ")]
+    assert (f"  1. Edit {path}: the digest is a question for you (no sentence of an abstract to draft it from), under a line 'DRAFT:'."
+            in out.splitlines())
+    assert "     Answer it in 1-5 sentences of your own on what the paper finds, and delete the line 'DRAFT:'." in out.splitlines()
+    assert f"  check:     {path}:9: warning: digest: still the draft that `new` wrote; write it in your own words and delete the line 'DRAFT:'" \
+        in out.splitlines()
 
 
 def test_ids_follow_the_scheme_with_a_suffix_on_collision(small_list: Path) -> None:

@@ -165,6 +165,8 @@ def report(written: Written) -> str:
     data, suggestion, section = written.data, written.suggestion, written.section
     others = ", ".join(slug for slug, _ in suggestion.sections[1:3] if slug != section)
     keywords = ", ".join(data.get("keywords", [])) or "none found: add a few the list already uses"
+    asked = data["digest"] == DRAFT_MARK + NO_ABSTRACT  # no abstract, or none of its sentences says what the paper finds
+    draft = "a question for you (no sentence of an abstract to draft it from)" if asked else "a draft from the abstract"
     custom = os.path.normpath(written.entries_dir) != "entries"
     check = (f"python -m generator check --strict --entries {written.entries_dir} {written.path}" if custom
              else f"python -m generator check --strict {written.path}   (or: make check)")
@@ -183,8 +185,9 @@ def report(written: Written) -> str:
     lines += [
         "",
         "Next steps:",
-        f"  1. Edit {written.path}: the digest is a draft from the abstract, under a line '{DRAFT_MARK.strip()}'.",
-        f"     Rewrite it in 1-5 sentences of your own on what the paper finds, and delete the line '{DRAFT_MARK.strip()}'.",
+        f"  1. Edit {written.path}: the digest is {draft}, under a line '{DRAFT_MARK.strip()}'.",
+        f"     {'Answer it' if asked else 'Rewrite it'} in 1-5 sentences of your own on what the paper finds,"
+        f" and delete the line '{DRAFT_MARK.strip()}'.",
         "     Keep the key words that fit (add others the list uses); if another section fits better,",
         *textwrap.wrap(f"move the file to that folder: entries/<section>/ ({', '.join(written.sections)}).",
                        width=100, initial_indent="     ", subsequent_indent="       ", break_on_hyphens=False),

@@ -289,8 +289,8 @@ def entry_problems(loaded: Loaded, folder_section: str | None, info: ListInfo) -
     if isinstance(digest, str):
         for message in digest_problems(digest) if len(digest) <= MAX_DIGEST else []:  # the schema says it is too long
             add("digest", message)
-        if digest.startswith(DRAFT_MARK):  # written by `new` from the abstract: a digest is the contributor's words
-            add("digest", f"digest: still the draft from the abstract; rewrite it in your own words and delete the line '{DRAFT_MARK.strip()}'",
+        if digest.startswith(DRAFT_MARK):  # written by `new` (from the abstract, or a question): a digest is the contributor's words
+            add("digest", f"digest: still the draft that `new` wrote; write it in your own words and delete the line '{DRAFT_MARK.strip()}'",
                 "warning")
 
     known = [s.slug for s in info.sections]
