@@ -450,8 +450,9 @@ def keyword_variant_warnings(entries: list[Entry], aliases: Mapping[str, str] | 
             continue
         best, other = (a, b) if rank[a] > rank[b] else (b, a)
         warn(other, f"key word '{other}' {rule} '{best}' ({papers(len(uses[best]))}); use '{best}', or {KEYWORD_SETTLE}")
+    asked = {frozenset((keyword_key(a), keyword_key(b))) for a, b in found}  # in any case: the spelling the list uses was named
     for keyword, raw, meant, spelt, count in _misspellings(spellings, text_version):
-        if (keyword, spelt) in distinct or ((keyword, spelt) if keyword < spelt else (spelt, keyword)) in found:
+        if (keyword, spelt) in distinct or frozenset((keyword_key(keyword), keyword_key(spelt))) in asked:
             continue
         warn(keyword, f"key word '{keyword}': '{raw}' is in no title, digest or other key word of the list and one letter from "
                       f"'{meant}' ({count} times in the list); if it is misspelt, run python -m generator rename-keyword '{keyword}' "
