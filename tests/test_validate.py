@@ -102,6 +102,21 @@ def test_files_that_are_not_entries_are_reported(small_list: Path) -> None:
     ]
 
 
+def test_a_file_in_a_folder_that_is_no_section_gets_its_own_problems_too(small_list: Path) -> None:
+    """One run says everything to fix, the folder first; the paper is not in the list meanwhile."""
+    (small_list / "grokking").mkdir()
+    write_entry(small_list, "grokking/power2022grokking.yaml", id="power2022", authors="Alethea Power",
+                links="{paper: 'javascript:alert(1)'}")
+    assert errors_for(small_list, "grokking/power2022grokking.yaml") == [
+        "0: folder 'grokking' is not a section of sections.yaml; known: generalization, memorization",
+        "4: authors: must be a list, not text",  # the schema's problems, then the rest, as for any file (check sorts them by line)
+        "5: links.paper: only http(s) links without spaces or quotes are allowed: 'javascript:alert(1)'",
+        "1: id 'power2022' does not match the file name 'power2022grokking.yaml'; rename the file to power2022.yaml",
+    ]
+    _, entries, _ = read_list(str(small_list))
+    assert "power2022" not in {e.id for e in entries}
+
+
 def test_entry_at_top_level_needs_a_section(small_list: Path) -> None:
     write_entry(small_list, "loose.yaml")
     write_entry(small_list, "placed.yaml", section="generalization")

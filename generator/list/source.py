@@ -234,11 +234,11 @@ def read_list(entries_dir: str, reserved: Collection[str] = (), cache_dir: str |
     checked = _checked if cache_dir is None else _on_disk(cache_dir)
     _check_new_files([(path, folder) for path, folder in files if folder is None or folder in known], info, checked)
     for path, folder in files:
-        if folder is not None and folder not in known:
-            message = f"folder '{folder}' is not a section of {SECTIONS_FILE}; known: {', '.join(sorted(known))}"
-            problems.append(Problem(display_path(path), 0, message))
-            continue
         own, entry = _check(path, folder, info, checked)
+        if folder is not None and folder not in known:  # its own problems too: the contributor fixes them all in one go
+            message = f"folder '{folder}' is not a section of {SECTIONS_FILE}; known: {', '.join(sorted(known))}"
+            problems += [Problem(display_path(path), 0, message), *own]
+            continue
         problems += own
         if entry is not None:
             entries.append(entry)
