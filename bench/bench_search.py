@@ -17,6 +17,10 @@ Pagefind's files are compressed already, so this is what any host sends). Report
 (how many queries have their paper first, or among the first three), the bytes before the first
 result (median and largest; the budget is 250 KB for every query) and the misses.
 
+While typing: the same queries cut inside their last word (after its fourth letter, and each letter
+after, up to the whole word less one), put in one after another in one dialog, as a reader typing sees
+them: how many of those have the paper among the first three results, and among the first ten.
+
 Prints a table and writes the figures to OUT/search.json. A benchmark, not a test: it reads the real
 list, whose papers the queries name.
 """
@@ -154,6 +158,35 @@ def run_query(browser: Browser, url: str, query: str, papers: list[dict[str, Any
         context.close()
 
 
+def typed_starts(query: str) -> list[str]:
+    """The query cut inside its last word: after its fourth letter, and each letter after, short of the whole word."""
+    head, _, last = query.rpartition(" ")
+    lead = f"{head} " if head else ""
+    return [lead + last[:n] for n in range(4, len(last))]
+
+
+def run_typing(browser: Browser, url: str, starts: list[str], papers: list[dict[str, Any]]) -> list[int | None]:
+    """The rank of the paper (None: not shown) after each start of a query, typed into one dialog in turn."""
+    context = browser.new_context(base_url=url, service_workers="block", viewport={"width": 1280, "height": 800})
+    try:
+        context.set_default_timeout(TIMEOUT_MS)
+        context.route(lambda u: not u.startswith(url) and u.startswith(("http:", "https:")), lambda route: route.abort())
+        page = context.new_page()
+        page.goto(url)
+        box = page.locator("input[data-dlp-search-input]")
+        box.click()
+        ranks = []
+        for start in starts:
+            box.fill(start)
+            page.wait_for_function("q => document.querySelector('[data-dlp-search]').dataset.dlpAnswered === q", arg=start.strip(),
+                                   polling="raf", timeout=TIMEOUT_MS)
+            hrefs: list[str] = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.getAttribute('href'))")
+            ranks.append(next((n for n, href in enumerate(hrefs, 1) if lands_on(href, page.url, papers)), None))
+        return ranks
+    finally:
+        context.close()
+
+
 def report(results: dict[str, Any]) -> str:
     meta, rows = results["meta"], results["queries"]
     lines = [f"Search benchmark: {meta['date']}, {len(rows)} queries, site {meta['site']}, Chromium {meta['chromium']}", ""]
@@ -172,6 +205,14 @@ def report(results: dict[str, Any]) -> str:
     largest = max(rows, key=lambda r: r["before_first_result"]["bytes"])["before_first_result"]["by_kind_bytes"]
     lines.append("  largest, by kind: " + ", ".join(f"{k} {v / 1e3:.1f} KB" for k, v in largest.items() if v))
     lines.append(f"misses (not in the top 3): {', '.join(repr(r['query']) for r in rows if not r['rank'] or r['rank'] > 3) or 'none'}")
+    typing = [(start, rank) for r in rows for start, rank in zip(r["typed_starts"], r["typed_ranks"], strict=True)]
+    if typing:
+        top3 = sum(rank is not None and rank <= 3 for _, rank in typing)
+        top10 = sum(rank is not None and rank <= 10 for _, rank in typing)
+        lines.append(f"while typing: {len(typing)} queries cut inside their last word; the paper in the top 3 for {top3} "
+                     f"({100 * top3 / len(typing):.0f}%), in the top 10 for {top10} ({100 * top10 / len(typing):.0f}%)")
+        lost = [start for start, rank in typing if rank is None or rank > 10]
+        lines.append(f"  not in the top 10: {', '.join(repr(start) for start in lost) or 'none'}")
     return "\n".join(lines)
 
 
@@ -198,7 +239,9 @@ def measure(site: Path, url: str, show: int) -> dict[str, Any]:
     with chromium() as browser:
         for query, ids, kind in QUERIES:
             row = run_query(browser, url, query, [listed[i] for i in ids], show)
-            rows.append({"query": query, "kind": kind, "means": list(ids), **row})
+            starts = typed_starts(query)
+            ranks = run_typing(browser, url, starts, [listed[i] for i in ids]) if starts else []
+            rows.append({"query": query, "kind": kind, "means": list(ids), **row, "typed_starts": starts, "typed_ranks": ranks})
             say(f"{query!r}: rank {row['rank']}, {row['before_first_result']['bytes'] / 1e3:.1f} KB before the first result")
         version = browser.version
     return {"meta": {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "python": platform.python_version(), "chromium": version,

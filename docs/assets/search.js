@@ -131,9 +131,36 @@ function corrected(query, vocabulary) {
 // Pagefind answers a word it does not know with the words that begin like it ("reprsentation" finds
 // "re-initialization"): such results can score well and still be about nothing the reader typed.
 function seen(query, rows) {
-  const texts = rows.map((data) => ` ${fold(`${data.meta.title || ""} ${data.meta.info || ""} ${(data.excerpt || "").replace(/<[^>]*>/g, " ")}`)}`);
+  const texts = shownTexts(rows);
   return searchWords(query).split(" ").filter((word) => word.length >= 4)
     .every((word) => texts.some((text) => text.includes(` ${word.slice(0, 5)}`)));
+}
+
+// What the results show of themselves, as words between spaces
+function shownTexts(rows) {
+  return rows.map((data) => ` ${fold(`${data.meta.title || ""} ${data.meta.info || ""} ${(data.excerpt || "").replace(/<[^>]*>/g, " ")}`)} `);
+}
+
+// The query's last word while it may still be typed (no space after it yet), when the best results do
+// not show it as a whole word. Pagefind's index holds stems ("grokking" as "grok", "generalization" as
+// "general"), and it takes the last word as the start of a stem: the start of a word that runs past its
+// stem ("grokki", "generaliza", "memoriz") finds only a few papers, or other words ("memory").
+function unfinished(typed, rows) {
+  if (/\s$/.test(typed)) return null;
+  const words = fold(typed).split(" ");
+  const last = words[words.length - 1];
+  if (last.length < 4 || /\d/.test(last)) return null;
+  return shownTexts(rows).some((text) => text.includes(` ${last} `)) ? null : last;
+}
+
+// The query with its last word, the start of a word the vocabulary knows but not a word of its own,
+// as the most frequent known word it starts; null otherwise
+function completed(query, vocabulary) {
+  const words = fold(query).split(" ").filter(Boolean);
+  const last = words[words.length - 1];
+  if (!last || vocabulary.known.has(last)) return null;
+  const whole = vocabulary.words.find((word) => word.startsWith(last));
+  return whole ? [...words.slice(0, -1), whole].join(" ") : null;
 }
 
 // The vocabulary file: words, most frequent first, one a line, gzip-compressed like Pagefind's own
@@ -291,11 +318,22 @@ function setUp(root) {
     });
   }
 
-  // The query, or, when it finds little and the vocabulary corrects it into one that finds more, that one
-  function answer(pagefind, query) {
+  // The query, or, when it finds little and the vocabulary corrects it into one that finds more, that one.
+  // A last word still being typed is completed from the vocabulary: the whole word's results come first,
+  // then the others of the start as typed (the reader may mean the start: "neur", "neuron", "neuroscience").
+  function answer(pagefind, typed) {
+    const query = typed.trim();
     return searchFor(pagefind, query).then((found) => Promise.all(found.results.slice(0, 3).map((r) => r.data())).then((rows) => {
-      if (found.best >= WEAK && seen(query, rows)) return found;
+      const typing = unfinished(typed, rows);
+      if (found.best >= WEAK && seen(query, rows) && !typing) return found;
       return vocabulary().then((known) => {
+        const whole = typing && completed(query, known);
+        if (whole) {
+          return searchFor(pagefind, whole).then((other) => {
+            const ids = new Set(other.results.map((r) => r.id));
+            return { query, results: [...other.results, ...found.results.filter((r) => !ids.has(r.id))], best: Math.max(other.best, found.best) };
+          });
+        }
         const better = corrected(query, known);
         if (!better) return found;
         return searchFor(pagefind, better).then((other) => (other.best > found.best ? { ...other, typed: query } : found));
@@ -330,7 +368,7 @@ function setUp(root) {
       return Promise.resolve();
     }
     meta.textContent = "Searching…";
-    return load().then((pagefind) => (exact ? searchFor(pagefind, query) : answer(pagefind, query))).then((found) => {
+    return load().then((pagefind) => (exact ? searchFor(pagefind, query) : answer(pagefind, typed))).then((found) => {
       if (serial !== current.serial) return undefined;
       current = { query, results: found.results, shown: 0, serial };
       list.textContent = "";

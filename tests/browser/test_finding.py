@@ -46,7 +46,8 @@ PAPERS: dict[str, dict[str, Any]] = {
     "beck2024grokking": {
         "title": "Grokking at the Edge of Linear Separability",
         "authors": ["Alon Beck", "Noam Levi"], "year": 2024, "arxiv": "2410.04489",
-        "keywords": ["Grokking Dynamics"], "digest": "A linear model near the interpolation threshold groks.",
+        "keywords": ["Grokking Dynamics"],
+        "digest": "A linear model near the interpolation threshold groks, after a grokking-like delay.",
     },
     "jacot2018neural": {
         "title": "Neural Tangent Kernel: Convergence and Generalization in Neural Networks",
@@ -182,6 +183,20 @@ def test_a_typo_is_corrected_from_the_lists_vocabulary(open_page: OpenPage, scre
     expect(box(page)).to_have_value("grokin")
     for query, meant in (("neural tangent kernal", "jacot2018neural"), ("tangnet kernel", "jacot2018neural"), ("jacto", "jacot2018neural")):
         assert ask(page, query)[0] == paper(meant), query
+
+
+def test_the_start_of_a_word_finds_what_the_word_finds(open_page: OpenPage) -> None:
+    """Search runs as the reader types. Pagefind's index holds stems ("grokking" as "grok") and takes the
+    last word as the start of one; the start of a word past its stem ("grokki") finds what starts so
+    among the words it keeps whole (a compound: "grokking-like" is also "grokkinglike"): here, one paper."""
+    page = open_page("")
+    for start, word in (("grokki", "grokking"), ("grokkin", "grokking"), ("omnigrok grokki", "omnigrok grokking")):
+        whole = ask(page, word)
+        found = ask(page, start)
+        assert found[0] == whole[0] and set(whole) <= set(found), start
+        expect(page.locator("[data-dlp-search-note]")).to_be_hidden()  # a word being typed is no typo
+    assert len(whole := ask(page, "grokking")) >= 4 and whole[0] == paper("power2022grokking")
+    assert ask(page, "grokki ") == [paper("beck2024grokking")]  # a space ends the word: the reader means "grokki"
 
 
 def test_a_query_that_finds_plenty_loads_no_vocabulary(open_page: OpenPage) -> None:
