@@ -117,6 +117,19 @@ def test_a_file_in_a_folder_that_is_no_section_gets_its_own_problems_too(small_l
     assert "power2022" not in {e.id for e in entries}
 
 
+def test_a_title_is_written_without_a_final_period(small_list: Path) -> None:
+    titles = {"period": "'Rethinking Memorization.'", "spaced": "'Memorization Revisited. '", "ellipsis": "'Wait for it...'",
+              "abbreviation": "'Deep Learning in the U.S.'", "etc": "'Lottery Tickets, Pruning, etc.'", "question": "'Does Memorization Help?'"}
+    for name, title in titles.items():
+        write_entry(small_list, f"generalization/{name}.yaml", title=title, authors="[Ann Smith]", links="{paper: 'https://example.org/p'}",
+                    keywords="[Memorization]", digest="Finds.")
+    _, _, problems = read_list(str(small_list))
+    assert [str(p) for p in problems if p.path.startswith("entries/generalization/") and "ends with a period" in p.message] == [
+        f"entries/generalization/{name}.yaml:2: warning: title: ends with a period; write the title without it "
+        "(pages, citations and the feed put their own)" for name in ("period", "spaced")
+    ]
+
+
 def test_entry_at_top_level_needs_a_section(small_list: Path) -> None:
     write_entry(small_list, "loose.yaml")
     write_entry(small_list, "placed.yaml", section="generalization")

@@ -262,6 +262,15 @@ def _real_date(text: str) -> bool:
     return True
 
 
+def _ends_with_a_period(title: str) -> bool:
+    """A sentence's period at the end, not an ellipsis or an abbreviation's ("U.S.", "etc.")."""
+    text = title.rstrip()
+    if not text.endswith(".") or text.endswith(".."):
+        return False
+    last = text.split()[-1]
+    return "." not in last[:-1] and last.lower() not in ("etc.", "al.")
+
+
 def entry_problems(loaded: Loaded, folder_section: str | None, info: ListInfo) -> list[Problem]:
     """Every problem of one entry file on its own (not against the other files)."""
     data = loaded.data
@@ -314,6 +323,8 @@ def entry_problems(loaded: Loaded, folder_section: str | None, info: ListInfo) -
     if isinstance(entry_id, str) and _PAGE_ANCHOR.fullmatch(entry_id):
         add("id", f"id '{entry_id}' is the anchor of a heading on the section page; choose another (the family name, year and a title word)")
 
+    if isinstance(data.get("title"), str) and _ends_with_a_period(data["title"]):
+        add("title", "title: ends with a period; write the title without it (pages, citations and the feed put their own)", "warning")
     if not data.get("authors"):
         add("authors" if "authors" in data else "title", "no authors listed; add them in the paper's order", "warning")
     elif isinstance(data["authors"], list):
