@@ -21,7 +21,7 @@ import jsonschema_rs
 from generator.errors import Problem
 from generator.list.aliases import name_spelling_problem
 from generator.list.duplicates import distinct_from_problems, named_distinct, near_title_problems, paper_keys, two_papers
-from generator.list.identifiers import normalize_title
+from generator.list.identifiers import doi_from_url, normalize_arxiv, normalize_title
 from generator.list.load import Loaded
 from generator.model import DRAFT_MARK, ENTRY_FIELDS, Entry, Field, ListInfo, Section
 from generator.text.digest import MAX_LENGTH as MAX_DIGEST
@@ -113,6 +113,8 @@ def schema_problems(loaded: Loaded, schema_name: str) -> list[Problem]:
             message = f"{field}: link label {error.instance!r} must be a lower-case word such as paper, code, project"
         elif kind == "pattern" and field.startswith("links."):
             message = f"{field}: only http(s) links without spaces or quotes are allowed: {error.instance!r}"
+        elif kind == "pattern" and (written := _identifier_fix(field, error.instance)):
+            message = f"{field}: {error.instance!r} is not valid; write the identifier alone: {written}"
         elif kind == "pattern":
             message = f"{field}: {error.instance!r} is not valid. {_description(schema, where)}".rstrip()
         elif kind in ("minLength", "minItems") and error.instance in ("", []):
@@ -137,6 +139,21 @@ def schema_problems(loaded: Loaded, schema_name: str) -> list[Problem]:
 # what a key of a free-form mapping must be, by mapping
 _KEY_RULES = {"moved": "a section slug: lower-case letters, digits and hyphens", "aliases": "a key word or name on one line",
               "distinct": "a key word or name on one line"}
+
+
+def _identifier_fix(field: str, value: Any) -> str | None:
+    """The line to write for an arXiv id or DOI given in another of its spellings ('arXiv:2102.06062v2',
+    an address, 'doi:10.1000/xyz'), when one can be read from it."""
+    if not isinstance(value, str) or field not in ("arxiv", "doi"):
+        return None
+    if field == "arxiv":
+        arxiv = normalize_arxiv(value)
+        return f"arxiv: '{arxiv}'" if arxiv else None
+    text = value.strip()
+    text = text[4:].strip() if text[:4].lower() == "doi:" else text
+    doi = doi_from_url(text) if "://" in text else text
+    pattern = load_schema("entry.schema.json")["properties"]["doi"]["pattern"]
+    return f"doi: {doi}" if doi and doi != value and re.search(pattern, doi) else None
 
 
 def _ends_with_line_break(value: Any, pattern: Any) -> bool:
