@@ -174,3 +174,41 @@ def _dump(path: str, write: Callable[[_Sealing], None]) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             os.remove(temporary)
+
+
+class FolderLock:
+    """A lock on a folder of the cache, held by one build (POSIX advisory locks: where there are none,
+    `works` says so and nothing is kept there). `shared`: other builds may hold it too, and one that wants
+    the folder alone (`try_alone`) gets it only while no other holds it."""
+
+    def __init__(self, folder: str, *, shared: bool = False) -> None:
+        import fcntl
+
+        os.makedirs(folder, exist_ok=True)
+        self._handle: BinaryIO | None = open(os.path.join(folder, "lock"), "ab")  # noqa: SIM115 (held until release)
+        fcntl.flock(self._handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+
+    @staticmethod
+    def works() -> bool:
+        try:
+            import fcntl  # noqa: F401
+        except ImportError:
+            return False
+        return True
+
+    def try_alone(self) -> bool:
+        """Whether this build now holds the folder alone (no other build holds its lock), without waiting."""
+        import fcntl
+
+        if self._handle is None:
+            return False
+        try:
+            fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        return True
+
+    def release(self) -> None:
+        if self._handle is not None:
+            self._handle.close()  # closing the file releases its lock
+            self._handle = None

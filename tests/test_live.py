@@ -188,7 +188,7 @@ def test_files_kept_in_the_cache_folder_are_used_only_as_this_user_wrote_them(tm
     written = os.stat(blobs.path(card)).st_mtime_ns
     assert blobs.put(b"<p>card</p>") == card and os.stat(blobs.path(card)).st_mtime_ns == written  # written once
     blobs.finish({card})
-    assert sorted(os.listdir(cache / "files")) == [card]  # what this build did not use goes
+    assert sorted(os.listdir(cache / "files")) == sorted([card, "lock"])  # what this build did not use goes
 
     again = Blobs(str(cache))  # the next build: the manifest vouches for the file
     assert again.has(card) and not again.has(old)
@@ -203,6 +203,25 @@ def test_files_kept_in_the_cache_folder_are_used_only_as_this_user_wrote_them(tm
     third = Blobs(str(cache))
     assert not third.has(planted) and not third.has(card)
     assert third.put(b"<p>other</p>") == planted and Path(third.path(planted)).read_bytes() == b"<p>other</p>"
+
+
+def test_a_build_beside_another_removes_none_of_its_files_and_the_manifest_keeps_both(tmp_path: Path) -> None:
+    """A `mkdocs build` while a `mkdocs serve` session of the same project runs: the build used to remove
+    every file it did not use, the session's included, and the session's next link or Pagefind run failed."""
+    cache = tmp_path / "cache"
+    session = Blobs(str(cache))
+    theirs = session.put(b"<p>the session's card</p>")
+    build = Blobs(str(cache))
+    mine = build.put(b"<p>the build's card</p>")
+    build.finish({mine})
+    assert sorted(os.listdir(cache / "files")) == sorted([theirs, mine, "lock"])  # the session holds the folder too
+    assert session.has(theirs)
+    session.finish(set(), prune=False)  # the session ends (it never removes files)
+    alone = Blobs(str(cache))
+    assert alone.has(theirs) and alone.has(mine)  # each manifest written kept what the other build wrote
+    alone.finish({mine})
+    assert sorted(os.listdir(cache / "files")) == sorted([mine, "lock"])  # alone, a build removes what it did not use
+    assert not Blobs(str(cache)).has(theirs)
 
 
 class _Server:

@@ -18,6 +18,10 @@ keeps each distinct file once, named by its SHA-256, in a folder of its own besi
 same file system: MkDocs makes the preview's folder in the temp folder), and each rebuild hard-links
 them into place: a save that changes one paper writes one card. The site scan is told each file's
 digest, so it reads again only the files it has not seen (generator.site.safety.scan_site).
+
+Builds of one project can run at once (a `mkdocs serve` session and a `mkdocs build` beside it): each
+holds the folder's lock shared while it uses the files, and a build removes the files it did not use
+only when it holds the folder alone; the manifest keeps what the others wrote meanwhile.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from generator import cachefile
 
 FOLDER = "files"  # in the cache folder
 MANIFEST = "files.sealed"  # beside it: each file's size, time (ns) and inode, as the build that wrote it left it
+LOCK = "lock"  # in the folder: held shared by each build that uses it (cachefile.FolderLock)
 
 
 def _stamp(path: str) -> list[int] | None:
@@ -66,9 +71,10 @@ class Blobs:
             self.manifest: str | None = os.path.join(cache_dir, MANIFEST)
             loaded = cachefile.load_json(self.manifest)
             self.stamps: dict[str, list[int]] = {k: v for k, v in loaded.items() if isinstance(v, list)} if isinstance(loaded, dict) else {}
+            self.lock = cachefile.FolderLock(self.folder, shared=True) if cachefile.FolderLock.works() else None
         else:
             self.folder = tempfile.mkdtemp(prefix=".reading-list-files-", dir=temp_parent)
-            self.manifest, self.stamps = None, {}
+            self.manifest, self.stamps, self.lock = None, {}, None
 
     @staticmethod
     def folder_of(cache_dir: str | None) -> str | None:
@@ -134,16 +140,23 @@ class Blobs:
         if not self.kept:
             self.close()
             return
-        if prune:
+        if prune and (self.lock is None or self.lock.try_alone()):  # never under another build that may use them
             for name in os.listdir(self.folder):
-                if name not in used:
+                if name not in used and name != LOCK:
                     with contextlib.suppress(OSError):
                         os.remove(os.path.join(self.folder, name))
             self.stamps = {digest: stamp for digest, stamp in self.stamps.items() if digest in used}
         if self.manifest:
+            on_disk = cachefile.load_json(self.manifest)  # with the files other builds wrote since this one read it
+            for digest, stamp in on_disk.items() if isinstance(on_disk, dict) else ():
+                if digest not in self.stamps and isinstance(stamp, list) and stamp == _stamp(self.path(digest)):
+                    self.stamps[digest] = stamp
             cachefile.dump_json(self.manifest, self.stamps)
+        self.close()
 
     def close(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
         if not self.kept:
             shutil.rmtree(self.folder, ignore_errors=True)
 

@@ -24,7 +24,6 @@ import contextlib
 import gzip
 import hashlib
 import html
-import importlib.util
 import json
 import os
 import re
@@ -38,7 +37,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import IO, Any
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -471,14 +470,14 @@ class SearchIndexer:
         """`records`: `pack_records`' in `blobs`; `words`: their `word_counts`."""
         self._process: subprocess.Popen[bytes] | None = None
         self._job: dict[str, Any] = {}
-        self._lock: _FolderLock | None = None
+        self._lock: cachefile.FolderLock | None = None
         self.kept: str | None = None  # the bundle kept from an earlier build of the same records
         self.key = ""
         self.words: list[str] = []
         self.parts = 1
-        if cache_dir and _FolderLock.works():
+        if cache_dir and cachefile.FolderLock.works():
             self.work = os.path.join(cache_dir, "search")
-            self._lock = _FolderLock(self.work)
+            self._lock = cachefile.FolderLock(self.work)
             _remove_records_folders(self.work)
         else:
             self.work = tempfile.mkdtemp(prefix=".reading-list-search-", dir=work_parent)
@@ -548,26 +547,6 @@ class SearchIndexer:
             self._lock = None
         elif not self.kept:
             shutil.rmtree(self.work, ignore_errors=True)
-
-
-class _FolderLock:
-    """An exclusive lock on a folder for one build (POSIX advisory locks; elsewhere nothing is kept)."""
-
-    def __init__(self, folder: str) -> None:
-        import fcntl
-
-        os.makedirs(folder, exist_ok=True)
-        self._handle: IO[bytes] | None = open(os.path.join(folder, "lock"), "wb")  # noqa: SIM115 (held until release)
-        fcntl.flock(self._handle, fcntl.LOCK_EX)
-
-    @staticmethod
-    def works() -> bool:
-        return importlib.util.find_spec("fcntl") is not None
-
-    def release(self) -> None:
-        if self._handle is not None:
-            self._handle.close()  # closing the file releases its lock
-            self._handle = None
 
 
 BUNDLE_FILE = "bundle.sealed"  # what the kept bundle was made from, and each of its files' size, time and inode
