@@ -816,7 +816,7 @@ class Explorer {
       }, k)))
       : null;
     const coins = paper.coins ? coinsTitle(paper.coins, paper) : "";
-    paper.node = element("li", { class: "dlp-x-paper" }, element("h3", { class: "dlp-x-heading" }, title), byline, keywords,
+    paper.node = element("li", { class: "dlp-x-paper" }, element("h2", { class: "dlp-x-heading" }, title), byline, keywords,
       coins ? element("span", { class: "Z3988", title: coins }) : null);
     return paper.node;
   }

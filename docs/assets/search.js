@@ -390,6 +390,8 @@ function setUp(root) {
   }
 
   describeOpen(false);
+  // A combobox: a search box whose aria-expanded says whether its dialog is open (a plain search box may not say so)
+  input.setAttribute("role", "combobox");
   input.setAttribute("aria-haspopup", "dialog");
   input.setAttribute("aria-controls", list.id);
 

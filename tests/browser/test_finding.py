@@ -262,6 +262,7 @@ def test_what_opens_the_dialog(open_page: OpenPage, how: str) -> None:
     expect(root).to_have_attribute("role", "dialog")
     expect(root).to_have_attribute("aria-modal", "true")
     expect(box(page)).to_have_attribute("aria-expanded", "true")
+    expect(box(page)).to_have_attribute("role", "combobox")  # the role that may have aria-expanded (a search box may not)
     page.keyboard.press("Escape")
     assert not is_open(page)
     expect(box(page)).to_have_attribute("aria-expanded", "false")
