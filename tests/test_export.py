@@ -269,6 +269,20 @@ def test_export_readme_command(small_list: Path, tmp_path: Path, capsys: pytest.
     assert re.fullmatch(r"wrote 3 files, \d+ KB in all\n", printed.err)
 
 
+@pytest.mark.parametrize("name", ["readme", "Readme", "README", "a folder"])
+def test_export_readme_wants_the_readmes_file_name(small_list: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    """A folder, or the name of the folder the section files go to (in any case: one name on macOS and Windows),
+    was a raw 'File exists' after the README was written."""
+    out = tmp_path / "export" / name
+    if name == "a folder":
+        out.mkdir(parents=True)
+    assert main(["export-readme", "--entries", str(small_list), "--out", str(out)]) == 1
+    folder = out if name == "a folder" else out.parent
+    assert capsys.readouterr().err == (f"error: --out {out}: give the README's file name, such as {folder / 'README.md'} "
+                                       "(the section files go to readme/ beside it)\n")
+    assert [p.name for p in out.parent.rglob("*")] == (["a folder"] if name == "a folder" else [])  # nothing written
+
+
 def test_export_readme_of_a_broken_list_prints_the_problems_not_a_traceback(small_list: Path, tmp_path: Path,
                                                                             capsys: pytest.CaptureFixture[str]) -> None:
     (small_list / "memorization" / "lee2022deduplicating.yaml").write_text("id: lee2022deduplicating\ntitle: x\n", encoding="utf-8")

@@ -205,9 +205,12 @@ def export_readme(entries_dir: str, out_path: str) -> dict[str, str]:
 
     Raises ListError when the entries have errors, as every command that reads them does.
     """
+    out_dir = os.path.dirname(out_path) or "."
+    if os.path.isdir(out_path) or os.path.basename(out_path).lower() == SECTION_FOLDER:  # the folder's own name, in any case
+        such = os.path.join(out_path if os.path.isdir(out_path) else out_dir, "README.md")
+        raise ValueError(f"--out {out_path}: give the README's file name, such as {such} (the section files go to {SECTION_FOLDER}/ beside it)")
     catalog, _ = load_catalog(entries_dir)
     _, raw_entries, _ = read_list(entries_dir)  # parsed files are cached: this only rebuilds entries
-    out_dir = os.path.dirname(out_path) or "."
     files = render_readme(as_written(catalog, raw_entries), os.path.basename(out_path), contributing_link(entries_dir, out_dir))
     written = {os.path.join(out_dir, name): text for name, text in files.items()}
     for path, text in written.items():
