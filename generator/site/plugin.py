@@ -95,7 +95,7 @@ def error_banner(message: str, last_good: bool) -> str:
     return (
         '<div class="admonition failure" role="alert">'
         f'<p class="admonition-title">The site cannot be built from the list: {shown}</p>'
-        f"<pre><code>{escape(message)}</code></pre>"
+        f'<pre class="dlp-problems"><code>{escape(message)}</code></pre>'
         "<p>Fix the file and save it: this page reloads by itself.</p></div>\n"
     )
 

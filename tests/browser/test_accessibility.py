@@ -1,5 +1,6 @@
 """Every kind of page passes axe-core's checks (WCAG 2 A and AA, and its best practices), in light and
-dark, on a desktop and on a phone, with the search dialog open and the explorer filtered too. axe-core
+dark, on a desktop and on a phone, with the search dialog open, the explorer filtered and a preview's
+problems on top too. axe-core
 comes with its PyPI package (axe-playwright-python), run in the page as a reader's browser has it."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-unt
 from playwright.sync_api import Page, expect
 
 from generator.site.cards import card_url
+from generator.site.plugin import error_banner
 
 OpenPage = Callable[..., Page]
 SCREENS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
@@ -57,4 +59,19 @@ def test_the_open_search_dialog_passes_axe(open_page: OpenPage, papers: list[dic
     expect(page.locator("[data-dlp-search]")).to_have_attribute("data-dlp-answered", word)
     expect(page.locator(".md-search-result__item").first).to_be_visible()
     expect(page.locator(".md-search__output")).to_have_css("opacity", "1")  # faded in: axe reads the colours as they end
+    assert violations(page) == []
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_a_previews_problems_read_whole_without_scrolling_sideways(open_page: OpenPage, papers: list[dict[str, Any]], screen: str) -> None:
+    """The box `mkdocs serve` puts on every page while the list has a problem (plugin.error_banner, as the
+    plugin writes it, in a page of the site): its fix comes at the end of a long line."""
+    problem = (f"entries/{papers[0]['section']}/{papers[0]['id']}.yaml:2: the value of title contains ': ', which YAML reads as "
+               "another field; put the whole value in quotes (YAML parser: mapping values are not allowed in this context)")
+    page = open_page(f"{papers[0]['section']}/", viewport=SCREENS[screen])
+    page.locator("article.md-content__inner").evaluate("(article, html) => article.insertAdjacentHTML('afterbegin', html)",
+                                                       error_banner(f"1 problem(s) in the list:\n{problem}", True))
+    box = page.locator("pre.dlp-problems > code")
+    expect(box).to_contain_text("put the whole value in quotes")
+    assert box.evaluate("code => code.scrollWidth <= code.clientWidth")  # nothing out of sight to the right
     assert violations(page) == []
