@@ -124,6 +124,14 @@ def test_changed_finds_the_files_a_branch_adds_or_changes(small_list: Path, caps
         0, ["1 file(s) checked against 5 valid entries; 0 error(s), 0 warning(s)"])  # no remote: the base is main
 
 
+def test_changed_outside_a_git_checkout_says_so(small_list: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list from a downloaded archive: no base to name, and no fetch that would help."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(small_list.parent.parent))  # wherever the temporary folder is
+    for base in ([], ["origin/main"]):
+        status, printed = check(capsys, "--changed", *base, "--entries", str(small_list))
+        assert (status, printed) == (1, ["error: entries is not in a git checkout; name the files instead: python -m generator check FILE..."])
+
+
 def test_changed_names_an_unknown_base(small_list: Path, capsys: pytest.CaptureFixture[str]) -> None:
     git("init", "--quiet", "--initial-branch=main")
     git("add", "entries")

@@ -23,11 +23,15 @@ class GitError(ValueError):
     """git is missing, the folder is not a repository, or the base is unknown: said in plain words."""
 
 
+class NoGit(GitError):
+    """git is not installed."""
+
+
 def _git(args: Sequence[str], cwd: str) -> str:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
     except FileNotFoundError:
-        raise GitError("git is not installed; name the files instead: python -m generator check FILE...") from None
+        raise NoGit("git is not installed; name the files instead: python -m generator check FILE...") from None
     if done.returncode != 0:
         raise GitError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"git {' '.join(args)} failed")
     return done.stdout
@@ -47,6 +51,12 @@ def changed_files(entries_dir: str, base: str | None = None) -> list[str]:
     """The .yaml files under `entries_dir` added, changed or renamed since the merge base of `base`
     and HEAD, uncommitted and untracked ones included; deleted files are not there to check."""
     folder = os.path.abspath(entries_dir)
+    try:
+        _git(["rev-parse", "--is-inside-work-tree"], folder)
+    except NoGit:
+        raise
+    except GitError:  # a downloaded archive, say: there is no branch to compare with
+        raise GitError(f"{display_path(folder)} is not in a git checkout; name the files instead: python -m generator check FILE...") from None
     base = base or default_base(folder)
     try:
         fork = _git(["merge-base", base, "HEAD"], folder).strip()
