@@ -465,6 +465,15 @@ function setUp(root) {
       stops[at < 0 ? 0 : next].focus();
     }
   }, true);
+
+  // An address that asks for a search, as the box's form would send it (?q=...: a shared search, a
+  // browser's site search), opens the dialog on it
+  const asked = new URLSearchParams(window.location.search).get("q");
+  if (asked && asked.trim()) {
+    open();
+    input.value = asked;
+    run(asked);
+  }
 }
 
 const root = document.querySelector("[data-dlp-search]");

@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -197,6 +198,23 @@ def test_the_start_of_a_word_finds_what_the_word_finds(open_page: OpenPage) -> N
         expect(page.locator("[data-dlp-search-note]")).to_be_hidden()  # a word being typed is no typo
     assert len(whole := ask(page, "grokking")) >= 4 and whole[0] == paper("power2022grokking")
     assert ask(page, "grokki ") == [paper("beck2024grokking")]  # a space ends the word: the reader means "grokki"
+
+
+def test_an_address_with_a_query_opens_the_search_on_it(open_page: OpenPage) -> None:
+    page = open_page("?q=grokking")
+    assert is_open(page)
+    expect(box(page)).to_have_value("grokking")
+    expect(box(page)).to_be_focused()
+    answered(page, "grokking")
+    hrefs = page.eval_on_selector_all(".md-search-result__link", "ls => ls.map(a => new URL(a.href).pathname + new URL(a.href).hash)")
+    assert hrefs[0] == paper("power2022grokking")
+    hostile = '"><img src=x onerror=alert(1)>'
+    page = open_page(f"memorization/?q={quote(hostile)}")  # text in the box, nothing on the page
+    expect(box(page)).to_have_value(hostile)
+    answered(page, hostile)
+    assert page.locator("img[src=x]").count() == 0
+    page = open_page("?q=%20")  # nothing asked: the page as it is
+    assert not is_open(page)
 
 
 def test_a_query_that_finds_plenty_loads_no_vocabulary(open_page: OpenPage) -> None:
