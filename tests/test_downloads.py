@@ -33,7 +33,7 @@ from generator.list.catalog import Catalog, build_catalog
 from generator.list.source import load_catalog
 from generator.model import Entry
 from generator.site.bibtex import bibliography, bibtex, cite, entry_type, latex_text, safe_math, verbatim
-from generator.site.datafiles import atom_feed, explorer_files, inert_cell, papers_csv, papers_json
+from generator.site.datafiles import SHORT_NAME, atom_feed, explorer_files, inert_cell, opensearch, papers_csv, papers_json
 from generator.site.render import FEED_ITEMS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -215,6 +215,36 @@ def test_feed_is_well_formed_with_one_item_per_paper(built: tuple[Catalog, Path]
     feed = feedparser.parse(raw)
     assert feed.bozo == 0
     assert sorted(e.title for e in feed.entries) == sorted(e.title for e in catalog.entries)
+
+
+OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
+
+
+def test_opensearch_describes_the_sites_search_and_every_page_links_it(built: tuple[Catalog, Path]) -> None:
+    catalog, site = built
+    base = feedparser.parse((site / "feed.xml").read_bytes()).feed.links[0].href.removesuffix("feed.xml")  # the site's address
+    root = ET.fromstring((site / "opensearch.xml").read_bytes())
+    short = root.findtext(f"{OPENSEARCH}ShortName") or ""
+    assert 0 < len(short) <= SHORT_NAME and catalog.info.title.startswith(short)
+    assert root.findtext(f"{OPENSEARCH}InputEncoding") == "UTF-8"
+    [url] = root.findall(f"{OPENSEARCH}Url")
+    assert url.attrib == {"type": "text/html", "method": "get", "template": f"{base}?q={{searchTerms}}"}  # what search.js opens
+    for page in site.rglob("*.html"):
+        if page.parent.name != "p":  # the cards are standalone pages, outside the theme
+            assert '<link rel="search" type="application/opensearchdescription+xml"' in page.read_text(encoding="utf-8"), page
+
+
+@pytest.mark.parametrize(("title", "short"), [
+    ("Deep Learning Phenomena", "Deep Learning"), ("Memorization", "Memorization"), ("Sixteen letters!", "Sixteen letters!"),
+    ("Supercalifragilisticexpialidocious", "Supercalifragili"), ('<Tom & "Jerry">\ufffe reading list', '<Tom & "Jerry">'),
+])
+def test_opensearch_short_names_and_text_that_xml_must_escape(tmp_path: Path, title: str, short: str) -> None:
+    catalog = small_catalog(tmp_path)
+    catalog = build_catalog(dataclasses.replace(catalog.info, title=title), catalog.entries)
+    root = ET.fromstring(opensearch(catalog, 'https://example.org/a&b/"list"'))
+    assert root.findtext(f"{OPENSEARCH}ShortName") == short
+    assert root.findtext(f"{OPENSEARCH}Description") == f"Search {title.replace(chr(0xFFFE), '')}: papers, key words and pages"
+    assert root.find(f"{OPENSEARCH}Url").attrib["template"] == 'https://example.org/a&b/"list"/?q={searchTerms}'  # type: ignore[union-attr]
 
 
 # --- the writers on their own: what `check` does not (yet) keep out ----------------------------------------------

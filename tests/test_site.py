@@ -151,7 +151,8 @@ def test_pages_command_writes_what_the_plugin_serves(small_list: Path, tmp_path:
     assert written == sorted(expected)
     assert sorted({name.split("/")[0] for name in expected}) == [
         "authors.md", "explorer-digests.json", "explorer.json", "explorer.md", "feed.xml", "generalization.md", "index.md", "keywords.md",
-        "memorization.md", "p", "papers.bib", "papers.csv", "papers.json", "papers.ris", "stats.md", "whats-new.md", "years.md",
+        "memorization.md", "opensearch.xml", "p", "papers.bib", "papers.csv", "papers.json", "papers.ris", "stats.md", "whats-new.md",
+        "years.md",
     ]
     assert sorted(name for name in expected if name.startswith("p/")) == sorted(f"p/{e.id}.html" for e in catalog.entries)
     for name, text in expected.items():

@@ -288,6 +288,26 @@ def _xml_text(text: str, where: str) -> str:
     return UNWRITABLE.sub("", text)
 
 
+SHORT_NAME = 16  # OpenSearch 1.1: a ShortName of at most 16 characters
+
+
+def opensearch(catalog: Catalog, site_url: str) -> str:
+    """The site's search as an OpenSearch description, which the pages link (overrides/main.html): a browser
+    offers it from its address bar, and a query opens the header's search on any page (`?q=`, assets/search.js)."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    title = UNWRITABLE.sub("", catalog.info.title)  # what XML cannot hold (the feed warns of it)
+    short = title[:SHORT_NAME + 1].rsplit(" ", 1)[0] if len(title) > SHORT_NAME and " " in title[:SHORT_NAME + 1] else title[:SHORT_NAME]
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">\n'
+            f"  <ShortName>{escape(short)}</ShortName>\n"
+            f"  <Description>{escape(f'Search {title}: papers, key words and pages')}</Description>\n"
+            "  <InputEncoding>UTF-8</InputEncoding>\n"
+            f'  <Url type="text/html" method="get" template={quoteattr(base + "?q={searchTerms}")}/>\n'
+            "</OpenSearchDescription>\n")
+
+
 def _moment(day: str) -> dt.datetime:
     return dt.datetime.fromisoformat(day).replace(tzinfo=dt.timezone.utc)
 
@@ -304,4 +324,5 @@ def data_files(catalog: Catalog, site_url: str, feed_items: int, directory_urls:
         "papers.bib": bibliography(catalog.entries),
         "papers.ris": papers_ris(catalog),
         "feed.xml": atom_feed(catalog, site_url, feed_items, directory_urls),
+        "opensearch.xml": opensearch(catalog, site_url),
     }
