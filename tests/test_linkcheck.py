@@ -225,9 +225,21 @@ digest: A paper.
 """
 
 
+def public_name(server: tuple[str, Log], monkeypatch: pytest.MonkeyPatch) -> str:
+    """The test server under a name `check` takes for a host on the internet (it refuses a link to 127.0.0.1,
+    the reader's own computer): papers.example, resolved to the server by this process alone."""
+    resolve = socket.getaddrinfo
+
+    def local(host: str, *args: object, **kwargs: object) -> object:
+        return resolve("127.0.0.1" if host == "papers.example" else host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", local)
+    return server[0].replace("127.0.0.1", "papers.example")
+
+
 def test_check_links_command_writes_a_report_grouped_by_status(small_list: Path, tmp_path: Path, server: tuple[str, Log],
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    base, log = server
+                                                               capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    base, log = public_name(server, monkeypatch), server[1]
     folder = small_list / "memorization"
     for path in folder.iterdir():
         path.unlink()

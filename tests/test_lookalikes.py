@@ -126,6 +126,38 @@ def test_link_host_problem(url: str, problem: str | None) -> None:
     assert link_host_problem(url) == problem
 
 
+OWN = "the reader's own computer"
+NETWORK = "a machine on the reader's own network"
+
+
+@pytest.mark.parametrize(("url", "shown", "where"), [
+    ("http://127.0.0.1/admin", "127.0.0.1", OWN),
+    ("http://localhost:8000/", "localhost", OWN),
+    ("https://app.localhost/", "app.localhost", OWN),
+    ("http://[::1]/", "::1", OWN),
+    ("http://2130706433/", "2130706433 (127.0.0.1)", OWN),  # one number, read as IPv4 by browsers
+    ("http://0x7f.1/", "0x7f.1 (127.0.0.1)", OWN),
+    ("http://127.1/", "127.1 (127.0.0.1)", OWN),
+    ("http://192.168.1.1/setup.cgi?dns=1.2.3.4", "192.168.1.1", NETWORK),  # a home router's settings
+    ("http://10.0.0.5/", "10.0.0.5", NETWORK),
+    ("http://169.254.169.254/latest/meta-data/", "169.254.169.254", NETWORK),  # a cloud machine's own secrets
+    ("http://[fe80::1]/", "fe80::1", NETWORK),
+    ("http://router/", "router", NETWORK),
+    ("https://printer.local/", "printer.local", NETWORK),
+    ("https://wiki.corp.internal/", "wiki.corp.internal", NETWORK),
+    ("https://nas.home.arpa/", "nas.home.arpa", NETWORK),
+    ("http://LOCALHOST./", "localhost.", OWN),
+])
+def test_a_link_to_the_readers_own_machine_or_network(url: str, shown: str, where: str) -> None:
+    """A link a reader clicks runs in their browser, inside their network: one to 192.168.1.1 reaches their router."""
+    assert link_host_problem(url) == f"the host {shown} is {where}, not the paper's: link the paper's public address"
+
+
+@pytest.mark.parametrize("url", ["https://93.184.216.34/paper.pdf", "https://example.org./", "https://1.2.3/", "https://arxiv.org/abs/1"])
+def test_a_public_host_is_no_local_one(url: str) -> None:
+    assert link_host_problem(url) is None
+
+
 def test_every_link_field_and_digest_link_is_held_to_the_host_rule() -> None:
     loaded, problems = load_text("x.yaml", "id: x\ntitle: A paper\nyear: 2020\nlinks:\n  paper: https://arxiv.org@evil.example/\n"
                                  "  code: \"https://github.c\\u043Em/a\"\ndigest: \"See [the code](https://github.c\\u043Em/a).\"\n")

@@ -7,8 +7,10 @@ message; the renderer below is a second, independent layer that cannot emit them
 from __future__ import annotations
 
 import html
+import ipaddress
 import json
 import re
+import socket
 import unicodedata
 import xml.etree.ElementTree as etree
 from bisect import bisect_right
@@ -235,10 +237,38 @@ def _mixed_scripts(host: str) -> str | None:
     return f"{', '.join(names[:-1])} and {names[-1]} letters (U+{ord(odd):04X} {unicodedata.name(odd, '')})"
 
 
+_LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa")  # names a network gives its own machines
+_IPV4_TEXT = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}\.?")  # what a browser reads as IPv4 ("2130706433", "0x7f.1")
+
+
+def local_host(host: str) -> str | None:
+    """Where an address of the reader's own machine or network takes them ("the reader's own computer"), or None
+    for a host on the internet. A browser reads `127.1`, `2130706433` and `0x7f000001` as 127.0.0.1 too."""
+    host = host.rstrip(".").lower()
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address | None = None
+    with suppress(ValueError):
+        address = ipaddress.ip_address(host)
+    if address is None and _IPV4_TEXT.fullmatch(host):
+        with suppress(OSError):
+            address = ipaddress.IPv4Address(socket.inet_aton(host))
+    if address is not None:
+        if address.is_loopback:
+            return "the reader's own computer"
+        if address.is_private or address.is_link_local:
+            return "a machine on the reader's own network"
+        return None if address.is_global else "no address on the internet"
+    if host == "localhost" or host.endswith(".localhost"):
+        return "the reader's own computer"
+    if "." not in host or host.endswith(_LOCAL_SUFFIXES):
+        return "a machine on the reader's own network"
+    return None
+
+
 def link_host_problem(url: str) -> str | None:
     """Why an http(s) address would take a reader elsewhere than it reads, with the fix; None when it goes where it says.
     A user name before @ (`https://arxiv.org@evil.example/`) is skipped by browsers; a host that mixes scripts
-    (Latin with one Cyrillic а), or that is all look-alikes of a Latin address, imitates another host."""
+    (Latin with one Cyrillic а), or that is all look-alikes of a Latin address, imitates another host; an address of
+    the reader's own machine or network (`http://192.168.1.1/`) reaches what is there, never the paper."""
     text = html.unescape(url).strip()
     try:
         parts = urlsplit(text)
@@ -248,6 +278,10 @@ def link_host_problem(url: str) -> str | None:
     if at:
         return f"'{user}@' is a user name, which browsers skip: the link goes to {rest}; remove '{user}@'"
     host = shown_host(parts)
+    if where := local_host(host):
+        canonical = str(ipaddress.IPv4Address(socket.inet_aton(host))) if _IPV4_TEXT.fullmatch(host) else host
+        named = host if canonical == host else f"{host} ({canonical})"
+        return f"the host {named} is {where}, not the paper's: link the paper's public address"
     if host.isascii():
         return None
     read_as = fold_lookalikes(host)
