@@ -111,6 +111,8 @@ def schema_problems(loaded: Loaded, schema_name: str) -> list[Problem]:
             message = f"{field}: the key {error.instance!r} is not valid: {_KEY_RULES.get(field, 'one line of text')}"
         elif kind == "pattern" and "propertyNames" in error.schema_path:
             message = f"{field}: link label {error.instance!r} must be a lower-case word such as paper, code, project"
+        elif kind == "pattern" and field.startswith("links.") and (lowered := _scheme_in_lower_case(error.instance, error.validator_value)):
+            message = f"{field}: write the scheme in lower case: {lowered!r}"
         elif kind == "pattern" and field.startswith("links."):
             message = f"{field}: only http(s) links without spaces or quotes are allowed: {error.instance!r}"
         elif kind == "pattern" and (written := _identifier_fix(field, error.instance)):
@@ -139,6 +141,15 @@ def schema_problems(loaded: Loaded, schema_name: str) -> list[Problem]:
 # what a key of a free-form mapping must be, by mapping
 _KEY_RULES = {"moved": "a section slug: lower-case letters, digits and hyphens", "aliases": "a key word or name on one line",
               "distinct": "a key word or name on one line"}
+
+
+def _scheme_in_lower_case(value: Any, pattern: Any) -> str | None:
+    """`HTTPS://...` as the pattern takes it, when only the scheme's case kept it out."""
+    if not (isinstance(value, str) and isinstance(pattern, str) and re.match(r"(?i)https?://", value)):
+        return None
+    scheme, rest = value.split("://", 1)
+    lowered = f"{scheme.lower()}://{rest}"
+    return lowered if lowered != value and re.search(pattern, lowered) else None
 
 
 def _identifier_fix(field: str, value: Any) -> str | None:
@@ -306,7 +317,10 @@ def entry_problems(loaded: Loaded, folder_section: str | None, info: ListInfo) -
     problems += text_problems(loaded, markdown=("digest",), blank=lambda where: where[0] in _SHOWN_WHOLE, reported=problems)
     links = data.get("links")
     if isinstance(links, dict):
+        told = {problem.message.split(":")[0] for problem in problems}  # fields the schema already refused: one message each
         for label, url in links.items():
+            if f"links.{label}" in told:
+                continue
             if isinstance(url, str) and not is_http_url(url) and url.lower().startswith(("http://", "https://")):
                 problems.append(Problem(loaded.path, loaded.line_of(("links", label)), f"links.{label}: not a valid http(s) URL: {url!r}"))
             elif isinstance(url, str) and is_http_url(url) and (elsewhere := link_host_problem(url)):
