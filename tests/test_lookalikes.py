@@ -147,6 +147,9 @@ NETWORK = "a machine on the reader's own network"
     ("https://wiki.corp.internal/", "wiki.corp.internal", NETWORK),
     ("https://nas.home.arpa/", "nas.home.arpa", NETWORK),
     ("http://LOCALHOST./", "localhost.", OWN),
+    ("http://127.0.0.1./", "127.0.0.1.", OWN),  # a final dot: once a traceback, inet_aton refusing it
+    ("http://0x7f.1./", "0x7f.1. (127.0.0.1)", OWN),
+    ("http://999999999999/", "999999999999", NETWORK),  # no IPv4 a browser takes, and no domain either
 ])
 def test_a_link_to_the_readers_own_machine_or_network(url: str, shown: str, where: str) -> None:
     """A link a reader clicks runs in their browser, inside their network: one to 192.168.1.1 reaches their router."""

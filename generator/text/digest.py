@@ -242,26 +242,26 @@ _IPV4_TEXT = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3
 
 
 def local_host(host: str) -> str | None:
-    """Where an address of the reader's own machine or network takes them ("the reader's own computer"), or None
-    for a host on the internet. A browser reads `127.1`, `2130706433` and `0x7f000001` as 127.0.0.1 too."""
-    host = host.rstrip(".").lower()
+    """A host of the reader's own machine or network, as a link's message names it ("127.1 (127.0.0.1) is the
+    reader's own computer"), or None for a host on the internet. A browser reads `127.1`, `2130706433` and
+    `0x7f000001` as 127.0.0.1 too."""
+    name = host.rstrip(".").lower()
     address: ipaddress.IPv4Address | ipaddress.IPv6Address | None = None
     with suppress(ValueError):
-        address = ipaddress.ip_address(host)
-    if address is None and _IPV4_TEXT.fullmatch(host):
+        address = ipaddress.ip_address(name)
+    if address is None and _IPV4_TEXT.fullmatch(name):
         with suppress(OSError):
-            address = ipaddress.IPv4Address(socket.inet_aton(host))
+            address = ipaddress.IPv4Address(socket.inet_aton(name))
+    named = host if address is None or str(address) == name else f"{host} ({address})"
     if address is not None:
-        if address.is_loopback:
-            return "the reader's own computer"
-        if address.is_private or address.is_link_local:
-            return "a machine on the reader's own network"
-        return None if address.is_global else "no address on the internet"
-    if host == "localhost" or host.endswith(".localhost"):
-        return "the reader's own computer"
-    if "." not in host or host.endswith(_LOCAL_SUFFIXES):
-        return "a machine on the reader's own network"
-    return None
+        where = ("the reader's own computer" if address.is_loopback else
+                 "a machine on the reader's own network" if address.is_private or address.is_link_local else
+                 None if address.is_global else "no address on the internet")
+    elif name == "localhost" or name.endswith(".localhost"):
+        where = "the reader's own computer"
+    else:
+        where = "a machine on the reader's own network" if "." not in name or name.endswith(_LOCAL_SUFFIXES) else None
+    return f"{named} is {where}" if where else None
 
 
 def link_host_problem(url: str) -> str | None:
@@ -278,10 +278,8 @@ def link_host_problem(url: str) -> str | None:
     if at:
         return f"'{user}@' is a user name, which browsers skip: the link goes to {rest}; remove '{user}@'"
     host = shown_host(parts)
-    if where := local_host(host):
-        canonical = str(ipaddress.IPv4Address(socket.inet_aton(host))) if _IPV4_TEXT.fullmatch(host) else host
-        named = host if canonical == host else f"{host} ({canonical})"
-        return f"the host {named} is {where}, not the paper's: link the paper's public address"
+    if local := local_host(host):
+        return f"the host {local}, not the paper's: link the paper's public address"
     if host.isascii():
         return None
     read_as = fold_lookalikes(host)
