@@ -140,14 +140,16 @@ class Blobs:
         if not self.kept:
             self.close()
             return
-        if prune and (self.lock is None or self.lock.try_alone()):  # never under another build that may use them
+        alone = prune and (self.lock is None or self.lock.try_alone())  # never under another build that may use them
+        if alone:
             for name in os.listdir(self.folder):
                 if name not in used and name != LOCK:
                     with contextlib.suppress(OSError):
                         os.remove(os.path.join(self.folder, name))
             self.stamps = {digest: stamp for digest, stamp in self.stamps.items() if digest in used}
         if self.manifest:
-            on_disk = cachefile.load_json(self.manifest)  # with the files other builds wrote since this one read it
+            # not alone: with the files other builds wrote since this one read it (alone, what it did not use is gone)
+            on_disk = {} if alone else cachefile.load_json(self.manifest)
             for digest, stamp in on_disk.items() if isinstance(on_disk, dict) else ():
                 if digest not in self.stamps and isinstance(stamp, list) and stamp == _stamp(self.path(digest)):
                     self.stamps[digest] = stamp
