@@ -33,6 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -42,7 +43,9 @@ from common import OUT, chromium, say, write_results  # first: it makes `generat
 from harness import build_site, dump, serve
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from collections.abc import Iterator
+
+    from playwright.sync_api import Browser, Page
 
 BUDGET = 250_000  # bytes a reader may download before the first result
 TIMEOUT_MS = 60_000
@@ -128,13 +131,27 @@ def lands_on(href: str, base: str, papers: list[dict[str, Any]]) -> bool:
     return any(parts.path.endswith(f"/{p['section']}/") and parts.fragment == p["id"] for p in papers)
 
 
-def run_query(browser: Browser, url: str, query: str, papers: list[dict[str, Any]], show: int) -> dict[str, Any]:
-    """One query from a cold start: a fresh context, the home page, a click into the search box, the query."""
+@contextmanager
+def fresh_page(browser: Browser, url: str) -> Iterator[Page]:
+    """A page in a context of its own (an empty cache), every other host blocked."""
     context = browser.new_context(base_url=url, service_workers="block", viewport={"width": 1280, "height": 800})
     try:
         context.set_default_timeout(TIMEOUT_MS)
         context.route(lambda u: not u.startswith(url) and u.startswith(("http:", "https:")), lambda route: route.abort())
-        page = context.new_page()
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def shown(page: Page, papers: list[dict[str, Any]]) -> tuple[list[str], int | None]:
+    """The result links the dialog shows, and the place of the first that lands on one of the papers (None: none)."""
+    hrefs: list[str] = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.getAttribute('href'))")
+    return hrefs, next((n for n, href in enumerate(hrefs, 1) if lands_on(href, page.url, papers)), None)
+
+
+def run_query(browser: Browser, url: str, query: str, papers: list[dict[str, Any]], show: int) -> dict[str, Any]:
+    """One query from a cold start: a fresh context, the home page, a click into the search box, the query."""
+    with fresh_page(browser, url) as page:
         traffic = Traffic(page, pagefind_kind)
         page.goto(url)
         page.wait_for_load_state("networkidle")
@@ -149,13 +166,10 @@ def run_query(browser: Browser, url: str, query: str, papers: list[dict[str, Any
         page.wait_for_function(DONE, polling="raf", timeout=TIMEOUT_MS)
         page.wait_for_timeout(150)  # a search that settles in two steps (a correction) has finished its second
         page.wait_for_function(DONE, polling="raf", timeout=TIMEOUT_MS)
-        hrefs: list[str] = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.getAttribute('href'))")
+        hrefs, rank = shown(page, papers)
         titles: list[str] = page.eval_on_selector_all(".md-search-result__link h1", "hs => hs.map(h => h.textContent)")
-        rank = next((n for n, href in enumerate(hrefs, 1) if lands_on(href, page.url, papers)), None)
         return {"rank": rank, "shown": len(hrefs), "top": titles[:show], "before_first_result": first,
                 "first_result_ms": round(first_ms), "meta": page.locator("[data-dlp-search-meta]").text_content()}
-    finally:
-        context.close()
 
 
 def typed_starts(query: str) -> list[str]:
@@ -167,11 +181,7 @@ def typed_starts(query: str) -> list[str]:
 
 def run_typing(browser: Browser, url: str, starts: list[str], papers: list[dict[str, Any]]) -> list[int | None]:
     """The rank of the paper (None: not shown) after each start of a query, typed into one dialog in turn."""
-    context = browser.new_context(base_url=url, service_workers="block", viewport={"width": 1280, "height": 800})
-    try:
-        context.set_default_timeout(TIMEOUT_MS)
-        context.route(lambda u: not u.startswith(url) and u.startswith(("http:", "https:")), lambda route: route.abort())
-        page = context.new_page()
+    with fresh_page(browser, url) as page:
         page.goto(url)
         box = page.locator("input[data-dlp-search-input]")
         box.click()
@@ -180,11 +190,8 @@ def run_typing(browser: Browser, url: str, starts: list[str], papers: list[dict[
             box.fill(start)
             page.wait_for_function("q => document.querySelector('[data-dlp-search]').dataset.dlpAnswered === q", arg=start.strip(),
                                    polling="raf", timeout=TIMEOUT_MS)
-            hrefs: list[str] = page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.getAttribute('href'))")
-            ranks.append(next((n for n, href in enumerate(hrefs, 1) if lands_on(href, page.url, papers)), None))
+            ranks.append(shown(page, papers)[1])
         return ranks
-    finally:
-        context.close()
 
 
 def report(results: dict[str, Any]) -> str:
